@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * knts: generic netlink family "knts" (Documentation/netlink/specs/knts.yaml).
+ *
+ * The only place that changes the server's configuration; every change is
+ * made under knts_srv.lock and published with RCU to the packet path.
+ */
+
+#include <linux/ktime.h>
+#include <net/genetlink.h>
+#include <uapi/linux/knts.h>
+
+#include "knts.h"
+#include "netlink.h"
+#include "stats.h"
+#include "timestatus.h"
+#include "version.h"
+
+/* Not const: 6.1's NLA_POLICY_FULL_RANGE() takes a plain pointer. */
+static struct netlink_range_validation knts_stale_range = {
+	.min = 1,
+	.max = KNTS_STALE_MAX_S,
+};
+
+static const struct nla_policy knts_time_policy[KNTS_TIME_A_MAX + 1] = {
+	[KNTS_TIME_A_LEAP] = NLA_POLICY_MAX(NLA_U8, 3),
+	[KNTS_TIME_A_STRATUM] = NLA_POLICY_RANGE(NLA_U8, 1, 15),
+	[KNTS_TIME_A_PRECISION] = NLA_POLICY_RANGE(NLA_S8, -32, 0),
+	[KNTS_TIME_A_ROOT_DELAY] = { .type = NLA_U32 },
+	[KNTS_TIME_A_ROOT_DISP] = { .type = NLA_U32 },
+	[KNTS_TIME_A_REFID] = { .type = NLA_U32 },
+	[KNTS_TIME_A_REF_TIME] = { .type = NLA_U64 },
+	[KNTS_TIME_A_STALE_AFTER] = NLA_POLICY_FULL_RANGE(NLA_U32,
+							  &knts_stale_range),
+};
+
+static const struct nla_policy knts_policy[KNTS_A_MAX + 1] = {
+	[KNTS_A_TIME] = NLA_POLICY_NESTED(knts_time_policy),
+};
+
+static struct genl_family knts_genl_family;
+
+static int knts_put_stats(struct sk_buff *skb, struct knts_server *srv)
+{
+	u64 sum[__KNTS_STAT_MAX];
+	struct nlattr *nest;
+	int i;
+
+	knts_stats_sum(srv, sum);
+	nest = nla_nest_start(skb, KNTS_A_STATS);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = KNTS_STAT_PAD + 1; i < __KNTS_STAT_MAX; i++)
+		if (nla_put_u64_64bit(skb, i, sum[i], KNTS_STAT_PAD))
+			goto cancel;
+	nla_nest_end(skb, nest);
+	return 0;
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+static int knts_put_time(struct sk_buff *skb, struct knts_server *srv)
+{
+	struct knts_time_params p;
+	struct nlattr *nest;
+	u64 age_ns = 0;
+	bool fresh, set;
+
+	set = rcu_access_pointer(srv->time);
+	fresh = knts_time_get(srv, ktime_get_boottime_ns(), &p, &age_ns);
+
+	nest = nla_nest_start(skb, KNTS_A_TIME);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u8(skb, KNTS_TIME_A_LEAP, p.leap) ||
+	    nla_put_u8(skb, KNTS_TIME_A_STRATUM, p.stratum) ||
+	    nla_put_s8(skb, KNTS_TIME_A_PRECISION, p.precision) ||
+	    nla_put_u32(skb, KNTS_TIME_A_ROOT_DELAY, p.root_delay) ||
+	    nla_put_u32(skb, KNTS_TIME_A_ROOT_DISP, p.root_disp) ||
+	    nla_put_u32(skb, KNTS_TIME_A_REFID, p.refid) ||
+	    nla_put_u64_64bit(skb, KNTS_TIME_A_REF_TIME, p.ref_time,
+			      KNTS_TIME_A_PAD) ||
+	    (set && nla_put_u64_64bit(skb, KNTS_TIME_A_AGE_MS,
+				      div_u64(age_ns, NSEC_PER_MSEC),
+				      KNTS_TIME_A_PAD)) ||
+	    (!fresh && nla_put_flag(skb, KNTS_TIME_A_STALE)))
+		goto cancel;
+	nla_nest_end(skb, nest);
+	return 0;
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+/**
+ * knts_nl_get_status_doit() - handle %KNTS_CMD_GET_STATUS
+ * @skb: request
+ * @info: request attributes (none are read)
+ *
+ * Replies with the module version, its load time, the counters and the
+ * time status currently announced.
+ *
+ * Return: 0 or a negative errno.
+ */
+static int knts_nl_get_status_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct knts_server *srv = &knts_srv;
+	struct sk_buff *msg;
+	void *hdr;
+	int err = -EMSGSIZE;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &knts_genl_family, 0,
+				KNTS_CMD_GET_STATUS);
+	if (!hdr)
+		goto err_free;
+
+	if (nla_put_string(msg, KNTS_A_VERSION, KNTS_VERSION) ||
+	    nla_put_u64_64bit(msg, KNTS_A_LOAD_TIME, srv->load_time_ns,
+			      KNTS_A_PAD))
+		goto err_free;
+	err = knts_put_stats(msg, srv);
+	if (err)
+		goto err_free;
+	err = knts_put_time(msg, srv);
+	if (err)
+		goto err_free;
+
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+err_free:
+	nlmsg_free(msg);
+	return err;
+}
+
+/**
+ * knts_nl_time_set_doit() - handle %KNTS_CMD_TIME_SET
+ * @skb: request
+ * @info: request attributes: %KNTS_A_TIME with at least the stratum and the
+ *	staleness limit
+ *
+ * Replaces the announced time status.  Attributes left out take their
+ * "nothing known" value: leap 0, zero delay, dispersion, refid and
+ * reference time, the default precision.
+ *
+ * Return: 0 or a negative errno, with an extack message.
+ */
+static int knts_nl_time_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[KNTS_TIME_A_MAX + 1];
+	struct knts_time_params p = {
+		.precision = KNTS_PRECISION_DEFAULT,
+	};
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, KNTS_A_TIME)) {
+		NL_SET_ERR_MSG_MOD(info->extack, "missing time status");
+		return -EINVAL;
+	}
+	err = nla_parse_nested(tb, KNTS_TIME_A_MAX, info->attrs[KNTS_A_TIME],
+			       knts_time_policy, info->extack);
+	if (err)
+		return err;
+	if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[KNTS_A_TIME], tb,
+			      KNTS_TIME_A_STRATUM)) {
+		NL_SET_ERR_MSG_MOD(info->extack, "missing stratum");
+		return -EINVAL;
+	}
+	if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[KNTS_A_TIME], tb,
+			      KNTS_TIME_A_STALE_AFTER)) {
+		NL_SET_ERR_MSG_MOD(info->extack, "missing stale-after limit");
+		return -EINVAL;
+	}
+
+	p.stratum = nla_get_u8(tb[KNTS_TIME_A_STRATUM]);
+	if (tb[KNTS_TIME_A_LEAP])
+		p.leap = nla_get_u8(tb[KNTS_TIME_A_LEAP]);
+	if (tb[KNTS_TIME_A_PRECISION])
+		p.precision = nla_get_s8(tb[KNTS_TIME_A_PRECISION]);
+	if (tb[KNTS_TIME_A_ROOT_DELAY])
+		p.root_delay = nla_get_u32(tb[KNTS_TIME_A_ROOT_DELAY]);
+	if (tb[KNTS_TIME_A_ROOT_DISP])
+		p.root_disp = nla_get_u32(tb[KNTS_TIME_A_ROOT_DISP]);
+	if (tb[KNTS_TIME_A_REFID])
+		p.refid = nla_get_u32(tb[KNTS_TIME_A_REFID]);
+	if (tb[KNTS_TIME_A_REF_TIME])
+		p.ref_time = nla_get_u64(tb[KNTS_TIME_A_REF_TIME]);
+
+	return knts_time_set(&knts_srv, &p,
+			     nla_get_u32(tb[KNTS_TIME_A_STALE_AFTER]),
+			     ktime_get_boottime_ns());
+}
+
+static const struct genl_small_ops knts_genl_ops[] = {
+	{
+		.cmd = KNTS_CMD_GET_STATUS,
+		.doit = knts_nl_get_status_doit,
+	},
+	{
+		.cmd = KNTS_CMD_TIME_SET,
+		.doit = knts_nl_time_set_doit,
+		.flags = GENL_ADMIN_PERM,
+	},
+};
+
+static struct genl_family knts_genl_family __ro_after_init = {
+	.name = KNTS_FAMILY_NAME,
+	.version = KNTS_FAMILY_VERSION,
+	.maxattr = KNTS_A_MAX,
+	.policy = knts_policy,
+	.netnsok = false,
+	.parallel_ops = false,
+	.module = THIS_MODULE,
+	.small_ops = knts_genl_ops,
+	.n_small_ops = ARRAY_SIZE(knts_genl_ops),
+};
+
+/**
+ * knts_genl_init() - register the "knts" generic netlink family
+ *
+ * Return: 0 or a negative errno.
+ */
+int knts_genl_init(void)
+{
+	return genl_register_family(&knts_genl_family);
+}
+
+/**
+ * knts_genl_uninit() - unregister the family; returns once no handler runs
+ */
+void knts_genl_uninit(void)
+{
+	genl_unregister_family(&knts_genl_family);
+}

@@ -1,0 +1,59 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# checkpatch.pl --strict and kernel-doc over the module's sources, with the
+# scripts taken from Debian's linux-source-6.1 (cached under $KNTS_CACHE).
+# Prints PASS:/FAIL: lines; exits non-zero on any finding.
+#
+#   scripts/checkpatch.sh [FILE...]
+set -uo pipefail
+
+KNTS_CACHE=${KNTS_CACHE:-/var/cache/knts}
+top=$(cd "$(dirname "$0")/.." && pwd)
+tarball=/usr/src/linux-source-6.1.tar.xz
+cp_dir=$KNTS_CACHE/checkpatch
+
+if [ ! -x "$cp_dir/scripts/checkpatch.pl" ]; then
+	[ -f "$tarball" ] || { echo "checkpatch.sh: $tarball missing (run scripts/deps.sh)" >&2; exit 1; }
+	rm -rf "$cp_dir.tmp"
+	mkdir -p "$cp_dir.tmp"
+	tar -C "$cp_dir.tmp" --strip-components=1 -xf "$tarball" \
+		linux-source-6.1/scripts/checkpatch.pl \
+		linux-source-6.1/scripts/spelling.txt \
+		linux-source-6.1/scripts/const_structs.checkpatch \
+		linux-source-6.1/scripts/kernel-doc || exit 1
+	rm -rf "$cp_dir"
+	mv "$cp_dir.tmp" "$cp_dir"
+fi
+
+cd "$top" || exit 1
+if [ $# -gt 0 ]; then
+	files=("$@")
+else
+	mapfile -t files < <(ls kmod/*.c kmod/*.h uapi/linux/*.h | grep -v "\.mod\.c$")
+fi
+
+rc=0
+out=$("$cp_dir/scripts/checkpatch.pl" --strict --no-tree --terse \
+	--show-types --ignore SPDX_LICENSE_TAG -f "${files[@]}" 2>&1)
+if [ -n "$(echo "$out" | grep -E '(ERROR|WARNING|CHECK):')" ]; then
+	echo "$out" >&2
+	echo "FAIL: style/checkpatch"
+	rc=1
+else
+	echo "PASS: style/checkpatch"
+fi
+
+c_files=()
+for f in "${files[@]}"; do
+	case $f in kmod/*) c_files+=("$f") ;; esac
+done
+out=$("$cp_dir/scripts/kernel-doc" -none "${c_files[@]}" 2>&1)
+if [ -n "$out" ]; then
+	echo "$out" >&2
+	echo "FAIL: style/kernel-doc"
+	rc=1
+else
+	echo "PASS: style/kernel-doc"
+fi
+exit $rc

@@ -1,0 +1,67 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Run the module's KUnit suites on UML, in a kernel tree from Debian's
+# linux-source-6.1 with kmod/ linked in as net/knts.  The source tree and the
+# build directory are cached under $KNTS_CACHE/kunit, so later runs are
+# incremental.  Prints one line per test case:
+#   PASS: kunit/<suite>/<case>   FAIL: ...   SKIP: ...
+# and exits non-zero when a case failed or the run did not complete.
+#
+#   scripts/kunit.sh [kunit.py run options...]
+set -euo pipefail
+
+KNTS_CACHE=${KNTS_CACHE:-/var/cache/knts}
+top=$(cd "$(dirname "$0")/.." && pwd)
+tarball=/usr/src/linux-source-6.1.tar.xz
+base=$KNTS_CACHE/kunit
+
+[ -f "$tarball" ] || { echo "kunit.sh: $tarball missing (run scripts/deps.sh)" >&2; exit 1; }
+mkdir -p "$base"
+
+# Unpack once per linux-source version.
+ver=$(dpkg-query -W -f='${Version}' linux-source-6.1)
+src=$base/linux-source-6.1
+if [ "$(cat "$base/source.version" 2>/dev/null)" != "$ver" ]; then
+	echo "kunit.sh: unpacking linux-source-6.1 $ver" >&2
+	rm -rf "$src" "$base/build"
+	tar -C "$base" -xf "$tarball"
+	echo "$ver" > "$base/source.version"
+fi
+
+# Link the module in, the way drivers/net/wireguard sits in the tree.
+ln -sfn "$top/kmod" "$src/net/knts"
+grep -q 'net/knts/Kconfig' "$src/net/Kconfig" ||
+	sed -i '/^endif   # if NET/i source "net/knts/Kconfig"' "$src/net/Kconfig"
+grep -q 'net/knts/Kconfig' "$src/net/Kconfig" ||
+	{ echo "kunit.sh: could not hook net/Kconfig" >&2; exit 1; }
+grep -q 'CONFIG_KNTS' "$src/net/Makefile" ||
+	echo 'obj-$(CONFIG_KNTS) += knts/' >> "$src/net/Makefile"
+
+json=$(mktemp)
+trap 'rm -f "$json"' EXIT
+set +e
+(cd "$src" && python3 tools/testing/kunit/kunit.py run \
+	--kunitconfig="$top/kmod/.kunitconfig" \
+	--build_dir="$base/build" --jobs="$(nproc)" \
+	--json="$json" "$@") >&2
+rc=$?
+set -e
+
+# One line per case from kunit.py's JSON (KernelCI format: nested groups).
+python3 - "$json" <<'PY'
+import json, sys
+try:
+    data = json.load(open(sys.argv[1]))
+except (OSError, ValueError):
+    print("FAIL: kunit/run (no results)")
+    sys.exit(0)
+def walk(group, path):
+    for sub in group.get("sub_groups", []):
+        walk(sub, path + [sub.get("name", "?")])
+    for case in group.get("test_cases", []):
+        word = {"PASS": "PASS", "SKIP": "SKIP"}.get(case.get("status"), "FAIL")
+        print(f"{word}: kunit/{'/'.join(path + [case.get('name', '?')])}")
+walk(data, [])
+PY
+exit $rc

@@ -1,0 +1,37 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Stage 2 of the test VM (scripts/vm.sh): PID 1 on the overlay root.
+# Mounts the usual file systems, makes the test kernel's modules visible at
+# /lib/modules/$(uname -r) (writable, so knts.ko can be installed and depmod
+# run), runs the command, and records its status and the kernel log.
+set -u
+. /run/kntsvm/env
+
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mkdir -p /dev/pts /dev/shm
+ln -sf /proc/self/fd /dev/fd
+ln -sf /proc/self/fd/0 /dev/stdin
+ln -sf /proc/self/fd/1 /dev/stdout
+ln -sf /proc/self/fd/2 /dev/stderr
+mount -t devpts devpts /dev/pts
+mount -t tmpfs tmpfs /dev/shm
+mount -t tmpfs tmpfs /tmp
+mount -t tmpfs tmpfs /run/lock 2>/dev/null || true
+hostname knts-vm
+ip link set lo up
+
+mkdir -p "/lib/modules/$KNTSVM_KVER"
+mount --bind "$KNTSVM_MODDIR" "/lib/modules/$KNTSVM_KVER"
+
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export HOME=/root KNTS_IN_VM=1
+cd "$KNTSVM_CWD" || exit 1
+"${KNTSVM_CMD[@]}" </dev/null >/dev/console 2>&1
+echo $? > /run/kntsvm/status.tmp
+dmesg > /run/kntsvm/dmesg
+mv /run/kntsvm/status.tmp /run/kntsvm/status
+sync
+echo o > /proc/sysrq-trigger
+sleep 30

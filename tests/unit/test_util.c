@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests for userspace/util.c: argument parsers and NTP conversions.
+ */
+#include <stdint.h>
+
+#include "../../userspace/util.h"
+#include "unit.h"
+
+static void parse_u32_bounds(void)
+{
+	uint32_t v = 99;
+
+	EXPECT(parse_u32("0", 0, 10, &v) == 0 && v == 0);
+	EXPECT(parse_u32("10", 0, 10, &v) == 0 && v == 10);
+	EXPECT(parse_u32("4294967295", 0, UINT32_MAX, &v) == 0 &&
+	       v == UINT32_MAX);
+	v = 7;
+	EXPECT(parse_u32("11", 0, 10, &v) < 0);
+	EXPECT(parse_u32("4294967296", 0, UINT32_MAX, &v) < 0);
+	EXPECT(parse_u32("", 0, 10, &v) < 0);
+	EXPECT(parse_u32("-1", 0, 10, &v) < 0);
+	EXPECT(parse_u32(" 1", 0, 10, &v) < 0);
+	EXPECT(parse_u32("1x", 0, 10, &v) < 0);
+	EXPECT(parse_u32("0x1", 0, 10, &v) < 0);
+	EXPECT(parse_u32(NULL, 0, 10, &v) < 0);
+	EXPECT(v == 7);	/* untouched on error */
+}
+
+static void parse_s32_bounds(void)
+{
+	int32_t v = 5;
+
+	EXPECT(parse_s32("-32", -32, 0, &v) == 0 && v == -32);
+	EXPECT(parse_s32("0", -32, 0, &v) == 0 && v == 0);
+	EXPECT(parse_s32("-33", -32, 0, &v) < 0);
+	EXPECT(parse_s32("1", -32, 0, &v) < 0);
+	EXPECT(parse_s32("-", -32, 0, &v) < 0);
+	EXPECT(parse_s32("--1", -32, 0, &v) < 0);
+	EXPECT(v == 0);
+}
+
+static void parse_ntp_short_rounds(void)
+{
+	uint32_t v;
+
+	EXPECT(parse_ntp_short("0", &v) == 0 && v == 0);
+	EXPECT(parse_ntp_short("1", &v) == 0 && v == 0x10000);
+	EXPECT(parse_ntp_short("0.5", &v) == 0 && v == 0x8000);
+	EXPECT(parse_ntp_short(".25", &v) == 0 && v == 0x4000);
+	/* 1 us is 0.065536 units: rounds to 0; 10 us to 1 (0.65536). */
+	EXPECT(parse_ntp_short("0.000001", &v) == 0 && v == 0);
+	EXPECT(parse_ntp_short("0.00001", &v) == 0 && v == 1);
+	EXPECT(parse_ntp_short("65535.99998", &v) == 0 && v == 0xffffffff);
+	EXPECT(parse_ntp_short("65536", &v) < 0);
+	EXPECT(parse_ntp_short("-0.1", &v) < 0);
+	EXPECT(parse_ntp_short("nan", &v) < 0);
+	EXPECT(parse_ntp_short("inf", &v) < 0);
+	EXPECT(parse_ntp_short("1s", &v) < 0);
+	EXPECT(parse_ntp_short("", &v) < 0);
+}
+
+static void parse_refid_forms(void)
+{
+	uint32_t v;
+
+	EXPECT(parse_refid("192.0.2.1", &v) == 0 && v == 0xc0000201);
+	EXPECT(parse_refid("0x7F7F0101", &v) == 0 && v == 0x7f7f0101);
+	EXPECT(parse_refid("GPS", &v) == 0 && v == 0x47505300);
+	EXPECT(parse_refid("PPS1", &v) == 0 && v == 0x50505331);
+	EXPECT(parse_refid("X", &v) == 0 && v == 0x58000000);
+	EXPECT(parse_refid("TOOLONG", &v) < 0);
+	EXPECT(parse_refid("0x7F7F01", &v) < 0);
+	EXPECT(parse_refid("0xZZZZZZZZ", &v) < 0);
+	EXPECT(parse_refid("", &v) < 0);
+	EXPECT(parse_refid("a\tb", &v) < 0);
+}
+
+static void format_refid_forms(void)
+{
+	char buf[32];
+
+	format_refid(0x47505300, 1, buf, sizeof(buf));
+	EXPECT_STR(buf, "GPS");
+	format_refid(0x4e54534e, 0, buf, sizeof(buf));
+	EXPECT_STR(buf, "NTSN");
+	format_refid(0x01020304, 1, buf, sizeof(buf));
+	EXPECT_STR(buf, "????");
+	format_refid(0xc0000201, 2, buf, sizeof(buf));
+	EXPECT_STR(buf, "192.0.2.1");
+}
+
+static void ntp_timestamps(void)
+{
+	struct timespec ts = { .tv_sec = 1700000000, .tv_nsec = 500000000 };
+	struct timespec back;
+	uint64_t ntp = ntp_ts_from_timespec(&ts);
+
+	EXPECT(ntp >> 32 == 1700000000ULL + NTP_UNIX_OFFSET);
+	EXPECT((uint32_t)ntp == 0x80000000u);
+	ntp_ts_to_timespec(ntp, &back);
+	EXPECT(back.tv_sec == ts.tv_sec);
+	EXPECT(back.tv_nsec == ts.tv_nsec);
+
+	/* Sub-nanosecond truncation: always within 1 ns. */
+	ts.tv_nsec = 123456789;
+	ntp_ts_to_timespec(ntp_ts_from_timespec(&ts), &back);
+	EXPECT(back.tv_sec == ts.tv_sec);
+	EXPECT(ts.tv_nsec - back.tv_nsec <= 1 && ts.tv_nsec >= back.tv_nsec);
+
+	EXPECT(ntp_short_to_double(0x00018000) == 1.5);
+}
+
+static void matches_prefixes(void)
+{
+	EXPECT(matches("st", "status"));
+	EXPECT(matches("status", "status"));
+	EXPECT(!matches("statuss", "status"));
+	EXPECT(!matches("", "status"));
+	EXPECT(!matches("x", "status"));
+}
+
+static void utc_format(void)
+{
+	char buf[32];
+
+	format_utc(1700000000ULL * 1000000000ULL, buf, sizeof(buf));
+	EXPECT_STR(buf, "2023-11-14T22:13:20Z");
+}
+
+int main(void)
+{
+	unit_file = "util";
+	RUN(parse_u32_bounds);
+	RUN(parse_s32_bounds);
+	RUN(parse_ntp_short_rounds);
+	RUN(parse_refid_forms);
+	RUN(format_refid_forms);
+	RUN(ntp_timestamps);
+	RUN(matches_prefixes);
+	RUN(utc_format);
+	return unit_any_failed;
+}

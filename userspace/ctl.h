@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kntsctl: shared by its subcommands.
+ */
+#ifndef KNTS_CTL_H
+#define KNTS_CTL_H
+
+#include <stdbool.h>
+
+#include "nl.h"
+
+struct ctl {
+	bool json;
+	struct knts_nl *nl;	/* opened on first use */
+};
+
+#define NEXT_ARG()						\
+	do {							\
+		argv++;						\
+		if (--argc <= 0)				\
+			return ctl_missing(argv[-1]);		\
+	} while (0)
+
+int ctl_missing(const char *after);
+int ctl_usage_error(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+struct knts_nl *ctl_nl(struct ctl *c);
+int ctl_nl_error(struct ctl *c, const char *what, int err);
+
+int do_status(struct ctl *c, int argc, char **argv);
+int do_serverstats(struct ctl *c, int argc, char **argv);
+int do_time(struct ctl *c, int argc, char **argv);
+
+#endif /* KNTS_CTL_H */

@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kntsctl status, kntsctl serverstats
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "../uapi/linux/knts.h"
+#include "ctl.h"
+#include "print.h"
+#include "util.h"
+
+struct status {
+	char version[32];
+	uint64_t load_time_ns;
+	uint64_t stats[__KNTS_STAT_MAX];
+	bool have_time;
+	uint8_t leap, stratum;
+	int8_t precision;
+	uint32_t root_delay, root_disp, refid;
+	uint64_t ref_time;
+	bool have_age;
+	uint64_t age_ms;
+	bool stale;
+};
+
+/* chronyc serverstats names where chrony has the counter. */
+static const struct {
+	const char *label;
+	const char *key;
+} stat_names[__KNTS_STAT_MAX] = {
+	[KNTS_STAT_RX_PACKETS] = { "NTP packets received", "ntp_packets_received" },
+	[KNTS_STAT_RX_DROPPED] = { "NTP packets dropped", "ntp_packets_dropped" },
+	[KNTS_STAT_DROP_MALFORMED] = { "Dropped: malformed", "dropped_malformed" },
+	[KNTS_STAT_DROP_MODE] = { "Dropped: not mode 3", "dropped_mode" },
+	[KNTS_STAT_DROP_SIZE] = { "Dropped: bad length", "dropped_size" },
+	[KNTS_STAT_DROP_RATELIMIT] = { "Dropped: rate limited", "dropped_ratelimit" },
+	[KNTS_STAT_DROP_NOT_NTS] = { "Dropped: NTS required", "dropped_not_nts" },
+	[KNTS_STAT_DROP_TX] = { "Dropped: send failed", "dropped_tx" },
+	[KNTS_STAT_AUTH_REPLIES] = { "Authenticated NTP packets", "authenticated_ntp_packets" },
+	[KNTS_STAT_PLAIN_REPLIES] = { "Unauthenticated NTP replies", "unauthenticated_ntp_replies" },
+	[KNTS_STAT_NAKS] = { "NTS NAKs sent", "nts_naks_sent" },
+	[KNTS_STAT_KODS] = { "RATE kiss-o'-death sent", "rate_kods_sent" },
+	[KNTS_STAT_COOKIE_UNKNOWN_KEY] = { "Cookie failures: unknown key", "cookie_unknown_key" },
+	[KNTS_STAT_COOKIE_BAD_LENGTH] = { "Cookie failures: bad length", "cookie_bad_length" },
+	[KNTS_STAT_COOKIE_BAD_TAG] = { "Cookie failures: bad tag", "cookie_bad_tag" },
+	[KNTS_STAT_AUTH_FAILED] = { "Authenticator failures", "authenticator_failures" },
+	[KNTS_STAT_COOKIES_ISSUED] = { "NTS cookies issued", "nts_cookies_issued" },
+	[KNTS_STAT_RX_TS_KERNEL] = { "NTP kernel RX timestamps", "ntp_kernel_rx_timestamps" },
+	[KNTS_STAT_RX_TS_FALLBACK] = { "NTP fallback RX timestamps", "ntp_fallback_rx_timestamps" },
+};
+
+static int parse_time(struct nlattr *nest, struct status *st)
+{
+	struct nlattr *tb[KNTS_TIME_A_MAX + 1];
+
+	if (nla_parse_nested(tb, KNTS_TIME_A_MAX, nest, NULL) ||
+	    !tb[KNTS_TIME_A_LEAP] || !tb[KNTS_TIME_A_STRATUM])
+		return -EBADMSG;
+	st->have_time = true;
+	st->leap = nla_get_u8(tb[KNTS_TIME_A_LEAP]);
+	st->stratum = nla_get_u8(tb[KNTS_TIME_A_STRATUM]);
+	if (tb[KNTS_TIME_A_PRECISION])
+		st->precision = (int8_t)nla_get_u8(tb[KNTS_TIME_A_PRECISION]);
+	if (tb[KNTS_TIME_A_ROOT_DELAY])
+		st->root_delay = nla_get_u32(tb[KNTS_TIME_A_ROOT_DELAY]);
+	if (tb[KNTS_TIME_A_ROOT_DISP])
+		st->root_disp = nla_get_u32(tb[KNTS_TIME_A_ROOT_DISP]);
+	if (tb[KNTS_TIME_A_REFID])
+		st->refid = nla_get_u32(tb[KNTS_TIME_A_REFID]);
+	if (tb[KNTS_TIME_A_REF_TIME])
+		st->ref_time = nla_get_u64(tb[KNTS_TIME_A_REF_TIME]);
+	if (tb[KNTS_TIME_A_AGE_MS]) {
+		st->have_age = true;
+		st->age_ms = nla_get_u64(tb[KNTS_TIME_A_AGE_MS]);
+	}
+	st->stale = tb[KNTS_TIME_A_STALE] != NULL;
+	return 0;
+}
+
+static int parse_status(struct nlattr **tb, void *arg)
+{
+	struct status *st = arg;
+	struct nlattr *a;
+	int rem;
+
+	if (!tb[KNTS_A_VERSION] || !tb[KNTS_A_LOAD_TIME] ||
+	    !tb[KNTS_A_STATS])
+		return -EBADMSG;
+	snprintf(st->version, sizeof(st->version), "%s",
+		 nla_get_string(tb[KNTS_A_VERSION]));
+	st->load_time_ns = nla_get_u64(tb[KNTS_A_LOAD_TIME]);
+	nla_for_each_nested(a, tb[KNTS_A_STATS], rem) {
+		int t = nla_type(a);
+
+		if (t > KNTS_STAT_PAD && t < __KNTS_STAT_MAX &&
+		    nla_len(a) == sizeof(uint64_t))
+			st->stats[t] = nla_get_u64(a);
+	}
+	if (tb[KNTS_A_TIME])
+		return parse_time(tb[KNTS_A_TIME], st);
+	return 0;
+}
+
+static int get_status(struct ctl *c, struct status *st)
+{
+	int err;
+
+	memset(st, 0, sizeof(*st));
+	if (!ctl_nl(c))
+		return 1;
+	err = knts_nl_request(c->nl, KNTS_CMD_GET_STATUS, NULL, parse_status,
+			      st);
+	if (err)
+		return ctl_nl_error(c, "get status", err);
+	return 0;
+}
+
+static void print_time_status(const struct status *st)
+{
+	char refid[32], reft[32];
+	struct timespec ts;
+
+	format_refid(st->refid, st->stratum, refid, sizeof(refid));
+	ntp_ts_to_timespec(st->ref_time, &ts);
+	if (st->ref_time)
+		format_utc((uint64_t)ts.tv_sec * 1000000000ULL, reft,
+			   sizeof(reft));
+	else
+		snprintf(reft, sizeof(reft), "-");
+
+	open_json_object("time");
+	print_text("Time status     : %s\n",
+		   st->stale ? (st->have_age ? "stale (leap 3 announced)" :
+				"never set (leap 3 announced)") : "fresh");
+	print_bool(PRINT_JSON, "stale", NULL, st->stale);
+	if (st->have_age)
+		print_double(PRINT_ANY, "age", "Status age      : %.3f s\n",
+			     (double)st->age_ms / 1000.0);
+	print_u64(PRINT_ANY, "leap", "Leap            : %llu\n", st->leap);
+	print_u64(PRINT_ANY, "stratum", "Stratum         : %llu\n",
+		  st->stratum);
+	print_s64(PRINT_ANY, "precision", "Precision       : %lld\n",
+		  st->precision);
+	print_double(PRINT_ANY, "root_delay", "Root delay      : %.6f s\n",
+		     ntp_short_to_double(st->root_delay));
+	print_double(PRINT_ANY, "root_dispersion",
+		     "Root dispersion : %.6f s\n",
+		     ntp_short_to_double(st->root_disp));
+	print_string(PRINT_ANY, "refid", "Reference ID    : %s", refid);
+	print_text(" (%08X)\n", st->refid);
+	print_u64(PRINT_JSON, "refid_value", NULL, st->refid);
+	print_string(PRINT_ANY, "reference_time", "Reference time  : %s\n",
+		     reft);
+	close_json_object();
+}
+
+int do_status(struct ctl *c, int argc, char **argv)
+{
+	struct status st;
+	char loaded[32];
+	int ret;
+
+	if (argc > 0)
+		return ctl_usage_error("status takes no argument, got \"%s\"",
+				       argv[0]);
+	ret = get_status(c, &st);
+	if (ret)
+		return ret;
+
+	format_utc(st.load_time_ns, loaded, sizeof(loaded));
+	print_begin(stdout, c->json);
+	print_string(PRINT_ANY, "version", "Module          : knts %s\n",
+		     st.version);
+	print_string(PRINT_ANY, "loaded", "Loaded          : %s\n", loaded);
+	print_u64(PRINT_JSON, "load_time_ns", NULL, st.load_time_ns);
+	if (st.have_time)
+		print_time_status(&st);
+	print_u64(PRINT_ANY, "ntp_packets_received",
+		  "NTP received    : %llu\n", st.stats[KNTS_STAT_RX_PACKETS]);
+	print_u64(PRINT_ANY, "authenticated_ntp_packets",
+		  "NTS replies     : %llu\n", st.stats[KNTS_STAT_AUTH_REPLIES]);
+	return print_end() ? 1 : 0;
+}
+
+int do_serverstats(struct ctl *c, int argc, char **argv)
+{
+	struct status st;
+	int i, ret;
+
+	if (argc > 0)
+		return ctl_usage_error("serverstats takes no argument, got \"%s\"",
+				       argv[0]);
+	ret = get_status(c, &st);
+	if (ret)
+		return ret;
+
+	print_begin(stdout, c->json);
+	for (i = KNTS_STAT_PAD + 1; i < __KNTS_STAT_MAX; i++) {
+		if (!print_is_json())
+			printf("%-30s: ", stat_names[i].label);
+		print_u64(PRINT_ANY, stat_names[i].key, "%llu\n",
+			  st.stats[i]);
+	}
+	return print_end() ? 1 : 0;
+}

@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kntsctl: inspect and provision the knts kernel module.
+ *
+ *   kntsctl [-j] OBJECT [COMMAND [ARGS]]
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ctl.h"
+#include "util.h"
+#include "../kmod/version.h"
+
+static const char usage_text[] =
+"Usage: kntsctl [-j] OBJECT [COMMAND [ARGS]]\n"
+"\n"
+"  status                       module version, load time, time status\n"
+"  serverstats                  server counters (chronyc serverstats names)\n"
+"  time set stratum N [leap N] [refid ID] [rootdelay S] [rootdisp S]\n"
+"           [precision N] [reftime now|UNIX_SECONDS] [stale S]\n"
+"                               set the time status replies announce\n"
+"\n"
+"Options:\n"
+"  -j, --json     print JSON\n"
+"  -V, --version  print the version\n"
+"  -h, --help     print this help\n";
+
+static void usage(FILE *f)
+{
+	fputs(usage_text, f);
+}
+
+int ctl_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("kntsctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\n\n", stderr);
+	usage(stderr);
+	return 2;
+}
+
+int ctl_missing(const char *after)
+{
+	return ctl_usage_error("argument expected after \"%s\"", after);
+}
+
+struct knts_nl *ctl_nl(struct ctl *c)
+{
+	if (!c->nl) {
+		c->nl = knts_nl_open();
+		if (!c->nl)
+			fprintf(stderr,
+				"kntsctl: cannot reach the knts module (%s); is it loaded (modprobe knts)?\n",
+				strerror(errno));
+	}
+	return c->nl;
+}
+
+/* Reports a failed request with the kernel's reason; returns exit code 1. */
+int ctl_nl_error(struct ctl *c, const char *what, int err)
+{
+	const char *ext = knts_nl_extack(c->nl);
+
+	if (err == -EPERM)
+		fprintf(stderr, "kntsctl: %s: %s (needs CAP_NET_ADMIN)\n", what,
+			strerror(-err));
+	else if (ext)
+		fprintf(stderr, "kntsctl: %s: %s: %s\n", what, strerror(-err),
+			ext);
+	else
+		fprintf(stderr, "kntsctl: %s: %s\n", what, strerror(-err));
+	return 1;
+}
+
+static const struct {
+	const char *name;
+	int (*fn)(struct ctl *c, int argc, char **argv);
+} objects[] = {
+	{ "status", do_status },
+	{ "serverstats", do_serverstats },
+	{ "time", do_time },
+};
+
+int main(int argc, char **argv)
+{
+	struct ctl c = { 0 };
+	size_t i;
+	int ret;
+
+	while (argc > 1 && argv[1][0] == '-') {
+		if (!strcmp(argv[1], "-j") || !strcmp(argv[1], "--json")) {
+			c.json = true;
+		} else if (!strcmp(argv[1], "-h") ||
+			   !strcmp(argv[1], "--help")) {
+			usage(stdout);
+			return 0;
+		} else if (!strcmp(argv[1], "-V") ||
+			   !strcmp(argv[1], "--version")) {
+			printf("kntsctl %s\n", KNTS_VERSION);
+			return 0;
+		} else {
+			return ctl_usage_error("unknown option \"%s\"",
+					       argv[1]);
+		}
+		argc--;
+		argv++;
+	}
+	if (argc < 2)
+		return ctl_usage_error("an object is required");
+
+	for (i = 0; i < sizeof(objects) / sizeof(objects[0]); i++) {
+		if (matches(argv[1], objects[i].name)) {
+			ret = objects[i].fn(&c, argc - 2, argv + 2);
+			knts_nl_close(c.nl);
+			return ret;
+		}
+	}
+	return ctl_usage_error("unknown object \"%s\"", argv[1]);
+}

@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The knts generic netlink family from userspace.
+ *
+ * Resolves the family once, enables extended acks, and turns the kernel's
+ * answer into a negative errno plus the extack message, if any.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/netlink.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
+#include <sys/socket.h>
+
+#include "../uapi/linux/knts.h"
+#include "nl.h"
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
+
+struct knts_nl {
+	struct nl_sock *sk;
+	int family;
+	char extack[256];
+};
+
+struct knts_nl *knts_nl_open(void)
+{
+	struct knts_nl *nl;
+	int one = 1;
+
+	nl = calloc(1, sizeof(*nl));
+	if (!nl)
+		return NULL;
+	nl->sk = nl_socket_alloc();
+	if (!nl->sk)
+		goto err;
+	if (genl_connect(nl->sk)) {
+		errno = ECONNREFUSED;
+		goto err;
+	}
+	/* Best effort: older kernels simply send no extack. */
+	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_EXT_ACK,
+		   &one, sizeof(one));
+	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_CAP_ACK,
+		   &one, sizeof(one));
+	nl->family = genl_ctrl_resolve(nl->sk, KNTS_FAMILY_NAME);
+	if (nl->family < 0) {
+		errno = ENOENT;
+		goto err;
+	}
+	return nl;
+err:
+	knts_nl_close(nl);
+	return NULL;
+}
+
+void knts_nl_close(struct knts_nl *nl)
+{
+	if (!nl)
+		return;
+	if (nl->sk)
+		nl_socket_free(nl->sk);
+	free(nl);
+}
+
+const char *knts_nl_extack(const struct knts_nl *nl)
+{
+	return nl->extack[0] ? nl->extack : NULL;
+}
+
+struct req_ctx {
+	struct knts_nl *nl;
+	knts_nl_parse_t parse;
+	void *arg;
+	int err;	/* the kernel's answer */
+	int parse_err;	/* the first reply the parser refused */
+	int done;
+};
+
+static int on_valid(struct nl_msg *msg, void *data)
+{
+	struct req_ctx *ctx = data;
+	struct nlattr *tb[KNTS_A_MAX + 1];
+	int err;
+
+	/* On a bad reply keep reading, so that the ack is consumed too. */
+	if (ctx->parse_err)
+		return NL_SKIP;
+	err = genlmsg_parse(nlmsg_hdr(msg), 0, tb, KNTS_A_MAX, NULL);
+	if (err < 0)
+		ctx->parse_err = -EBADMSG;
+	else if (ctx->parse)
+		ctx->parse_err = ctx->parse(tb, ctx->arg);
+	return NL_OK;
+}
+
+static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *data)
+{
+	struct req_ctx *ctx = data;
+	struct nlmsghdr *nlh = (struct nlmsghdr *)e - 1;
+	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+	unsigned int hlen = sizeof(*nlh) + sizeof(*e);
+
+	(void)nla;
+	ctx->err = e->error;
+	ctx->done = 1;
+	/* With NETLINK_CAP_ACK the request is not echoed: TLVs follow e. */
+	if ((nlh->nlmsg_flags & NLM_F_ACK_TLVS) && nlh->nlmsg_len > hlen &&
+	    !nla_parse(tb, NLMSGERR_ATTR_MAX,
+		       (struct nlattr *)((char *)e + sizeof(*e)),
+		       nlh->nlmsg_len - hlen, NULL) &&
+	    tb[NLMSGERR_ATTR_MSG])
+		snprintf(ctx->nl->extack, sizeof(ctx->nl->extack), "%s",
+			 (const char *)nla_data(tb[NLMSGERR_ATTR_MSG]));
+	return NL_STOP;
+}
+
+static int on_ack(struct nl_msg *msg, void *data)
+{
+	struct req_ctx *ctx = data;
+
+	(void)msg;
+	ctx->done = 1;
+	return NL_STOP;
+}
+
+/*
+ * Sends one request and reads every reply to it.  Returns 0, or a negative
+ * errno: the kernel's (knts_nl_extack() then tells why, when it said), or
+ * the parser's.
+ */
+int knts_nl_request(struct knts_nl *nl, int cmd, knts_nl_build_t build,
+		    knts_nl_parse_t parse, void *arg)
+{
+	struct req_ctx ctx = { .nl = nl, .parse = parse, .arg = arg };
+	struct nl_msg *msg;
+	struct nl_cb *cb;
+	int err;
+
+	nl->extack[0] = '\0';
+	msg = nlmsg_alloc();
+	cb = nl_cb_alloc(NL_CB_CUSTOM);
+	if (!msg || !cb) {
+		err = -ENOMEM;
+		goto out;
+	}
+	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, nl->family, 0,
+			 NLM_F_REQUEST | NLM_F_ACK, cmd, KNTS_FAMILY_VERSION)) {
+		err = -EMSGSIZE;
+		goto out;
+	}
+	if (build) {
+		err = build(msg, arg);
+		if (err)
+			goto out;
+	}
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, &ctx);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, &ctx);
+	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_ack, &ctx);
+	nl_cb_err(cb, NL_CB_CUSTOM, on_error, &ctx);
+
+	err = nl_send_auto(nl->sk, msg);
+	if (err < 0) {
+		err = -EIO;
+		goto out;
+	}
+	while (!ctx.done) {
+		err = nl_recvmsgs(nl->sk, cb);
+		if (err < 0 && !ctx.err) {
+			ctx.err = -EIO;
+			break;
+		}
+	}
+	err = ctx.err ? ctx.err : ctx.parse_err;
+out:
+	if (cb)
+		nl_cb_put(cb);
+	nlmsg_free(msg);
+	return err;
+}

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The knts generic netlink family from userspace: one small libnl wrapper.
+ */
+#ifndef KNTS_NL_H
+#define KNTS_NL_H
+
+#include <netlink/attr.h>
+#include <netlink/msg.h>
+
+struct knts_nl;
+
+/* Fills a request; returns 0 or a negative errno. */
+typedef int (*knts_nl_build_t)(struct nl_msg *msg, void *arg);
+/* Parses one reply's top-level attributes; returns 0 or a negative errno. */
+typedef int (*knts_nl_parse_t)(struct nlattr **tb, void *arg);
+
+struct knts_nl *knts_nl_open(void);
+void knts_nl_close(struct knts_nl *nl);
+int knts_nl_request(struct knts_nl *nl, int cmd, knts_nl_build_t build,
+		    knts_nl_parse_t parse, void *arg);
+const char *knts_nl_extack(const struct knts_nl *nl);
+
+#endif /* KNTS_NL_H */

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Small parsers and converters shared by kntsctl and kntsd.
+ */
+#ifndef KNTS_UTIL_H
+#define KNTS_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+/* Seconds from the NTP era 0 epoch (1900) to the Unix epoch (1970). */
+#define NTP_UNIX_OFFSET 2208988800ULL
+
+int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out);
+int parse_s32(const char *s, int32_t min, int32_t max, int32_t *out);
+int parse_ntp_short(const char *s, uint32_t *out);
+int parse_refid(const char *s, uint32_t *out);
+
+uint64_t ntp_ts_from_timespec(const struct timespec *ts);
+void ntp_ts_to_timespec(uint64_t ntp, struct timespec *ts);
+double ntp_short_to_double(uint32_t v);
+void format_refid(uint32_t refid, unsigned int stratum, char *buf,
+		  size_t len);
+void format_utc(uint64_t unix_ns, char *buf, size_t len);
+
+bool matches(const char *arg, const char *word);
+
+#endif /* KNTS_UTIL_H */
