@@ -17,8 +17,8 @@ ln -sf /proc/self/fd/1 /dev/stdout
 ln -sf /proc/self/fd/2 /dev/stderr
 mount -t devpts devpts /dev/pts
 mount -t tmpfs tmpfs /dev/shm
-mount -t tmpfs tmpfs /tmp
-mount -t tmpfs tmpfs /run/lock 2>/dev/null || true
+# /tmp stays the host's, seen through the overlay (writes stay in the
+# guest): the tree under test may live there.
 hostname knts-vm
 ip link set lo up
 
@@ -27,9 +27,13 @@ mount --bind "$KNTSVM_MODDIR" "/lib/modules/$KNTSVM_KVER"
 
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root KNTS_IN_VM=1
-cd "$KNTSVM_CWD" || exit 1
-"${KNTSVM_CMD[@]}" </dev/null >/dev/console 2>&1
-echo $? > /run/kntsvm/status.tmp
+if cd "$KNTSVM_CWD"; then
+	"${KNTSVM_CMD[@]}" </dev/null >/dev/console 2>&1
+	echo $? > /run/kntsvm/status.tmp
+else
+	echo "vm-guest: cannot enter $KNTSVM_CWD" >/dev/console
+	echo 125 > /run/kntsvm/status.tmp
+fi
 dmesg > /run/kntsvm/dmesg
 mv /run/kntsvm/status.tmp /run/kntsvm/status
 sync
