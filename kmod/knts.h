@@ -8,8 +8,42 @@
 #include <linux/mutex.h>
 #include <linux/types.h>
 
+#include "keys.h"
+#include "ratelimit.h"
+#include "siv_kernel.h"
+
 struct knts_pcpu_stats;
 struct knts_time_status;
+struct socket;
+
+/**
+ * struct knts_pcpu - one CPU's working state for the packet path
+ * @siv: AES-SIV instance re-keyed per request (C2S, then S2C)
+ * @req: copy of the request being served (%KNTS_NTP_MAX_LEN bytes)
+ * @cookie: copy of its cookie, opened in place (%KNTS_COOKIE_LEN bytes)
+ *
+ * The buffers are kmalloc'ed: the cipher works on them through
+ * scatterlists, which per-CPU (vmalloc) memory cannot back.
+ */
+struct knts_pcpu {
+	struct knts_siv siv;
+	u8 *req;
+	u8 *cookie;
+};
+
+/**
+ * struct knts_config - tunables, read locklessly by the packet path
+ * @require_nts: drop unauthenticated requests
+ * @rl_rate: per-source requests per second, 0 = no rate limiting
+ * @rl_burst: per-source burst
+ * @rl_kod: answer limited requests with a RATE kiss-o'-death
+ */
+struct knts_config {
+	bool require_nts;
+	u32 rl_rate;
+	u32 rl_burst;
+	bool rl_kod;
+};
 
 /**
  * struct knts_server - one NTS server instance
@@ -17,15 +51,29 @@ struct knts_time_status;
  *	packet path, which reads under RCU
  * @stats: per-CPU counters
  * @time: time status announced in replies, replaced under @lock
+ * @keys: master keys, replaced under @lock
+ * @pcpu: per-CPU packet path state
+ * @rl: per-source rate limiter
+ * @sock4: UDP socket on @port, IPv4
+ * @sock6: UDP socket on @port, IPv6 (NULL when IPv6 is disabled)
+ * @port: UDP port served
  * @load_time_ns: CLOCK_REALTIME at initialisation
  */
 struct knts_server {
 	struct mutex lock; /* see @lock above */
 	struct knts_pcpu_stats __percpu *stats;
 	struct knts_time_status __rcu *time;
+	struct knts_keys keys;
+	struct knts_pcpu __percpu *pcpu;
+	struct knts_ratelimit rl;
+	struct socket *sock4;
+	struct socket *sock6;
+	u16 port;
 	u64 load_time_ns;
 };
 
 extern struct knts_server knts_srv;
+
+void knts_config_get(struct knts_config *cfg);
 
 #endif /* _KNTS_KNTS_H */

@@ -3,35 +3,95 @@
  * knts: Network Time Security (RFC 8915) served from the kernel.
  */
 
-#include <linux/module.h>
 #include <linux/ktime.h>
+#include <linux/module.h>
 #include <net/genetlink.h>
 
 #include "knts.h"
 #include "netlink.h"
+#include "receive.h"
+#include "socket.h"
 #include "stats.h"
 #include "timestatus.h"
 #include "version.h"
+
+static ushort port = 123;
+module_param(port, ushort, 0444);
+MODULE_PARM_DESC(port, "UDP port to serve NTP on (default 123)");
+
+static bool require_nts;
+module_param(require_nts, bool, 0644);
+MODULE_PARM_DESC(require_nts, "Drop unauthenticated NTP requests");
+
+static uint ratelimit_rate;
+module_param(ratelimit_rate, uint, 0644);
+MODULE_PARM_DESC(ratelimit_rate,
+		 "Requests per second per source address, 0 = unlimited (default)");
+
+static uint ratelimit_burst = 8;
+module_param(ratelimit_burst, uint, 0644);
+MODULE_PARM_DESC(ratelimit_burst, "Requests a source may send at once");
+
+static bool ratelimit_kod;
+module_param(ratelimit_kod, bool, 0644);
+MODULE_PARM_DESC(ratelimit_kod,
+		 "Answer rate-limited requests with a RATE kiss-o'-death");
 
 struct knts_server knts_srv = {
 	.lock = __MUTEX_INITIALIZER(knts_srv.lock),
 };
 
+/**
+ * knts_config_get() - the tunables, as the packet path sees them now
+ * @cfg: out
+ */
+void knts_config_get(struct knts_config *cfg)
+{
+	cfg->require_nts = READ_ONCE(require_nts);
+	cfg->rl_rate = READ_ONCE(ratelimit_rate);
+	cfg->rl_burst = max_t(u32, READ_ONCE(ratelimit_burst), 1);
+	cfg->rl_kod = READ_ONCE(ratelimit_kod);
+}
+
 static int __init knts_init(void)
 {
 	int err;
 
+	if (!port) {
+		pr_err("knts: port must not be 0\n");
+		return -EINVAL;
+	}
 	knts_srv.load_time_ns = ktime_get_real_ns();
 	err = knts_stats_init(&knts_srv);
 	if (err)
 		return err;
-	err = knts_genl_init();
+	err = knts_pcpu_init(&knts_srv);
 	if (err)
 		goto err_stats;
+	err = knts_ratelimit_init(&knts_srv.rl);
+	if (err)
+		goto err_pcpu;
+	err = knts_genl_init();
+	if (err)
+		goto err_rl;
+	/* Last: requests arrive as soon as the sockets exist. */
+	err = knts_socket_init(&knts_srv, port);
+	if (err) {
+		pr_err("knts: cannot listen on UDP port %u: %d%s\n", port, err,
+		       err == -EADDRINUSE ? " (another NTP server has it)" : "");
+		goto err_genl;
+	}
 
-	pr_info("knts " KNTS_VERSION " loaded\n");
+	pr_info("knts " KNTS_VERSION " serving NTP on UDP port %u (%s)\n",
+		port, knts_srv.sock6 ? "IPv4, IPv6" : "IPv4");
 	return 0;
 
+err_genl:
+	knts_genl_uninit();
+err_rl:
+	knts_ratelimit_uninit(&knts_srv.rl);
+err_pcpu:
+	knts_pcpu_uninit(&knts_srv);
 err_stats:
 	knts_stats_uninit(&knts_srv);
 	return err;
@@ -39,9 +99,13 @@ err_stats:
 
 static void __exit knts_exit(void)
 {
+	/* Stops the packet path and waits until no callback runs. */
+	knts_socket_uninit(&knts_srv);
 	knts_genl_uninit();
-	/* No reader is left: netlink is gone and the packet path never ran. */
+	knts_keys_uninit(&knts_srv);
 	knts_time_uninit(&knts_srv);
+	knts_ratelimit_uninit(&knts_srv.rl);
+	knts_pcpu_uninit(&knts_srv);
 	knts_stats_uninit(&knts_srv);
 }
 

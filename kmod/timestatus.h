@@ -9,33 +9,11 @@
 #include <linux/types.h>
 
 #include "knts.h"
+#include "ntp.h"
 
-/* Stratum announced with leap=3 when the clock state is not known. */
-#define KNTS_STRATUM_UNSYNC	16
-#define KNTS_LEAP_UNSYNC	3
 #define KNTS_STALE_MAX_S	604800
 /* Announced before any status is set: ~2^-20 s, a typical clock read. */
 #define KNTS_PRECISION_DEFAULT	(-20)
-
-/**
- * struct knts_time_params - what a reply announces about the server clock
- * @leap: leap indicator, 0..3
- * @stratum: stratum, 1..15, or %KNTS_STRATUM_UNSYNC
- * @precision: log2 seconds
- * @root_delay: NTP short format (16.16 s)
- * @root_disp: NTP short format (16.16 s)
- * @refid: value of the reference id field
- * @ref_time: NTP timestamp format (32.32 s since 1900)
- */
-struct knts_time_params {
-	u8 leap;
-	u8 stratum;
-	s8 precision;
-	u32 root_delay;
-	u32 root_disp;
-	u32 refid;
-	u64 ref_time;
-};
 
 /**
  * struct knts_time_status - a time status as set by userspace

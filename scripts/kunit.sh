@@ -29,7 +29,12 @@ if [ "$(cat "$base/source.version" 2>/dev/null)" != "$ver" ]; then
 	echo "$ver" > "$base/source.version"
 fi
 
-# Link the module in, the way drivers/net/wireguard sits in the tree.
+# Link the module in, the way drivers/net/wireguard sits in the tree.  The
+# build directory is shared by every checkout: objects built from another
+# checkout's sources may look newer than ours, so they go when it changes.
+if [ "$(readlink "$src/net/knts")" != "$top/kmod" ]; then
+	rm -rf "$base/build/net/knts"
+fi
 ln -sfn "$top/kmod" "$src/net/knts"
 grep -q 'net/knts/Kconfig' "$src/net/Kconfig" ||
 	sed -i '/^endif   # if NET/i source "net/knts/Kconfig"' "$src/net/Kconfig"

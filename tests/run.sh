@@ -61,7 +61,10 @@ group_style() {
 }
 
 group_unit() {
-	make -s -C tests/unit O="$out/unit" run
+	local rc=0
+	make -s -C tests/unit O="$out/unit" run || rc=1
+	python3 tests/vectors/check_cookies.py kmod/cookie_vectors.h || rc=1
+	return $rc
 }
 
 group_uapi() {

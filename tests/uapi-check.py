@@ -60,7 +60,7 @@ if enums["knts_cmd"].get("KNTS_CMD_MAX") != len(ops) - 1:
     errors.append("KNTS_CMD_MAX differs")
 
 for aset, enum in (("knts", "knts_a"), ("stats", "knts_stat"),
-                   ("time", "knts_time_a")):
+                   ("time", "knts_time_a"), ("key", "knts_key_a")):
     s = next(a for a in spec["attribute-sets"] if a["name"] == aset)
     names = [c_name(s["name-prefix"], a["name"]) for a in s["attributes"]]
     expect_sequence(errors, f"attribute set {aset}", enums[enum], names)

@@ -30,5 +30,6 @@ int ctl_nl_error(struct ctl *c, const char *what, int err);
 int do_status(struct ctl *c, int argc, char **argv);
 int do_serverstats(struct ctl *c, int argc, char **argv);
 int do_time(struct ctl *c, int argc, char **argv);
+int do_keys(struct ctl *c, int argc, char **argv);
 
 #endif /* KNTS_CTL_H */

@@ -24,6 +24,9 @@ struct status {
 	bool have_age;
 	uint64_t age_ms;
 	bool stale;
+	uint16_t port;
+	bool v4, v6, require_nts, rl_kod;
+	uint32_t rl_rate, rl_burst;
 };
 
 /* chronyc serverstats names where chrony has the counter. */
@@ -80,12 +83,15 @@ static int parse_time(struct nlattr *nest, struct status *st)
 	return 0;
 }
 
-static int parse_status(struct nlattr **tb, void *arg)
+static int parse_status(struct nlattr **tb, struct nlattr *head, int len,
+			void *arg)
 {
 	struct status *st = arg;
 	struct nlattr *a;
 	int rem;
 
+	(void)head;
+	(void)len;
 	if (!tb[KNTS_A_VERSION] || !tb[KNTS_A_LOAD_TIME] ||
 	    !tb[KNTS_A_STATS])
 		return -EBADMSG;
@@ -99,6 +105,16 @@ static int parse_status(struct nlattr **tb, void *arg)
 		    nla_len(a) == sizeof(uint64_t))
 			st->stats[t] = nla_get_u64(a);
 	}
+	if (tb[KNTS_A_PORT])
+		st->port = nla_get_u16(tb[KNTS_A_PORT]);
+	st->v4 = tb[KNTS_A_LISTEN_IPV4] != NULL;
+	st->v6 = tb[KNTS_A_LISTEN_IPV6] != NULL;
+	st->require_nts = tb[KNTS_A_REQUIRE_NTS] != NULL;
+	st->rl_kod = tb[KNTS_A_RATELIMIT_KOD] != NULL;
+	if (tb[KNTS_A_RATELIMIT_RATE])
+		st->rl_rate = nla_get_u32(tb[KNTS_A_RATELIMIT_RATE]);
+	if (tb[KNTS_A_RATELIMIT_BURST])
+		st->rl_burst = nla_get_u32(tb[KNTS_A_RATELIMIT_BURST]);
 	if (tb[KNTS_A_TIME])
 		return parse_time(tb[KNTS_A_TIME], st);
 	return 0;
@@ -176,6 +192,22 @@ int do_status(struct ctl *c, int argc, char **argv)
 		     st.version);
 	print_string(PRINT_ANY, "loaded", "Loaded          : %s\n", loaded);
 	print_u64(PRINT_JSON, "load_time_ns", NULL, st.load_time_ns);
+	print_u64(PRINT_ANY, "port", "Listening       : UDP port %llu", st.port);
+	print_text(" (%s%s%s)\n", st.v4 ? "IPv4" : "", st.v4 && st.v6 ? ", " : "",
+		   st.v6 ? "IPv6" : "");
+	print_bool(PRINT_JSON, "ipv4", NULL, st.v4);
+	print_bool(PRINT_JSON, "ipv6", NULL, st.v6);
+	print_bool(PRINT_ANY, "require_nts", "Require NTS     : %s\n",
+		   st.require_nts);
+	print_u64(PRINT_JSON, "ratelimit_rate", NULL, st.rl_rate);
+	print_u64(PRINT_JSON, "ratelimit_burst", NULL, st.rl_burst);
+	print_bool(PRINT_JSON, "ratelimit_kod", NULL, st.rl_kod);
+	if (st.rl_rate)
+		print_text("Rate limit      : %u/s per source, burst %u%s\n",
+			   st.rl_rate, st.rl_burst,
+			   st.rl_kod ? ", RATE kiss-o'-death" : "");
+	else
+		print_text("Rate limit      : off\n");
 	if (st.have_time)
 		print_time_status(&st);
 	print_u64(PRINT_ANY, "ntp_packets_received",

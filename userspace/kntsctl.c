@@ -23,6 +23,9 @@ static const char usage_text[] =
 "  time set stratum N [leap N] [refid ID] [rootdelay S] [rootdisp S]\n"
 "           [precision N] [reftime now|UNIX_SECONDS] [stale S]\n"
 "                               set the time status replies announce\n"
+"  keys [list]                  master key slots (never key bytes)\n"
+"  keys import FILE             load a chrony ntskeys file (NKS0 or NKS1)\n"
+"  keys del ID                  remove the key with this id (hex)\n"
 "\n"
 "Options:\n"
 "  -j, --json     print JSON\n"
@@ -87,6 +90,7 @@ static const struct {
 	{ "status", do_status },
 	{ "serverstats", do_serverstats },
 	{ "time", do_time },
+	{ "keys", do_keys },
 };
 
 int main(int argc, char **argv)

@@ -94,7 +94,10 @@ static int on_valid(struct nl_msg *msg, void *data)
 	if (err < 0)
 		ctx->parse_err = -EBADMSG;
 	else if (ctx->parse)
-		ctx->parse_err = ctx->parse(tb, ctx->arg);
+		ctx->parse_err = ctx->parse(tb,
+					    genlmsg_attrdata(nlmsg_data(nlmsg_hdr(msg)), 0),
+					    genlmsg_attrlen(nlmsg_data(nlmsg_hdr(msg)), 0),
+					    ctx->arg);
 	return NL_OK;
 }
 

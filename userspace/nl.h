@@ -12,8 +12,13 @@ struct knts_nl;
 
 /* Fills a request; returns 0 or a negative errno. */
 typedef int (*knts_nl_build_t)(struct nl_msg *msg, void *arg);
-/* Parses one reply's top-level attributes; returns 0 or a negative errno. */
-typedef int (*knts_nl_parse_t)(struct nlattr **tb, void *arg);
+/*
+ * Parses one reply: tb holds the last attribute of each type, head/len the
+ * whole attribute stream (for repeated attributes).  Returns 0 or a
+ * negative errno.
+ */
+typedef int (*knts_nl_parse_t)(struct nlattr **tb, struct nlattr *head,
+			       int len, void *arg);
 
 struct knts_nl *knts_nl_open(void);
 void knts_nl_close(struct knts_nl *nl);

@@ -7,12 +7,13 @@ knts_load
 lsmod | grep -q '^knts ' || fail "knts not in lsmod"
 want=$(sed -n 's/^#define KNTS_VERSION "\(.*\)"/\1/p' "$top/kmod/version.h")
 expect_eq "module version" "$(cat /sys/module/knts/version)" "$want"
-grep -q 'knts '"$want"' loaded' <(dmesg) || fail "no load message"
+grep -q "knts $want serving NTP on UDP port 123 (IPv4, IPv6)" <(dmesg) || fail "no load message"
 
 out=$("$KNTSCTL" status)
 echo "$out"
 grep -q "^Module *: knts $want\$" <<<"$out" || fail "status text lacks the version"
 grep -q "never set (leap 3 announced)" <<<"$out" || fail "status text lacks the time state"
+grep -q "^Listening *: UDP port 123 (IPv4, IPv6)$" <<<"$out" || fail "status text lacks the sockets"
 
 j=$("$KNTSCTL" -j status)
 echo "$j"
@@ -20,6 +21,7 @@ expect_eq "json version" "$(json_get "$j" 'j["version"]')" "$want"
 expect_eq "json stale" "$(json_get "$j" 'j["time"]["stale"]')" "True"
 expect_eq "json leap" "$(json_get "$j" 'j["time"]["leap"]')" "3"
 expect_eq "json stratum" "$(json_get "$j" 'j["time"]["stratum"]')" "16"
+expect_eq "json port" "$(json_get "$j" '(j["port"], j["ipv4"], j["ipv6"])')" "(123, True, True)"
 # Load time is the guest's wall clock at modprobe, within this test's span.
 now=$(date +%s)
 lt=$(json_get "$j" 'j["load_time_ns"] // 10**9')

@@ -19,11 +19,21 @@
  *	time status (unprivileged)
  * @KNTS_CMD_TIME_SET: set the time status the server announces; requires
  *	CAP_NET_ADMIN
+ * @KNTS_CMD_KEY_SET: install master keys (one or more %KNTS_A_KEY, each in
+ *	the slot id % 4) and optionally choose the current one
+ *	(%KNTS_A_KEY_CURRENT); requires CAP_NET_ADMIN
+ * @KNTS_CMD_KEY_DEL: remove the master key whose id is %KNTS_A_KEY_ID;
+ *	requires CAP_NET_ADMIN
+ * @KNTS_CMD_KEY_GET: list the master keys (never their bytes); requires
+ *	CAP_NET_ADMIN
  */
 enum knts_cmd {
 	KNTS_CMD_UNSPEC,
 	KNTS_CMD_GET_STATUS,
 	KNTS_CMD_TIME_SET,
+	KNTS_CMD_KEY_SET,
+	KNTS_CMD_KEY_DEL,
+	KNTS_CMD_KEY_GET,
 
 	__KNTS_CMD_MAX,
 	KNTS_CMD_MAX = __KNTS_CMD_MAX - 1
@@ -37,6 +47,16 @@ enum knts_cmd {
  * @KNTS_A_LOAD_TIME: CLOCK_REALTIME at module load, nanoseconds (u64)
  * @KNTS_A_STATS: counters summed over all CPUs (nest of &enum knts_stat)
  * @KNTS_A_TIME: time status (nest of &enum knts_time_a)
+ * @KNTS_A_PORT: UDP port served (u16)
+ * @KNTS_A_LISTEN_IPV4: flag, an IPv4 socket is open on the port
+ * @KNTS_A_LISTEN_IPV6: flag, an IPv6 socket is open on the port
+ * @KNTS_A_REQUIRE_NTS: flag, unauthenticated requests are dropped
+ * @KNTS_A_RATELIMIT_RATE: requests per second per source, 0 = off (u32)
+ * @KNTS_A_RATELIMIT_BURST: requests a source may send at once (u32)
+ * @KNTS_A_RATELIMIT_KOD: flag, rate-limited requests get a RATE KoD
+ * @KNTS_A_KEY: a master key (nest of &enum knts_key_a); repeated
+ * @KNTS_A_KEY_CURRENT: id of the key new cookies are sealed with (u32)
+ * @KNTS_A_KEY_ID: a key id (u32)
  */
 enum knts_a {
 	KNTS_A_UNSPEC,
@@ -45,6 +65,16 @@ enum knts_a {
 	KNTS_A_LOAD_TIME,
 	KNTS_A_STATS,
 	KNTS_A_TIME,
+	KNTS_A_PORT,
+	KNTS_A_LISTEN_IPV4,
+	KNTS_A_LISTEN_IPV6,
+	KNTS_A_REQUIRE_NTS,
+	KNTS_A_RATELIMIT_RATE,
+	KNTS_A_RATELIMIT_BURST,
+	KNTS_A_RATELIMIT_KOD,
+	KNTS_A_KEY,
+	KNTS_A_KEY_CURRENT,
+	KNTS_A_KEY_ID,
 
 	__KNTS_A_MAX,
 	KNTS_A_MAX = __KNTS_A_MAX - 1
@@ -136,6 +166,35 @@ enum knts_time_a {
 
 	__KNTS_TIME_A_MAX,
 	KNTS_TIME_A_MAX = __KNTS_TIME_A_MAX - 1
+};
+
+/**
+ * enum knts_key_a - master key attributes, nested in %KNTS_A_KEY
+ * @KNTS_KEY_A_UNSPEC: unused
+ * @KNTS_KEY_A_PAD: padding for 64-bit attributes
+ * @KNTS_KEY_A_ID: key id; the slot is id % 4 (u32)
+ * @KNTS_KEY_A_AEAD: AEAD of the key, 15 = AES-SIV-CMAC-256 (u16, default 15)
+ * @KNTS_KEY_A_SECRET: key bytes, 32 for AEAD 15 (binary, write only)
+ * @KNTS_KEY_A_SLOT: slot, 0..3 (u8, read only)
+ * @KNTS_KEY_A_AGE_MS: milliseconds since it was installed (u64, read only)
+ * @KNTS_KEY_A_CURRENT: flag, new cookies are sealed with it (read only)
+ * @KNTS_KEY_A_OPENS: cookies it opened (u64, read only)
+ * @KNTS_KEY_A_FAILS: cookies naming it that did not open (u64, read only)
+ */
+enum knts_key_a {
+	KNTS_KEY_A_UNSPEC,
+	KNTS_KEY_A_PAD,
+	KNTS_KEY_A_ID,
+	KNTS_KEY_A_AEAD,
+	KNTS_KEY_A_SECRET,
+	KNTS_KEY_A_SLOT,
+	KNTS_KEY_A_AGE_MS,
+	KNTS_KEY_A_CURRENT,
+	KNTS_KEY_A_OPENS,
+	KNTS_KEY_A_FAILS,
+
+	__KNTS_KEY_A_MAX,
+	KNTS_KEY_A_MAX = __KNTS_KEY_A_MAX - 1
 };
 
 #endif /* _UAPI_LINUX_KNTS_H */

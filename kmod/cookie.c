@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * knts: NTS cookies, compatible with chrony's NTS-KE server.
+ *
+ * The master key (one of four slots, chrony's model) seals the session keys
+ * C2S || S2C under a fresh random nonce with empty associated data; the key
+ * id in front selects the slot.  The AEAD of the session is implied by the
+ * key length: 64 bytes of plaintext is AEAD 15.
+ */
+
+#include "cookie.h"
+
+/**
+ * knts_cookie_seal() - seal session keys into a cookie, in place
+ * @master: the master key, keyed
+ * @key_id: its id
+ * @cookie: %KNTS_COOKIE_LEN bytes whose last %KNTS_COOKIE_KEYS_LEN hold
+ *	C2S || S2C; linear memory (not the stack in the kernel)
+ *
+ * Return: 0 or a negative errno.
+ */
+int knts_cookie_seal(struct knts_siv *master, u32 key_id, u8 *cookie)
+{
+	struct knts_siv_vec ad[2] = {
+		{ .data = NULL, .len = 0 },
+		{ .data = cookie + 4, .len = KNTS_COOKIE_NONCE_LEN },
+	};
+
+	put_unaligned_be32(key_id, cookie);
+	knts_random_bytes(cookie + 4, KNTS_COOKIE_NONCE_LEN);
+	return knts_siv_encrypt(master, ad, ARRAY_SIZE(ad),
+				cookie + KNTS_COOKIE_HDR_LEN,
+				KNTS_COOKIE_KEYS_LEN);
+}
+
+/**
+ * knts_cookie_open() - open a cookie in place
+ * @master: the master key named by the cookie's key id, keyed
+ * @cookie: the cookie; linear, writable memory (not the stack in the
+ *	kernel); on success C2S || S2C are at @cookie + %KNTS_COOKIE_LEN -
+ *	%KNTS_COOKIE_KEYS_LEN
+ * @len: its length
+ *
+ * Return: 0, -EMSGSIZE when the length is not that of an AEAD 15 cookie,
+ * -EBADMSG when it does not decrypt (forged, or another master key), or
+ * another negative errno.  The plaintext area is wiped on failure.
+ */
+int knts_cookie_open(struct knts_siv *master, u8 *cookie, unsigned int len)
+{
+	struct knts_siv_vec ad[2] = {
+		{ .data = NULL, .len = 0 },
+		{ .data = cookie + 4, .len = KNTS_COOKIE_NONCE_LEN },
+	};
+
+	if (len != KNTS_COOKIE_LEN)
+		return -EMSGSIZE;
+	return knts_siv_decrypt(master, ad, ARRAY_SIZE(ad),
+				cookie + KNTS_COOKIE_HDR_LEN,
+				len - KNTS_COOKIE_HDR_LEN);
+}

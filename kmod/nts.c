@@ -1,0 +1,421 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * knts: NTP mode 3 requests and mode 4 replies with NTS (RFC 8915).
+ *
+ * Every length is checked before it is used; the parser accepts the
+ * extension fields in any order RFC 8915 allows and is stricter than the
+ * RFC's "SHOULD" where that loses nothing: exactly one unique identifier (at
+ * least 32 bytes), one cookie and one authenticator, which comes last
+ * (unauthenticated fields after it are dropped with the request, as chrony
+ * does), and placeholders the length of the cookie.  Unknown fields are
+ * ignored (and authenticated as part of the associated data when they
+ * precede the authenticator).
+ *
+ * Replies are never longer than their request (RFC 8915 section 5.7): the
+ * authenticator carries zero padding up to the request's length, and fewer
+ * cookies are sent when they would not fit.
+ */
+
+#include "nts.h"
+
+static unsigned int ntp_mode(const u8 *pkt)
+{
+	return pkt[KNTS_NTP_OFF_LVM] & 7;
+}
+
+static unsigned int ntp_version(const u8 *pkt)
+{
+	return (pkt[KNTS_NTP_OFF_LVM] >> 3) & 7;
+}
+
+/* The authenticator EF body: nonce, ciphertext and the N_REQ padding. */
+static int nts_parse_auth(struct knts_req *req, unsigned int off,
+			  unsigned int eflen)
+{
+	u8 *body = req->pkt + off + KNTS_EF_HDR_LEN;
+	unsigned int blen = eflen - KNTS_EF_HDR_LEN;
+	unsigned int nlen, clen;
+
+	if (blen < 4)
+		return -EBADMSG;
+	nlen = get_unaligned_be16(body);
+	clen = get_unaligned_be16(body + 2);
+	if (!nlen || clen < KNTS_SIV_TAG_LEN ||
+	    4 + knts_pad4(nlen) + knts_pad4(clen) > blen)
+		return -EBADMSG;
+	/*
+	 * RFC 8915 5.6: a nonce shorter than N_REQ (16) needs additional
+	 * padding to make up the difference; servers discard the rest.
+	 */
+	if (blen - 4 - knts_pad4(clen) < KNTS_NONCE_LEN)
+		return -EBADMSG;
+
+	req->auth_off = off;
+	req->nonce = body + 4;
+	req->nonce_len = nlen;
+	req->ct = body + 4 + knts_pad4(nlen);
+	req->ct_len = clen;
+	return 0;
+}
+
+/**
+ * knts_ntp_parse() - parse a request
+ * @pkt: the datagram's payload
+ * @len: its length
+ * @req: out
+ *
+ * Return: 0 when @req is a request to answer (plain NTP or NTS, see
+ * @req->nts); -EMSGSIZE for a bad length, -EPROTO for anything but a client
+ * (mode 3) request, -EBADMSG for a malformed header or extension fields.
+ */
+int knts_ntp_parse(u8 *pkt, unsigned int len, struct knts_req *req)
+{
+	unsigned int off, eflen, type, ph_len = 0;
+	bool has_auth = false, has_mac = false;
+	int err;
+
+	memset(req, 0, sizeof(*req));
+	req->pkt = pkt;
+	req->len = len;
+	if (len < KNTS_NTP_HDR_LEN || len > KNTS_NTP_MAX_LEN || len % 4)
+		return -EMSGSIZE;
+	if (ntp_mode(pkt) != KNTS_NTP_MODE_CLIENT)
+		return -EPROTO;
+	req->version = ntp_version(pkt);
+	if (req->version < 1 || req->version > KNTS_NTP_VERSION_MAX)
+		return -EBADMSG;
+	if (len == KNTS_NTP_HDR_LEN)
+		return 0;
+	/* Before NTPv4 anything after the header is a MAC: not served. */
+	if (req->version < 4)
+		return -EBADMSG;
+
+	for (off = KNTS_NTP_HDR_LEN; off < len; off += eflen) {
+		unsigned int left = len - off;
+
+		if (has_auth)
+			return -EBADMSG;	/* nothing after the authenticator */
+		if (left < KNTS_EF_LAST_MIN_LEN) {
+			/* A legacy MAC (20 or 24 bytes): symmetric keys. */
+			has_mac = true;
+			break;
+		}
+		type = get_unaligned_be16(pkt + off);
+		eflen = get_unaligned_be16(pkt + off + 2);
+		if (eflen < KNTS_EF_MIN_LEN || eflen % 4 || eflen > left)
+			return -EBADMSG;
+
+		switch (type) {
+		case KNTS_EF_UNIQUE_ID:
+			if (req->uid || eflen - KNTS_EF_HDR_LEN < KNTS_UID_MIN_LEN)
+				return -EBADMSG;
+			req->uid = pkt + off + KNTS_EF_HDR_LEN;
+			req->uid_len = eflen - KNTS_EF_HDR_LEN;
+			req->nts = true;
+			break;
+		case KNTS_EF_COOKIE:
+			if (req->cookie)
+				return -EBADMSG;
+			req->cookie = pkt + off + KNTS_EF_HDR_LEN;
+			req->cookie_len = eflen - KNTS_EF_HDR_LEN;
+			req->nts = true;
+			break;
+		case KNTS_EF_PLACEHOLDER:
+			if (ph_len && ph_len != eflen - KNTS_EF_HDR_LEN)
+				return -EBADMSG;
+			ph_len = eflen - KNTS_EF_HDR_LEN;
+			req->placeholders++;
+			req->nts = true;
+			break;
+		case KNTS_EF_AUTH:
+			err = nts_parse_auth(req, off, eflen);
+			if (err)
+				return err;
+			has_auth = true;
+			req->nts = true;
+			break;
+		default:
+			break;	/* RFC 7822: ignore what we do not know */
+		}
+	}
+
+	if (has_mac) {
+		/* 20 or 24 bytes is a MAC; any other remainder is garbage. */
+		if (len - off != 20 && len - off != 24)
+			return -EBADMSG;
+		/* NTS and a MAC never go together; keyed NTP is not served. */
+		return -EBADMSG;
+	}
+	if (!req->nts)
+		return 0;
+	/* An NTS request has exactly one of each, the authenticator last. */
+	if (!req->uid || !req->cookie || !has_auth)
+		return -EBADMSG;
+	/* RFC 8915 5.5: placeholders are exactly as long as the cookie. */
+	if (req->placeholders && ph_len != req->cookie_len)
+		return -EBADMSG;
+	return 0;
+}
+
+/* Counts authenticated placeholders among the decrypted EFs. */
+static int nts_parse_inner(struct knts_req *req, const u8 *pt,
+			   unsigned int len, unsigned int *placeholders)
+{
+	unsigned int off, eflen;
+
+	*placeholders = 0;
+	for (off = 0; off < len; off += eflen) {
+		if (len - off < KNTS_EF_HDR_LEN)
+			return -EBADMSG;
+		eflen = get_unaligned_be16(pt + off + 2);
+		/* RFC 8915 5.6: encrypted EFs may be short, 4-byte aligned. */
+		if (eflen < KNTS_EF_HDR_LEN || eflen % 4 || eflen > len - off)
+			return -EBADMSG;
+		if (get_unaligned_be16(pt + off) == KNTS_EF_PLACEHOLDER) {
+			if (eflen - KNTS_EF_HDR_LEN != req->cookie_len)
+				return -EBADMSG;
+			(*placeholders)++;
+		}
+	}
+	return 0;
+}
+
+/**
+ * knts_nts_verify() - authenticate a parsed NTS request
+ * @req: parsed by knts_ntp_parse(), with @req->nts set
+ * @c2s: an AES-SIV instance keyed with the C2S key from the cookie
+ *
+ * Decrypts the authenticator in place, checks the tag over the header and
+ * the extension fields before it, and counts the cookies the reply owes.
+ *
+ * Return: 0; -EBADMSG when the tag does not verify (answer with a NAK);
+ * -EINVAL when the authenticated content is malformed (drop).
+ */
+int knts_nts_verify(struct knts_req *req, struct knts_siv *c2s)
+{
+	struct knts_siv_vec ad[2] = {
+		{ .data = req->pkt, .len = req->auth_off },
+		{ .data = req->nonce, .len = req->nonce_len },
+	};
+	unsigned int inner;
+	int err;
+
+	err = knts_siv_decrypt(c2s, ad, ARRAY_SIZE(ad), req->ct, req->ct_len);
+	if (err)
+		return err == -EBADMSG ? -EBADMSG : err;
+	if (nts_parse_inner(req, req->ct + KNTS_SIV_TAG_LEN,
+			    req->ct_len - KNTS_SIV_TAG_LEN, &inner))
+		return -EINVAL;
+	req->cookies_wanted = min(KNTS_MAX_COOKIES,
+				  1 + req->placeholders + inner);
+	return 0;
+}
+
+/**
+ * knts_ntp_fill_header() - the mode 4 header for a request
+ * @out: %KNTS_NTP_HDR_LEN bytes
+ * @req: the request
+ * @tp: the clock's state to announce
+ * @rx_ts: T2, NTP timestamp format
+ *
+ * The transmit timestamp is left zero: knts_ntp_set_tx() writes it last.
+ */
+void knts_ntp_fill_header(u8 *out, const struct knts_req *req,
+			  const struct knts_time_params *tp, u64 rx_ts)
+{
+	/* Stratum 16 (unsynchronised) goes on the wire as 0, as chrony does. */
+	u8 stratum = tp->stratum >= KNTS_STRATUM_UNSYNC ? 0 : tp->stratum;
+
+	out[KNTS_NTP_OFF_LVM] = (u8)(tp->leap << 6 | req->version << 3 |
+				     KNTS_NTP_MODE_SERVER);
+	out[KNTS_NTP_OFF_STRATUM] = stratum;
+	out[KNTS_NTP_OFF_POLL] = req->pkt[KNTS_NTP_OFF_POLL];
+	out[KNTS_NTP_OFF_PRECISION] = (u8)tp->precision;
+	put_unaligned_be32(tp->root_delay, out + KNTS_NTP_OFF_ROOT_DELAY);
+	put_unaligned_be32(tp->root_disp, out + KNTS_NTP_OFF_ROOT_DISP);
+	put_unaligned_be32(tp->refid, out + KNTS_NTP_OFF_REFID);
+	put_unaligned_be64(tp->ref_time, out + KNTS_NTP_OFF_REF_TS);
+	memcpy(out + KNTS_NTP_OFF_ORIGIN_TS, req->pkt + KNTS_NTP_OFF_TX_TS, 8);
+	put_unaligned_be64(rx_ts, out + KNTS_NTP_OFF_RX_TS);
+	put_unaligned_be64(0, out + KNTS_NTP_OFF_TX_TS);
+}
+
+/**
+ * knts_ntp_build_plain() - an unauthenticated reply
+ * @out: at least %KNTS_NTP_HDR_LEN bytes
+ * @req: the request
+ * @tp: the clock's state
+ * @rx_ts: T2
+ * @tx_ts: T3
+ *
+ * Return: the reply's length.
+ */
+unsigned int knts_ntp_build_plain(u8 *out, const struct knts_req *req,
+				  const struct knts_time_params *tp,
+				  u64 rx_ts, u64 tx_ts)
+{
+	knts_ntp_fill_header(out, req, tp, rx_ts);
+	knts_ntp_set_tx(out, tx_ts);
+	return KNTS_NTP_HDR_LEN;
+}
+
+/**
+ * knts_ntp_build_kod() - a kiss-o'-death reply (NTSN or RATE)
+ * @out: room for the header and, for an NTS request, its unique id EF
+ * @req: the request
+ * @tp: the clock's state (poll, precision, root values are kept)
+ * @kiss: kiss code, e.g. %KNTS_KISS_NTSN
+ * @rx_ts: T2
+ * @tx_ts: T3
+ *
+ * Leap 3, stratum 0, the kiss code as reference id; an NTS request's unique
+ * identifier is echoed so that the client can match the NAK (RFC 8915 5.7),
+ * and nothing else is added: no cookie, no authenticator.
+ *
+ * Return: the reply's length, never more than the request's.
+ */
+unsigned int knts_ntp_build_kod(u8 *out, const struct knts_req *req,
+				const struct knts_time_params *tp, u32 kiss,
+				u64 rx_ts, u64 tx_ts)
+{
+	unsigned int len = KNTS_NTP_HDR_LEN;
+
+	knts_ntp_fill_header(out, req, tp, rx_ts);
+	out[KNTS_NTP_OFF_LVM] = (u8)(KNTS_LEAP_UNSYNC << 6 | req->version << 3 |
+				     KNTS_NTP_MODE_SERVER);
+	out[KNTS_NTP_OFF_STRATUM] = 0;
+	put_unaligned_be32(kiss, out + KNTS_NTP_OFF_REFID);
+	knts_ntp_set_tx(out, tx_ts);
+	if (req->uid) {
+		put_unaligned_be16(KNTS_EF_UNIQUE_ID, out + len);
+		put_unaligned_be16(KNTS_EF_HDR_LEN + req->uid_len, out + len + 2);
+		memcpy(out + len + KNTS_EF_HDR_LEN, req->uid, req->uid_len);
+		len += KNTS_EF_HDR_LEN + req->uid_len;
+	}
+	return len;
+}
+
+/* Length of an NTS reply with n cookies, before padding. */
+static unsigned int nts_reply_len(const struct knts_req *req, unsigned int n)
+{
+	return KNTS_NTP_HDR_LEN + KNTS_EF_HDR_LEN + req->uid_len +
+	       KNTS_EF_HDR_LEN + 4 + KNTS_NONCE_LEN + KNTS_SIV_TAG_LEN +
+	       n * (KNTS_EF_HDR_LEN + KNTS_COOKIE_LEN);
+}
+
+/**
+ * knts_nts_reply_cookies() - how many fresh cookies the reply can carry
+ * @req: a verified request
+ *
+ * What the client asked for (one plus its placeholders, at most
+ * %KNTS_MAX_COOKIES), less whatever would make the reply longer than the
+ * request.
+ *
+ * Return: the number of cookies; 0 when not even the bare reply fits.
+ */
+unsigned int knts_nts_reply_cookies(const struct knts_req *req)
+{
+	unsigned int n = req->cookies_wanted;
+
+	while (n > 0 && nts_reply_len(req, n) > req->len)
+		n--;
+	return n;
+}
+
+/**
+ * knts_nts_reply_begin() - lay out an NTS reply and seal its fresh cookies
+ * @r: out
+ * @out: the reply buffer, @req->len bytes, linear memory (not the stack)
+ * @req: a verified request
+ * @tp: the clock's state
+ * @rx_ts: T2
+ * @master: the current master key, keyed
+ * @key_id: its id
+ * @keys: C2S || S2C of the session, %KNTS_COOKIE_KEYS_LEN bytes
+ *
+ * Writes the header (transmit timestamp still zero), the echoed unique
+ * identifier, and the authenticator EF with the fresh cookies in plaintext,
+ * each already sealed under @master.  knts_nts_reply_seal() finishes it.
+ *
+ * Return: 0, -EMSGSIZE when no reply fits in the request's length, or a
+ * negative errno from the cipher.
+ */
+int knts_nts_reply_begin(struct knts_resp *r, u8 *out,
+			 const struct knts_req *req,
+			 const struct knts_time_params *tp, u64 rx_ts,
+			 struct knts_siv *master, u32 key_id,
+			 const u8 *keys)
+{
+	unsigned int i, off, n = knts_nts_reply_cookies(req);
+	int err;
+
+	if (nts_reply_len(req, n) > req->len)
+		return -EMSGSIZE;
+	memset(r, 0, sizeof(*r));
+	r->buf = out;
+	r->len = req->len;
+	r->cookies = n;
+	r->pt_len = n * (KNTS_EF_HDR_LEN + KNTS_COOKIE_LEN);
+
+	knts_ntp_fill_header(out, req, tp, rx_ts);
+	off = KNTS_NTP_HDR_LEN;
+	put_unaligned_be16(KNTS_EF_UNIQUE_ID, out + off);
+	put_unaligned_be16(KNTS_EF_HDR_LEN + req->uid_len, out + off + 2);
+	memcpy(out + off + KNTS_EF_HDR_LEN, req->uid, req->uid_len);
+	off += KNTS_EF_HDR_LEN + req->uid_len;
+
+	/* The authenticator fills the rest; its tail is zero padding. */
+	r->auth_off = off;
+	put_unaligned_be16(KNTS_EF_AUTH, out + off);
+	put_unaligned_be16(r->len - off, out + off + 2);
+	put_unaligned_be16(KNTS_NONCE_LEN, out + off + 4);
+	put_unaligned_be16(KNTS_SIV_TAG_LEN + r->pt_len, out + off + 6);
+	r->nonce_off = off + 8;
+	knts_random_bytes(out + r->nonce_off, KNTS_NONCE_LEN);
+	r->ct_off = r->nonce_off + KNTS_NONCE_LEN;
+	off = r->ct_off + KNTS_SIV_TAG_LEN;
+	memset(out + off + r->pt_len, 0, r->len - off - r->pt_len);
+
+	for (i = 0; i < n; i++, off += KNTS_EF_HDR_LEN + KNTS_COOKIE_LEN) {
+		u8 *cookie = out + off + KNTS_EF_HDR_LEN;
+
+		put_unaligned_be16(KNTS_EF_COOKIE, out + off);
+		put_unaligned_be16(KNTS_EF_HDR_LEN + KNTS_COOKIE_LEN,
+				   out + off + 2);
+		memcpy(cookie + KNTS_COOKIE_LEN - KNTS_COOKIE_KEYS_LEN, keys,
+		       KNTS_COOKIE_KEYS_LEN);
+		err = knts_cookie_seal(master, key_id, cookie);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/**
+ * knts_nts_reply_seal() - stamp T3 and encrypt the reply with S2C
+ * @r: from knts_nts_reply_begin()
+ * @s2c: an AES-SIV instance to key with @s2c_key
+ * @s2c_key: the session's S2C key
+ * @tx_ts: T3, taken just before this call
+ *
+ * The header (with T3) and the unique identifier are the associated data;
+ * the cookies are encrypted in place.
+ *
+ * Return: 0 or a negative errno.
+ */
+int knts_nts_reply_seal(struct knts_resp *r, struct knts_siv *s2c,
+			const u8 *s2c_key, u64 tx_ts)
+{
+	struct knts_siv_vec ad[2] = {
+		{ .data = r->buf, .len = r->auth_off },
+		{ .data = r->buf + r->nonce_off, .len = KNTS_NONCE_LEN },
+	};
+	int err;
+
+	knts_ntp_set_tx(r->buf, tx_ts);
+	err = knts_siv_setkey(s2c, s2c_key, KNTS_SESSION_KEY_LEN);
+	if (err)
+		return err;
+	return knts_siv_encrypt(s2c, ad, ARRAY_SIZE(ad), r->buf + r->ct_off,
+				r->pt_len);
+}

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * knts: NTP mode 3 requests and mode 4 replies with NTS (RFC 8915).
+ * Plain C shared by the module and userspace; works on flat buffers.
+ */
+#ifndef _KNTS_NTS_H
+#define _KNTS_NTS_H
+
+#include "cookie.h"
+#include "ntp.h"
+
+/**
+ * struct knts_req - a parsed request; pointers are into the packet buffer
+ * @pkt: the request (writable: the authenticator is decrypted in place)
+ * @len: its length
+ * @version: NTP version, 1..4
+ * @nts: NTS extension fields present (else a plain NTP request)
+ * @uid: unique identifier EF body
+ * @uid_len: its length
+ * @cookie: NTS cookie EF body
+ * @cookie_len: its length
+ * @placeholders: cookie placeholders outside the authenticator
+ * @auth_off: offset of the authenticator EF, the length of the AD
+ * @nonce: authenticator nonce
+ * @nonce_len: its length
+ * @ct: authenticator ciphertext (tag first)
+ * @ct_len: its length
+ * @cookies_wanted: set by knts_nts_verify(): cookies the reply carries
+ */
+struct knts_req {
+	u8 *pkt;
+	unsigned int len;
+	u8 version;
+	bool nts;
+	const u8 *uid;
+	unsigned int uid_len;
+	const u8 *cookie;
+	unsigned int cookie_len;
+	unsigned int placeholders;
+	unsigned int auth_off;
+	const u8 *nonce;
+	unsigned int nonce_len;
+	u8 *ct;
+	unsigned int ct_len;
+	unsigned int cookies_wanted;
+};
+
+/**
+ * struct knts_resp - an NTS reply being built
+ * @buf: the reply
+ * @len: its final length (never more than the request's)
+ * @auth_off: offset of the authenticator EF
+ * @nonce_off: offset of the nonce in it
+ * @ct_off: offset of the tag and ciphertext
+ * @pt_len: length of the encrypted EFs (the fresh cookies)
+ * @cookies: number of fresh cookies
+ */
+struct knts_resp {
+	u8 *buf;
+	unsigned int len;
+	unsigned int auth_off;
+	unsigned int nonce_off;
+	unsigned int ct_off;
+	unsigned int pt_len;
+	unsigned int cookies;
+};
+
+int knts_ntp_parse(u8 *pkt, unsigned int len, struct knts_req *req);
+int knts_nts_verify(struct knts_req *req, struct knts_siv *c2s);
+
+void knts_ntp_fill_header(u8 *out, const struct knts_req *req,
+			  const struct knts_time_params *tp, u64 rx_ts);
+unsigned int knts_ntp_build_plain(u8 *out, const struct knts_req *req,
+				  const struct knts_time_params *tp,
+				  u64 rx_ts, u64 tx_ts);
+unsigned int knts_ntp_build_kod(u8 *out, const struct knts_req *req,
+				const struct knts_time_params *tp, u32 kiss,
+				u64 rx_ts, u64 tx_ts);
+
+unsigned int knts_nts_reply_cookies(const struct knts_req *req);
+int knts_nts_reply_begin(struct knts_resp *r, u8 *out,
+			 const struct knts_req *req,
+			 const struct knts_time_params *tp, u64 rx_ts,
+			 struct knts_siv *master, u32 key_id,
+			 const u8 *keys);
+int knts_nts_reply_seal(struct knts_resp *r, struct knts_siv *s2c,
+			const u8 *s2c_key, u64 tx_ts);
+
+static inline void knts_ntp_set_tx(u8 *out, u64 tx_ts)
+{
+	put_unaligned_be64(tx_ts, out + KNTS_NTP_OFF_TX_TS);
+}
+
+#endif /* _KNTS_NTS_H */

@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * knts: the client side of NTS-protected NTP (RFC 8915 section 5.7).
+ */
+
+#include "nts_client.h"
+
+static unsigned int put_ef(u8 *p, u16 type, const u8 *body, unsigned int len)
+{
+	put_unaligned_be16(type, p);
+	put_unaligned_be16(KNTS_EF_HDR_LEN + len, p + 2);
+	if (body)
+		memcpy(p + KNTS_EF_HDR_LEN, body, len);
+	else
+		memset(p + KNTS_EF_HDR_LEN, 0, len);
+	return KNTS_EF_HDR_LEN + len;
+}
+
+/**
+ * knts_client_request() - build an NTS mode 3 request
+ * @out: buffer; linear memory (not the stack in the kernel)
+ * @cap: its size
+ * @uid: unique identifier (at least 32 bytes, multiple of 4)
+ * @uid_len: its length
+ * @cookie: a cookie from NTS-KE or a previous reply
+ * @cookie_len: its length (multiple of 4)
+ * @placeholders: cookie placeholders to add
+ * @c2s: AES-SIV keyed with the session's C2S key
+ * @nonce: %KNTS_NONCE_LEN bytes
+ * @tx_ts: transmit timestamp (T1), echoed by the server as origin
+ *
+ * Return: the request's length, or a negative errno.
+ */
+int knts_client_request(u8 *out, unsigned int cap, const u8 *uid,
+			unsigned int uid_len, const u8 *cookie,
+			unsigned int cookie_len, unsigned int placeholders,
+			struct knts_siv *c2s, const u8 *nonce, u64 tx_ts)
+{
+	struct knts_siv_vec ad[2];
+	unsigned int off, i, need;
+	int err;
+
+	if (uid_len % 4 || cookie_len % 4 || uid_len < KNTS_UID_MIN_LEN)
+		return -EINVAL;
+	need = KNTS_NTP_HDR_LEN + KNTS_EF_HDR_LEN + uid_len +
+	       (1 + placeholders) * (KNTS_EF_HDR_LEN + cookie_len) +
+	       KNTS_EF_HDR_LEN + 4 + KNTS_NONCE_LEN + KNTS_SIV_TAG_LEN;
+	if (need > cap)
+		return -EMSGSIZE;
+
+	memset(out, 0, KNTS_NTP_HDR_LEN);
+	out[KNTS_NTP_OFF_LVM] = 4 << 3 | KNTS_NTP_MODE_CLIENT;
+	put_unaligned_be64(tx_ts, out + KNTS_NTP_OFF_TX_TS);
+	off = KNTS_NTP_HDR_LEN;
+	off += put_ef(out + off, KNTS_EF_UNIQUE_ID, uid, uid_len);
+	off += put_ef(out + off, KNTS_EF_COOKIE, cookie, cookie_len);
+	for (i = 0; i < placeholders; i++)
+		off += put_ef(out + off, KNTS_EF_PLACEHOLDER, NULL, cookie_len);
+
+	ad[0].data = out;
+	ad[0].len = off;
+	put_unaligned_be16(KNTS_EF_AUTH, out + off);
+	put_unaligned_be16(KNTS_EF_HDR_LEN + 4 + KNTS_NONCE_LEN +
+			   KNTS_SIV_TAG_LEN, out + off + 2);
+	put_unaligned_be16(KNTS_NONCE_LEN, out + off + 4);
+	put_unaligned_be16(KNTS_SIV_TAG_LEN, out + off + 6);
+	memcpy(out + off + 8, nonce, KNTS_NONCE_LEN);
+	ad[1].data = out + off + 8;
+	ad[1].len = KNTS_NONCE_LEN;
+	err = knts_siv_encrypt(c2s, ad, 2, out + off + 8 + KNTS_NONCE_LEN, 0);
+	if (err)
+		return err;
+	return (int)need;
+}
+
+/* Walks the reply's EFs: the unique id must match, the authenticator last. */
+static int client_find_auth(const u8 *pkt, unsigned int len, const u8 *uid,
+			    unsigned int uid_len, unsigned int *auth_off,
+			    bool *uid_ok)
+{
+	unsigned int off, eflen;
+
+	*auth_off = 0;
+	*uid_ok = false;
+	for (off = KNTS_NTP_HDR_LEN; off < len; off += eflen) {
+		if (len - off < KNTS_EF_MIN_LEN)
+			return -EBADMSG;
+		eflen = get_unaligned_be16(pkt + off + 2);
+		if (eflen < KNTS_EF_MIN_LEN || eflen % 4 || eflen > len - off)
+			return -EBADMSG;
+		switch (get_unaligned_be16(pkt + off)) {
+		case KNTS_EF_UNIQUE_ID:
+			if (eflen - KNTS_EF_HDR_LEN == uid_len &&
+			    !memcmp(pkt + off + KNTS_EF_HDR_LEN, uid, uid_len))
+				*uid_ok = true;
+			break;
+		case KNTS_EF_AUTH:
+			if (off + eflen != len)
+				return -EBADMSG;
+			*auth_off = off;
+			break;
+		}
+	}
+	return 0;
+}
+
+/**
+ * knts_client_reply() - check an NTS reply and collect its cookies
+ * @pkt: the reply (decrypted in place)
+ * @len: its length
+ * @uid: the request's unique identifier
+ * @uid_len: its length
+ * @tx_ts: the request's transmit timestamp
+ * @s2c: AES-SIV keyed with the session's S2C key
+ * @out: what the reply said
+ *
+ * A NAK (kiss code NTSN with the unique identifier) is reported in @out
+ * and returns 0: it is unauthenticated by design.
+ *
+ * Return: 0; -EBADMSG for a reply that is malformed or does not match the
+ * request; -EPERM when its authenticator does not verify.
+ */
+int knts_client_reply(u8 *pkt, unsigned int len, const u8 *uid,
+		      unsigned int uid_len, u64 tx_ts, struct knts_siv *s2c,
+		      struct knts_client_reply *out)
+{
+	unsigned int auth_off, blen, nlen, clen, off, eflen;
+	struct knts_siv_vec ad[2];
+	u8 *body, *pt;
+	bool uid_ok;
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	if (len < KNTS_NTP_HDR_LEN || len % 4 ||
+	    (pkt[KNTS_NTP_OFF_LVM] & 7) != KNTS_NTP_MODE_SERVER)
+		return -EBADMSG;
+	out->leap = pkt[KNTS_NTP_OFF_LVM] >> 6;
+	out->stratum = pkt[KNTS_NTP_OFF_STRATUM];
+	out->refid = get_unaligned_be32(pkt + KNTS_NTP_OFF_REFID);
+	out->origin_ts = get_unaligned_be64(pkt + KNTS_NTP_OFF_ORIGIN_TS);
+	out->rx_ts = get_unaligned_be64(pkt + KNTS_NTP_OFF_RX_TS);
+	out->tx_ts = get_unaligned_be64(pkt + KNTS_NTP_OFF_TX_TS);
+	if (out->origin_ts != tx_ts)
+		return -EBADMSG;
+	err = client_find_auth(pkt, len, uid, uid_len, &auth_off, &uid_ok);
+	if (err || !uid_ok)
+		return -EBADMSG;
+	if (out->stratum == 0 && out->refid == KNTS_KISS_NTSN) {
+		out->nak = true;
+		return auth_off ? -EBADMSG : 0;
+	}
+	if (!auth_off)
+		return -EPERM;
+
+	body = pkt + auth_off + KNTS_EF_HDR_LEN;
+	blen = get_unaligned_be16(pkt + auth_off + 2) - KNTS_EF_HDR_LEN;
+	if (blen < 4)
+		return -EBADMSG;
+	nlen = get_unaligned_be16(body);
+	clen = get_unaligned_be16(body + 2);
+	if (!nlen || clen < KNTS_SIV_TAG_LEN ||
+	    4 + knts_pad4(nlen) + knts_pad4(clen) > blen)
+		return -EBADMSG;
+	ad[0].data = pkt;
+	ad[0].len = auth_off;
+	ad[1].data = body + 4;
+	ad[1].len = nlen;
+	if (knts_siv_decrypt(s2c, ad, 2, body + 4 + knts_pad4(nlen), clen))
+		return -EPERM;
+
+	pt = body + 4 + knts_pad4(nlen) + KNTS_SIV_TAG_LEN;
+	clen -= KNTS_SIV_TAG_LEN;
+	for (off = 0; off < clen; off += eflen) {
+		if (clen - off < KNTS_EF_HDR_LEN)
+			return -EBADMSG;
+		eflen = get_unaligned_be16(pt + off + 2);
+		if (eflen < KNTS_EF_HDR_LEN || eflen % 4 || eflen > clen - off)
+			return -EBADMSG;
+		if (get_unaligned_be16(pt + off) != KNTS_EF_COOKIE)
+			continue;
+		if (out->cookies == KNTS_MAX_COOKIES)
+			return -EBADMSG;
+		out->cookie[out->cookies] = pt + off + KNTS_EF_HDR_LEN;
+		out->cookie_len[out->cookies++] = eflen - KNTS_EF_HDR_LEN;
+	}
+	return 0;
+}

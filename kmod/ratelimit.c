@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * knts: per-source rate limiting.
+ *
+ * Each bucket holds one 64-bit "theoretical arrival time" and is updated
+ * with a compare-and-swap: the generic cell rate algorithm, equivalent to a
+ * token bucket of @burst tokens refilled at @rate per second, without locks
+ * and without per-source allocation.  Memory is fixed at load.
+ */
+
+#include <linux/mm.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <linux/time64.h>
+
+#include "ratelimit.h"
+
+/**
+ * knts_ratelimit_init() - allocate the bucket table
+ * @rl: limiter
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int knts_ratelimit_init(struct knts_ratelimit *rl)
+{
+	rl->tat = kvcalloc(1U << KNTS_RL_BUCKETS_LOG, sizeof(*rl->tat),
+			   GFP_KERNEL);
+	if (!rl->tat)
+		return -ENOMEM;
+	get_random_bytes(&rl->key, sizeof(rl->key));
+	return 0;
+}
+
+/**
+ * knts_ratelimit_uninit() - free the bucket table
+ * @rl: limiter, no longer used
+ */
+void knts_ratelimit_uninit(struct knts_ratelimit *rl)
+{
+	kvfree(rl->tat);
+	rl->tat = NULL;
+}
+
+/**
+ * knts_ratelimit_allow() - account one request from a source
+ * @rl: limiter
+ * @addr: source address (4 or 16 bytes)
+ * @addr_len: its length
+ * @now_ns: a monotonic clock
+ * @rate: requests per second allowed on average, at least 1
+ * @burst: requests allowed at once, at least 1
+ *
+ * Context: any.
+ * Return: true to serve the request, false when the source is over its
+ * rate.
+ */
+bool knts_ratelimit_allow(struct knts_ratelimit *rl, const void *addr,
+			  unsigned int addr_len, u64 now_ns, u32 rate,
+			  u32 burst)
+{
+	u64 interval = div_u64(NSEC_PER_SEC, rate ? rate : 1);
+	u64 tau = interval * (burst ? burst - 1 : 0);
+	atomic64_t *b;
+	s64 old, tat;
+	u32 h;
+
+	h = hsiphash(addr, addr_len, &rl->key);
+	b = &rl->tat[h & ((1U << KNTS_RL_BUCKETS_LOG) - 1)];
+	old = atomic64_read(b);
+	do {
+		tat = max_t(s64, old, now_ns);
+		if (tat - (s64)now_ns > (s64)tau)
+			return false;
+	} while (!atomic64_try_cmpxchg(b, &old, tat + interval));
+	return true;
+}

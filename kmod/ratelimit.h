@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * knts: per-source rate limiting in bounded memory.
+ */
+#ifndef _KNTS_RATELIMIT_H
+#define _KNTS_RATELIMIT_H
+
+#include <linux/atomic.h>
+#include <linux/siphash.h>
+#include <linux/types.h>
+
+#define KNTS_RL_BUCKETS_LOG	14	/* 16384 buckets, 128 KiB */
+
+/**
+ * struct knts_ratelimit - a table of token buckets keyed by source address
+ * @tat: per bucket, the theoretical arrival time (GCRA) in ns
+ * @key: hashes source addresses to buckets, random per load
+ *
+ * Sources that hash to one bucket share it; the key is secret so a sender
+ * cannot aim at another's bucket.
+ */
+struct knts_ratelimit {
+	atomic64_t *tat;
+	hsiphash_key_t key;
+};
+
+int knts_ratelimit_init(struct knts_ratelimit *rl);
+void knts_ratelimit_uninit(struct knts_ratelimit *rl);
+bool knts_ratelimit_allow(struct knts_ratelimit *rl, const void *addr,
+			  unsigned int addr_len, u64 now_ns, u32 rate,
+			  u32 burst);
+
+#endif /* _KNTS_RATELIMIT_H */

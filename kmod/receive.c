@@ -1,0 +1,341 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * knts: the packet path.
+ *
+ * knts_udp_recv() is the encap_rcv callback of the server's UDP sockets:
+ * it runs in softirq for every datagram to the NTP port, answers it (plain
+ * NTP, NTS, or an NTS NAK) or drops it, counts what it did, and consumes
+ * the skb.  It reads configuration under RCU, uses per-CPU buffers and
+ * cipher instances, and allocates nothing but the reply skb.
+ */
+
+#include <linux/ktime.h>
+#include <linux/percpu.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+#include <net/udp.h>
+
+#include "nts.h"
+#include "receive.h"
+#include "socket.h"
+#include "stats.h"
+#include "timestatus.h"
+
+/* Seconds from 1900 (NTP era 0) to 1970. */
+#define KNTS_NTP_UNIX_OFFSET	2208988800ULL
+
+static u64 knts_ktime_to_ntp(ktime_t t)
+{
+	u64 ns = ktime_to_ns(t);
+	u32 rem;
+	u64 sec = div_u64_rem(ns, NSEC_PER_SEC, &rem);
+
+	return (sec + KNTS_NTP_UNIX_OFFSET) << 32 |
+	       div_u64((u64)rem << 32, NSEC_PER_SEC);
+}
+
+/* T2: the stack's receive timestamp when it took one, else now. */
+static u64 knts_rx_timestamp(struct knts_server *srv, struct sk_buff *skb)
+{
+	if (skb->tstamp && !skb->mono_delivery_time) {
+		knts_stat_inc(srv, KNTS_STAT_RX_TS_KERNEL);
+		return knts_ktime_to_ntp(skb->tstamp);
+	}
+	knts_stat_inc(srv, KNTS_STAT_RX_TS_FALLBACK);
+	return knts_ktime_to_ntp(ktime_get_real());
+}
+
+static void knts_drop(struct knts_server *srv, enum knts_stat why)
+{
+	knts_stat_inc(srv, why);
+	knts_stat_inc(srv, KNTS_STAT_RX_DROPPED);
+}
+
+static void knts_send(struct knts_server *srv, struct sock *sk,
+		      struct sk_buff *skb, struct sk_buff *reply,
+		      enum knts_stat what)
+{
+	if (knts_reply_send(sk, skb, reply))
+		knts_drop(srv, KNTS_STAT_DROP_TX);
+	else
+		knts_stat_inc(srv, what);
+}
+
+/* A kiss-o'-death (NTSN for NTS failures, RATE for rate limiting). */
+static void knts_send_kod(struct knts_server *srv, struct sock *sk,
+			  struct sk_buff *skb, const struct knts_req *req,
+			  const struct knts_time_params *tp, u32 kiss,
+			  u64 rx_ts, enum knts_stat what)
+{
+	struct sk_buff *reply = knts_reply_alloc(req->len);
+	unsigned int len;
+
+	if (!reply) {
+		knts_drop(srv, KNTS_STAT_DROP_TX);
+		return;
+	}
+	len = knts_ntp_build_kod(skb_put(reply, req->len), req, tp, kiss,
+				 rx_ts, knts_ktime_to_ntp(ktime_get_real()));
+	skb_trim(reply, len);
+	knts_send(srv, sk, skb, reply, what);
+}
+
+static void knts_serve_plain(struct knts_server *srv, struct sock *sk,
+			     struct sk_buff *skb, const struct knts_req *req,
+			     const struct knts_time_params *tp, u64 rx_ts)
+{
+	struct sk_buff *reply = knts_reply_alloc(KNTS_NTP_HDR_LEN);
+
+	if (!reply) {
+		knts_drop(srv, KNTS_STAT_DROP_TX);
+		return;
+	}
+	knts_ntp_build_plain(skb_put(reply, KNTS_NTP_HDR_LEN), req, tp, rx_ts,
+			     knts_ktime_to_ntp(ktime_get_real()));
+	knts_send(srv, sk, skb, reply, KNTS_STAT_PLAIN_REPLIES);
+}
+
+/*
+ * Opens the cookie into pc->cookie and authenticates the request.  Returns
+ * the key that opened it, or NULL after counting why not; *nak tells
+ * whether the failure deserves a NAK (the cookie or the authenticator did
+ * not verify) or a silent drop.
+ */
+static struct knts_key *knts_nts_open(struct knts_server *srv,
+				      struct knts_pcpu *pc,
+				      struct knts_req *req, bool *nak)
+{
+	struct knts_key *key;
+	int err;
+
+	*nak = true;
+	key = knts_key_lookup(&srv->keys, knts_cookie_key_id(req->cookie));
+	if (!key) {
+		knts_stat_inc(srv, KNTS_STAT_COOKIE_UNKNOWN_KEY);
+		return NULL;
+	}
+	if (req->cookie_len != KNTS_COOKIE_LEN) {
+		knts_stat_inc(srv, KNTS_STAT_COOKIE_BAD_LENGTH);
+		knts_key_count(key, false);
+		return NULL;
+	}
+	memcpy(pc->cookie, req->cookie, KNTS_COOKIE_LEN);
+	if (knts_cookie_open(&key->siv, pc->cookie, KNTS_COOKIE_LEN)) {
+		knts_stat_inc(srv, KNTS_STAT_COOKIE_BAD_TAG);
+		knts_key_count(key, false);
+		return NULL;
+	}
+	knts_key_count(key, true);
+
+	err = knts_siv_setkey(&pc->siv, pc->cookie + KNTS_COOKIE_HDR_LEN +
+			      KNTS_SIV_TAG_LEN, KNTS_SESSION_KEY_LEN);
+	if (!err)
+		err = knts_nts_verify(req, &pc->siv);
+	if (err == -EBADMSG) {
+		knts_stat_inc(srv, KNTS_STAT_AUTH_FAILED);
+		return NULL;
+	}
+	if (err) {
+		*nak = false;
+		knts_drop(srv, KNTS_STAT_DROP_MALFORMED);
+		return NULL;
+	}
+	return key;
+}
+
+static void knts_serve_nts(struct knts_server *srv, struct sock *sk,
+			   struct sk_buff *skb, struct knts_pcpu *pc,
+			   struct knts_req *req,
+			   const struct knts_time_params *tp, u64 rx_ts)
+{
+	const u8 *keys = pc->cookie + KNTS_COOKIE_HDR_LEN + KNTS_SIV_TAG_LEN;
+	struct knts_key *key, *cur;
+	struct sk_buff *reply;
+	struct knts_resp r;
+	bool nak;
+	int err;
+
+	rcu_read_lock();
+	key = knts_nts_open(srv, pc, req, &nak);
+	if (!key) {
+		rcu_read_unlock();
+		if (nak)
+			knts_send_kod(srv, sk, skb, req, tp, KNTS_KISS_NTSN,
+				      rx_ts, KNTS_STAT_NAKS);
+		goto out;
+	}
+
+	reply = knts_reply_alloc(req->len);
+	if (!reply) {
+		rcu_read_unlock();
+		knts_drop(srv, KNTS_STAT_DROP_TX);
+		goto out;
+	}
+	/* New cookies under the current key; without one, the opener's. */
+	cur = rcu_dereference(srv->keys.current_key) ?: key;
+	err = knts_nts_reply_begin(&r, skb_put(reply, req->len), req, tp,
+				   rx_ts, &cur->siv, cur->id, keys);
+	rcu_read_unlock();
+	/* T3: after the cookies are sealed, just before the final seal. */
+	if (!err)
+		err = knts_nts_reply_seal(&r, &pc->siv,
+					  keys + KNTS_SESSION_KEY_LEN,
+					  knts_ktime_to_ntp(ktime_get_real()));
+	if (err) {
+		kfree_skb(reply);
+		knts_drop(srv, KNTS_STAT_DROP_TX);
+		goto out;
+	}
+	skb_trim(reply, r.len);
+	knts_stat_add(srv, KNTS_STAT_COOKIES_ISSUED, r.cookies);
+	knts_send(srv, sk, skb, reply, KNTS_STAT_AUTH_REPLIES);
+out:
+	knts_wipe(pc->cookie, KNTS_COOKIE_LEN);
+}
+
+/* Rate limiting by source address; returns true to go on serving. */
+static bool knts_rate_ok(struct knts_server *srv, struct sock *sk,
+			 struct sk_buff *skb, const struct knts_config *cfg,
+			 const struct knts_req *req,
+			 const struct knts_time_params *tp, u64 rx_ts)
+{
+	u32 addr[4] = {};
+	unsigned int alen;
+
+	if (!cfg->rl_rate)
+		return true;
+	if (skb->protocol == htons(ETH_P_IP)) {
+		addr[0] = (__force u32)ip_hdr(skb)->saddr;
+		alen = 4;
+	} else {
+		memcpy(addr, &ipv6_hdr(skb)->saddr, 16);
+		alen = 16;
+	}
+	if (knts_ratelimit_allow(&srv->rl, addr, alen, ktime_get_mono_fast_ns(),
+				 cfg->rl_rate, cfg->rl_burst))
+		return true;
+	if (cfg->rl_kod)
+		knts_send_kod(srv, sk, skb, req, tp, KNTS_KISS_RATE, rx_ts,
+			      KNTS_STAT_KODS);
+	else
+		knts_drop(srv, KNTS_STAT_DROP_RATELIMIT);
+	return false;
+}
+
+static void knts_handle(struct knts_server *srv, struct sock *sk,
+			struct sk_buff *skb)
+{
+	struct knts_pcpu *pc = this_cpu_ptr(srv->pcpu);
+	unsigned int len = skb->len - sizeof(struct udphdr);
+	struct knts_time_params tp;
+	struct knts_config cfg;
+	struct knts_req req;
+	u64 rx_ts;
+	int err;
+
+	knts_stat_inc(srv, KNTS_STAT_RX_PACKETS);
+	rx_ts = knts_rx_timestamp(srv, skb);
+	if (len < KNTS_NTP_HDR_LEN || len > KNTS_NTP_MAX_LEN) {
+		knts_drop(srv, KNTS_STAT_DROP_SIZE);
+		return;
+	}
+	if (!knts_request_unicast(skb) ||
+	    skb_copy_bits(skb, sizeof(struct udphdr), pc->req, len)) {
+		knts_drop(srv, KNTS_STAT_DROP_MALFORMED);
+		return;
+	}
+	err = knts_ntp_parse(pc->req, len, &req);
+	if (err) {
+		knts_drop(srv, err == -EMSGSIZE ? KNTS_STAT_DROP_SIZE :
+			       err == -EPROTO ? KNTS_STAT_DROP_MODE :
+			       KNTS_STAT_DROP_MALFORMED);
+		return;
+	}
+
+	knts_config_get(&cfg);
+	knts_time_get(srv, ktime_get_boottime_ns(), &tp, NULL);
+	if (!req.nts && cfg.require_nts) {
+		knts_drop(srv, KNTS_STAT_DROP_NOT_NTS);
+		return;
+	}
+	if (!knts_rate_ok(srv, sk, skb, &cfg, &req, &tp, rx_ts))
+		return;
+	if (req.nts)
+		knts_serve_nts(srv, sk, skb, pc, &req, &tp, rx_ts);
+	else
+		knts_serve_plain(srv, sk, skb, &req, &tp, rx_ts);
+}
+
+/**
+ * knts_udp_recv() - encap_rcv callback: serve one datagram
+ * @sk: the server socket
+ * @skb: the datagram, data at the UDP header, checksum verified
+ *
+ * Context: softirq, RCU read side.
+ * Return: 0: the skb is always consumed.
+ */
+int knts_udp_recv(struct sock *sk, struct sk_buff *skb)
+{
+	struct knts_server *srv = rcu_dereference_sk_user_data(sk);
+
+	if (likely(srv))
+		knts_handle(srv, sk, skb);
+	consume_skb(skb);
+	return 0;
+}
+
+/**
+ * knts_pcpu_init() - per-CPU buffers and cipher instances
+ * @srv: server
+ *
+ * Context: process context.
+ * Return: 0 or a negative errno.
+ */
+int knts_pcpu_init(struct knts_server *srv)
+{
+	int cpu, err;
+
+	srv->pcpu = alloc_percpu(struct knts_pcpu);
+	if (!srv->pcpu)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu) {
+		struct knts_pcpu *pc = per_cpu_ptr(srv->pcpu, cpu);
+
+		pc->req = kmalloc_node(KNTS_NTP_MAX_LEN, GFP_KERNEL,
+				       cpu_to_node(cpu));
+		pc->cookie = kmalloc_node(KNTS_COOKIE_LEN, GFP_KERNEL,
+					  cpu_to_node(cpu));
+		if (!pc->req || !pc->cookie) {
+			err = -ENOMEM;
+			goto err;
+		}
+		err = knts_siv_init(&pc->siv);
+		if (err)
+			goto err;
+	}
+	return 0;
+err:
+	knts_pcpu_uninit(srv);
+	return err;
+}
+
+/**
+ * knts_pcpu_uninit() - free the per-CPU state
+ * @srv: server, packet path stopped
+ */
+void knts_pcpu_uninit(struct knts_server *srv)
+{
+	int cpu;
+
+	if (!srv->pcpu)
+		return;
+	for_each_possible_cpu(cpu) {
+		struct knts_pcpu *pc = per_cpu_ptr(srv->pcpu, cpu);
+
+		knts_siv_uninit(&pc->siv);
+		kfree(pc->req);
+		kfree_sensitive(pc->cookie);
+	}
+	free_percpu(srv->pcpu);
+	srv->pcpu = NULL;
+}

@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * knts: the SIV construction of RFC 5297 over AES-CMAC and AES-CTR.
+ *
+ * Plain C shared by the module and userspace.  Buffers are processed in
+ * place: the caller lays out V (the 16-byte tag) followed by the plaintext
+ * or ciphertext, which is what the NTS authenticator and chrony's cookies
+ * carry on the wire.
+ */
+
+#include "siv.h"
+
+/* Doubling in GF(2^128) with the polynomial x^128 + x^7 + x^2 + x + 1. */
+static void siv_dbl(u8 d[KNTS_SIV_TAG_LEN])
+{
+	u8 carry = d[0] >> 7;
+	int i;
+
+	for (i = 0; i < KNTS_SIV_TAG_LEN - 1; i++)
+		d[i] = (u8)(d[i] << 1 | d[i + 1] >> 7);
+	d[KNTS_SIV_TAG_LEN - 1] = (u8)(d[KNTS_SIV_TAG_LEN - 1] << 1);
+	/* Constant time: 0x87 or 0 without branching on the secret bit. */
+	d[KNTS_SIV_TAG_LEN - 1] ^= (u8)(0x87 & -carry);
+}
+
+static void siv_xor(u8 *d, const u8 *s, size_t n)
+{
+	while (n--)
+		*d++ ^= *s++;
+}
+
+/*
+ * S2V(K1, ad[0], ..., ad[nad-1], P) of RFC 5297 section 2.4, over the
+ * plaintext P of length plen.
+ */
+static int siv_s2v(struct knts_siv *s, const struct knts_siv_vec *ad,
+		   unsigned int nad, const u8 *p, size_t plen,
+		   u8 v[KNTS_SIV_TAG_LEN])
+{
+	static const u8 zero[KNTS_SIV_TAG_LEN];
+	u8 d[KNTS_SIV_TAG_LEN], t[KNTS_SIV_TAG_LEN];
+	unsigned int i;
+	int err;
+
+	err = knts_siv_cmac(s, zero, sizeof(zero), NULL, 0, d);
+	for (i = 0; !err && i < nad; i++) {
+		siv_dbl(d);
+		err = knts_siv_cmac(s, ad[i].data, ad[i].len, NULL, 0, t);
+		siv_xor(d, t, sizeof(t));
+	}
+	if (err)
+		goto out;
+
+	if (plen >= KNTS_SIV_TAG_LEN) {
+		/* T = P xorend D: CMAC over P with D folded into its tail. */
+		memcpy(t, p + plen - KNTS_SIV_TAG_LEN, KNTS_SIV_TAG_LEN);
+		siv_xor(t, d, KNTS_SIV_TAG_LEN);
+		err = knts_siv_cmac(s, p, plen - KNTS_SIV_TAG_LEN, t,
+				    KNTS_SIV_TAG_LEN, v);
+	} else {
+		/* T = dbl(D) xor pad(P), pad = P || 0x80 || 0... */
+		siv_dbl(d);
+		memset(t, 0, sizeof(t));
+		if (plen)
+			memcpy(t, p, plen);
+		t[plen] = 0x80;
+		siv_xor(t, d, KNTS_SIV_TAG_LEN);
+		err = knts_siv_cmac(s, t, KNTS_SIV_TAG_LEN, NULL, 0, v);
+	}
+out:
+	knts_wipe(d, sizeof(d));
+	knts_wipe(t, sizeof(t));
+	return err;
+}
+
+/* Q = V with bits 63 and 31 of each half cleared, the CTR start. */
+static void siv_ctr_iv(const u8 v[KNTS_SIV_TAG_LEN], u8 q[KNTS_SIV_TAG_LEN])
+{
+	memcpy(q, v, KNTS_SIV_TAG_LEN);
+	q[8] &= 0x7f;
+	q[12] &= 0x7f;
+}
+
+/**
+ * knts_siv_encrypt() - seal in place
+ * @s: keyed instance (K1 || K2)
+ * @ad: associated data components, the nonce last (at most
+ *	%KNTS_SIV_MAX_AD)
+ * @nad: number of components
+ * @buf: %KNTS_SIV_TAG_LEN bytes of room, then @ptlen bytes of plaintext;
+ *	becomes V || C
+ * @ptlen: plaintext length
+ *
+ * Return: 0 or a negative errno from the backend.
+ */
+int knts_siv_encrypt(struct knts_siv *s, const struct knts_siv_vec *ad,
+		     unsigned int nad, u8 *buf, size_t ptlen)
+{
+	u8 q[KNTS_SIV_TAG_LEN];
+	int err;
+
+	if (nad > KNTS_SIV_MAX_AD)
+		return -EINVAL;
+	err = siv_s2v(s, ad, nad, buf + KNTS_SIV_TAG_LEN, ptlen, buf);
+	if (err)
+		return err;
+	siv_ctr_iv(buf, q);
+	return knts_siv_ctr(s, q, buf + KNTS_SIV_TAG_LEN, ptlen);
+}
+
+/**
+ * knts_siv_decrypt() - open in place
+ * @s: keyed instance (K1 || K2)
+ * @ad: associated data components, the nonce last
+ * @nad: number of components
+ * @buf: V || C, @len bytes; on success the plaintext is at
+ *	@buf + %KNTS_SIV_TAG_LEN
+ * @len: length of V || C, at least %KNTS_SIV_TAG_LEN
+ *
+ * The tag is compared in constant time; on failure the decrypted bytes are
+ * wiped before returning.
+ *
+ * Return: 0, -EBADMSG when the tag does not verify, or another negative
+ * errno.
+ */
+int knts_siv_decrypt(struct knts_siv *s, const struct knts_siv_vec *ad,
+		     unsigned int nad, u8 *buf, size_t len)
+{
+	u8 q[KNTS_SIV_TAG_LEN], t[KNTS_SIV_TAG_LEN];
+	size_t ptlen;
+	int err;
+
+	if (nad > KNTS_SIV_MAX_AD || len < KNTS_SIV_TAG_LEN)
+		return -EINVAL;
+	ptlen = len - KNTS_SIV_TAG_LEN;
+	siv_ctr_iv(buf, q);
+	err = knts_siv_ctr(s, q, buf + KNTS_SIV_TAG_LEN, ptlen);
+	if (!err)
+		err = siv_s2v(s, ad, nad, buf + KNTS_SIV_TAG_LEN, ptlen, t);
+	if (!err && knts_memneq(t, buf, KNTS_SIV_TAG_LEN))
+		err = -EBADMSG;
+	if (err)
+		knts_wipe(buf + KNTS_SIV_TAG_LEN, ptlen);
+	knts_wipe(t, sizeof(t));
+	return err;
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * knts: AES-SIV-CMAC-256 (RFC 5297), AEAD 15 of RFC 8915.
+ *
+ * The construction (S2V, the CTR IV, tag checks) is shared C in siv.c; the
+ * AES-CMAC and AES-CTR primitives come from a backend: kernel crypto in the
+ * module (siv_kernel.c), OpenSSL in userspace (userspace/siv_openssl.c).
+ * Each backend defines struct knts_siv, one keyed instance.
+ */
+#ifndef _KNTS_SIV_H
+#define _KNTS_SIV_H
+
+#include "core.h"
+
+#define KNTS_SIV_KEY_LEN	32	/* K1 (CMAC) || K2 (CTR), AES-128 each */
+#define KNTS_SIV_TAG_LEN	16
+#define KNTS_SIV_MAX_AD		4	/* components before the plaintext */
+
+struct knts_siv;
+
+/**
+ * struct knts_siv_vec - one S2V component (associated data or nonce)
+ * @data: bytes, may be NULL when @len is 0
+ * @len: length
+ */
+struct knts_siv_vec {
+	const u8 *data;
+	size_t len;
+};
+
+/* Backend: both run with BH disabled in the kernel; neither allocates. */
+int knts_siv_setkey(struct knts_siv *s, const u8 *key, unsigned int len);
+int knts_siv_cmac(struct knts_siv *s, const u8 *a, size_t alen,
+		  const u8 *b, size_t blen, u8 mac[KNTS_SIV_TAG_LEN]);
+int knts_siv_ctr(struct knts_siv *s, const u8 iv[KNTS_SIV_TAG_LEN], u8 *buf,
+		 size_t len);
+
+/* The construction, siv.c. */
+int knts_siv_encrypt(struct knts_siv *s, const struct knts_siv_vec *ad,
+		     unsigned int nad, u8 *buf, size_t ptlen);
+int knts_siv_decrypt(struct knts_siv *s, const struct knts_siv_vec *ad,
+		     unsigned int nad, u8 *buf, size_t len);
+
+#endif /* _KNTS_SIV_H */

@@ -1,0 +1,68 @@
+#!/bin/bash
+# NTS over IPv4 and IPv6 against knts.ko: keys imported from a chrony
+# ntskeys file, requests authenticated with C2S, replies verified with S2C,
+# fresh cookies opened with the master key and used for the next request,
+# T2 <= T3, the unique identifier echoed; counters agree.
+. "$(dirname "$0")/lib.sh"
+
+knts_load
+tmp=$(mktemp -d)
+python3 - "$tmp/ntskeys" <<'PY'
+import sys
+from ntsclient import write_ntskeys, test_keys
+write_ntskeys(sys.argv[1], test_keys())
+PY
+out=$("$KNTSCTL" keys import "$tmp/ntskeys") || fail "keys import"
+echo "$out"
+grep -q "current 1F21A13E" <<<"$out" || fail "current key is not the third line's"
+"$KNTSCTL" time set stratum 2 refid 192.0.2.1 || fail "time set"
+"$KNTSCTL" keys
+
+python3 - <<'PY'
+import socket
+from ntsclient import *
+
+keys = test_keys()
+current_id, current_key = keys[2]
+total = 0
+for family, host in ((socket.AF_INET, "127.0.0.1"), (socket.AF_INET6, "::1")):
+    s = udp_socket(family)
+    for key_id, master in keys:   # cookies under every slot's key open
+        sess = Session(master, key_id)
+        cookie = None
+        for placeholders in range(0, 8):
+            pkt, uid, tx = sess.request(placeholders=placeholders, cookie=cookie)
+            reply = exchange(s, (host, 123), pkt)
+            assert reply is not None, f"{host}: no reply"
+            total += 1
+            assert len(reply) <= len(pkt), "reply longer than request"
+            r = sess.check_reply(reply, uid, tx)
+            assert not r["nak"], f"{host} key {key_id:08X}: NAK"
+            assert r["leap"] == 0 and r["stratum"] == 2, r
+            assert r["rx"] <= r["tx"], "T2 after T3"
+            assert abs(ntp_to_float(r["tx"]) - ntp_to_float(ntp_now())) < 5
+            assert len(r["cookies"]) == min(8, 1 + placeholders), \
+                (placeholders, len(r["cookies"]))
+            for c in r["cookies"]:
+                assert len(c) == 100
+                # New cookies are sealed with the current key.
+                assert int.from_bytes(c[:4], "big") == current_id
+                assert open_cookie(current_key, c) == sess.c2s + sess.s2c
+            cookie = r["cookies"][0]   # the next request uses a fresh cookie
+print(f"{total} authenticated exchanges verified")
+PY
+
+j=$("$KNTSCTL" -j serverstats)
+echo "$j"
+expect_eq "authenticated replies" "$(json_get "$j" 'j["authenticated_ntp_packets"]')" 64
+expect_eq "cookies issued" "$(json_get "$j" 'j["nts_cookies_issued"]')" $((2 * 4 * 36))
+expect_eq "dropped" "$(json_get "$j" 'j["ntp_packets_dropped"]')" 0
+rx=$(json_get "$j" 'j["ntp_kernel_rx_timestamps"] + j["ntp_fallback_rx_timestamps"]')
+expect_eq "timestamped requests" "$rx" 64
+expect_eq "kernel RX timestamps" "$(json_get "$j" 'j["ntp_kernel_rx_timestamps"]')" 64
+k=$("$KNTSCTL" -j keys)
+echo "$k"
+expect_eq "opens per key" "$(json_get "$k" '[x["opens"] for x in j["keys"]]')" "[2, 2, 58, 2]"
+expect_eq "roles" "$(json_get "$k" '[x["role"] for x in j["keys"]]')" \
+	"['previous', 'previous', 'current', 'next']"
+rm -rf "$tmp"

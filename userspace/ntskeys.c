@@ -1,0 +1,331 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * chrony's ntskeys file, both layouts (NKS0 from chrony 4.3, NKS1 newer).
+ * Errors name file:line.  Key bytes are wiped from every buffer they pass
+ * through.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ntskeys.h"
+
+/* chrony's keys are 32 bytes of hex on one line: lines are short. */
+#define NTSKEYS_MAX_FILE 4096
+
+static int fail(char *err, size_t errlen, const char *name, int line,
+		const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static int fail(char *err, size_t errlen, const char *name, int line,
+		const char *fmt, ...)
+{
+	char msg[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (line > 0)
+		snprintf(err, errlen, "%s:%d: %s", name, line, msg);
+	else
+		snprintf(err, errlen, "%s: %s", name, msg);
+	return -EINVAL;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = (char)tolower((unsigned char)c);
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* Exactly n bytes of hex, either case. */
+static int parse_hex(const char *s, size_t slen, uint8_t *out, size_t n)
+{
+	size_t i;
+
+	if (slen != 2 * n)
+		return -1;
+	for (i = 0; i < n; i++) {
+		int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return -1;
+		out[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+/* Splits a line into at most max words; returns the count, or max + 1. */
+static unsigned int split(char *line, char **words, unsigned int max)
+{
+	unsigned int n = 0;
+	char *p = line;
+
+	for (;;) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!*p)
+			return n;
+		if (n == max)
+			return max + 1;
+		words[n++] = p;
+		while (*p && *p != ' ' && *p != '\t')
+			p++;
+		if (*p)
+			*p++ = '\0';
+	}
+}
+
+static int parse_id(const char *s, uint32_t *id)
+{
+	uint32_t v = 0;
+	size_t i, n = strlen(s);
+
+	if (n < 1 || n > 8)
+		return -1;
+	for (i = 0; i < n; i++) {
+		int h = hexval(s[i]);
+
+		if (h < 0)
+			return -1;
+		v = v << 4 | (uint32_t)h;
+	}
+	*id = v;
+	return 0;
+}
+
+static int parse_age(const char *s, double *age)
+{
+	char *end;
+
+	errno = 0;
+	*age = strtod(s, &end);
+	return (errno || *end || !isfinite(*age)) ? -1 : 0;
+}
+
+/**
+ * ntskeys_parse() - parse the text of an ntskeys file
+ * @text: contents (need not be NUL terminated)
+ * @len: their length
+ * @name: file name for messages
+ * @out: the keys; wiped on error
+ * @err: message buffer, "name:line: what" on error
+ * @errlen: its size
+ *
+ * Returns 0 or -EINVAL.
+ */
+int ntskeys_parse(const char *text, size_t len, const char *name,
+		  struct ntskeys *out, char *err, size_t errlen)
+{
+	char buf[NTSKEYS_MAX_FILE + 1], *line, *next, *w[4];
+	unsigned int nw, version = 0, slots = 0, i, last_slot;
+	int lineno = 0, ret = -EINVAL;
+
+	memset(out, 0, sizeof(*out));
+	if (len > NTSKEYS_MAX_FILE)
+		return fail(err, errlen, name, 0, "too large for an ntskeys file");
+	if (memchr(text, '\0', len))
+		return fail(err, errlen, name, 0, "not a text file");
+	memcpy(buf, text, len);
+	buf[len] = '\0';
+
+	for (line = buf; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		lineno++;
+		if (lineno > 1 && !*line)
+			continue;
+		nw = split(line, w, 3);
+		if (lineno == 1) {
+			if (nw == 1 && !strcmp(w[0], "NKS0")) {
+				version = 0;
+			} else if (nw == 1 && !strcmp(w[0], "NKS1")) {
+				version = 1;
+			} else {
+				fail(err, errlen, name, lineno,
+				     "not an ntskeys file (want NKS0 or NKS1)");
+				goto out;
+			}
+		} else if (lineno == 2) {
+			if (version == 0 &&
+			    (nw != 2 || strcmp(w[0], "15") ||
+			     parse_age(w[1], &out->age))) {
+				fail(err, errlen, name, lineno,
+				     "want \"15 AGE\" (AEAD 15 and the key age)");
+				goto out;
+			}
+			if (version == 1 && (nw != 1 ||
+					     parse_age(w[0], &out->age))) {
+				fail(err, errlen, name, lineno,
+				     "want the key age in seconds");
+				goto out;
+			}
+		} else {
+			struct ntskey *k = &out->keys[out->n];
+
+			if (out->n == NTSKEYS_MAX) {
+				fail(err, errlen, name, lineno,
+				     "more than %d keys", NTSKEYS_MAX);
+				goto out;
+			}
+			if (nw != (version ? 3u : 2u) || parse_id(w[0], &k->id)) {
+				fail(err, errlen, name, lineno,
+				     version ? "want \"ID HEXKEY AEAD\"" :
+					       "want \"ID HEXKEY\"");
+				goto out;
+			}
+			k->aead = NTSKEYS_AEAD;
+			if (version && strcmp(w[2], "15")) {
+				fail(err, errlen, name, lineno,
+				     "AEAD %s master keys are not supported (only 15, AES-SIV-CMAC-256)",
+				     w[2]);
+				goto out;
+			}
+			if (parse_hex(w[1], strlen(w[1]), k->key,
+				      NTSKEYS_KEY_LEN)) {
+				fail(err, errlen, name, lineno,
+				     "want a %d-byte key as %d hex digits",
+				     NTSKEYS_KEY_LEN, 2 * NTSKEYS_KEY_LEN);
+				goto out;
+			}
+			if (slots & (1u << (k->id % NTSKEYS_MAX))) {
+				fail(err, errlen, name, lineno,
+				     "key %08X is in the same slot (id %% 4) as an earlier one",
+				     k->id);
+				goto out;
+			}
+			slots |= 1u << (k->id % NTSKEYS_MAX);
+			out->n++;
+		}
+	}
+	if (lineno < 2 || out->n == 0) {
+		fail(err, errlen, name, lineno, "no keys");
+		goto out;
+	}
+	if (version == 1 && out->n != NTSKEYS_MAX) {
+		fail(err, errlen, name, lineno, "NKS1 has exactly %d keys",
+		     NTSKEYS_MAX);
+		goto out;
+	}
+	/* chrony: the last line is the next key; current is the slot before. */
+	last_slot = out->keys[out->n - 1].id % NTSKEYS_MAX;
+	out->current = out->n - 1;
+	for (i = 0; i < out->n; i++)
+		if (out->keys[i].id % NTSKEYS_MAX ==
+		    (last_slot + NTSKEYS_MAX - 1) % NTSKEYS_MAX)
+			out->current = i;
+	ret = 0;
+out:
+	explicit_bzero(buf, sizeof(buf));
+	if (ret)
+		ntskeys_wipe(out);
+	return ret;
+}
+
+/**
+ * ntskeys_load() - read and parse an ntskeys file
+ * @path: file
+ * @out: the keys
+ * @err: message buffer
+ * @errlen: its size
+ *
+ * Refuses a file that others than its owner may read or write, as it
+ * holds the keys every cookie is sealed with.
+ *
+ * Returns 0 or a negative errno.
+ */
+int ntskeys_load(const char *path, struct ntskeys *out, char *err,
+		 size_t errlen)
+{
+	char buf[NTSKEYS_MAX_FILE + 1];
+	struct stat st;
+	ssize_t n;
+	size_t len = 0;
+	int fd, ret;
+
+	memset(out, 0, sizeof(*out));
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		ret = -errno;
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return ret;
+	}
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		snprintf(err, errlen, "%s: not a regular file", path);
+		return -EINVAL;
+	}
+	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
+		close(fd);
+		snprintf(err, errlen,
+			 "%s: mode %04o lets others read or change the keys (chmod 600)",
+			 path, (unsigned int)(st.st_mode & 07777));
+		return -EPERM;
+	}
+	while ((n = read(fd, buf + len, sizeof(buf) - len)) > 0)
+		len += (size_t)n;
+	ret = n < 0 ? -errno : 0;
+	close(fd);
+	if (ret) {
+		snprintf(err, errlen, "%s: %s", path, strerror(-ret));
+	} else if (len > NTSKEYS_MAX_FILE) {
+		snprintf(err, errlen, "%s: too large for an ntskeys file", path);
+		ret = -EINVAL;
+	} else {
+		ret = ntskeys_parse(buf, len, path, out, err, errlen);
+	}
+	explicit_bzero(buf, sizeof(buf));
+	return ret;
+}
+
+/**
+ * ntskeys_format() - write the keys as chrony does
+ * @k: keys, in file order (oldest first, the next key last)
+ * @version: 0 for NKS0 (chrony 4.3 reads only this), 1 for NKS1
+ * @buf: output
+ * @len: its size
+ *
+ * Returns the length written, or -ENOSPC.  The caller wipes @buf.
+ */
+int ntskeys_format(const struct ntskeys *k, int version, char *buf,
+		   size_t len)
+{
+	size_t off;
+	unsigned int i, j;
+	int n;
+
+	n = version ? snprintf(buf, len, "NKS1\n%.1f\n", k->age) :
+		      snprintf(buf, len, "NKS0\n15 %.1f\n", k->age);
+	if (n < 0 || (size_t)n >= len)
+		return -ENOSPC;
+	off = (size_t)n;
+	for (i = 0; i < k->n; i++) {
+		if (len - off < 8 + 1 + 2 * NTSKEYS_KEY_LEN + 5)
+			return -ENOSPC;
+		off += (size_t)snprintf(buf + off, len - off, "%08X ",
+					k->keys[i].id);
+		for (j = 0; j < NTSKEYS_KEY_LEN; j++)
+			off += (size_t)snprintf(buf + off, len - off, "%02X",
+						k->keys[i].key[j]);
+		off += (size_t)snprintf(buf + off, len - off,
+					version ? " 15\n" : "\n");
+	}
+	return (int)off;
+}
+
+void ntskeys_wipe(struct ntskeys *k)
+{
+	explicit_bzero(k, sizeof(*k));
+}
