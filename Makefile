@@ -4,6 +4,7 @@
 #
 #   make                build kmod/knts.ko and the programs in userspace/
 #   make check          every test: unit, KUnit (UML), real-kernel VM, DKMS
+#   make fuzz           the libFuzzer targets, 300 s each (tests/fuzz/run.sh)
 #   make style          checkpatch --strict and kernel-doc over kmod/
 #   make sparse         the module under sparse (C=2) with W=1
 #   make install        module (updates/), programs, units (DESTDIR, PREFIX)
@@ -42,6 +43,9 @@ style:
 check:
 	tests/run.sh
 
+fuzz:
+	tests/fuzz/run.sh 300
+
 install: all
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=updates \
 		$(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR)) modules_install
@@ -76,7 +80,7 @@ clean:
 	$(MAKE) -C userspace clean
 	rm -rf build
 
-.PHONY: all module userspace sparse style check install dkms-src \
+.PHONY: all module userspace sparse style check fuzz install dkms-src \
 	dkms-install dkms-uninstall clean
 
 print-kver:

@@ -47,13 +47,12 @@ int knts_cookie_seal(struct knts_siv *master, u32 key_id, u8 *cookie)
  */
 int knts_cookie_open(struct knts_siv *master, u8 *cookie, unsigned int len)
 {
-	struct knts_siv_vec ad[2] = {
-		{ .data = NULL, .len = 0 },
-		{ .data = cookie + 4, .len = KNTS_COOKIE_NONCE_LEN },
-	};
+	struct knts_siv_vec ad[2] = { { .data = NULL, .len = 0 } };
 
 	if (len != KNTS_COOKIE_LEN)
 		return -EMSGSIZE;
+	ad[1].data = cookie + 4;
+	ad[1].len = KNTS_COOKIE_NONCE_LEN;
 	return knts_siv_decrypt(master, ad, ARRAY_SIZE(ad),
 				cookie + KNTS_COOKIE_HDR_LEN,
 				len - KNTS_COOKIE_HDR_LEN);

@@ -6,7 +6,7 @@
 #   N passed, N failed[, N skipped]
 # Exits non-zero when anything failed.
 #
-#   tests/run.sh [GROUP...]    groups: build style unit uapi kunit vm dkms
+#   tests/run.sh [GROUP...]    groups: build style unit fuzz uapi kunit vm dkms
 #
 # Logs of each group are kept in build/test/<group>.log.
 set -uo pipefail
@@ -17,7 +17,7 @@ out=$top/build/test
 mkdir -p "$out"
 results=$out/results
 : > "$results"
-all_groups=(build style unit uapi kunit vm dkms)
+all_groups=(build style unit fuzz uapi kunit vm dkms)
 groups=("${@:-${all_groups[@]}}")
 
 kver=$(make -s --no-print-directory -f Makefile print-kver 2>/dev/null)
@@ -67,6 +67,11 @@ group_unit() {
 	return $rc
 }
 
+group_fuzz() {
+	# libFuzzer, 20 s per target: crashers/ replayed first (tests/fuzz).
+	tests/fuzz/run.sh 20
+}
+
 group_uapi() {
 	python3 tests/uapi-check.py "$top"
 }
@@ -77,7 +82,8 @@ group_kunit() {
 
 group_vm() {
 	local rc
-	make -s module userspace >&2 || { echo "FAIL: vm/build"; return; }
+	make -s module userspace >&2 && make -s -C tests/tools >&2 ||
+		{ echo "FAIL: vm/build"; return; }
 	rm -rf "$out/vm"
 	scripts/vm.sh -i kmod/knts.ko -o "$out/vm" -- tests/vm/guest-run.sh >&2
 	rc=$?

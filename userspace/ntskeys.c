@@ -129,7 +129,7 @@ int ntskeys_parse(const char *text, size_t len, const char *name,
 		  struct ntskeys *out, char *err, size_t errlen)
 {
 	char buf[NTSKEYS_MAX_FILE + 1], *line, *next, *w[4];
-	unsigned int nw, version = 0, slots = 0, i, last_slot;
+	unsigned int nw, version = 0, slots = 0, i;
 	int lineno = 0, ret = -EINVAL;
 
 	memset(out, 0, sizeof(*out));
@@ -214,18 +214,22 @@ int ntskeys_parse(const char *text, size_t len, const char *name,
 		fail(err, errlen, name, lineno, "no keys");
 		goto out;
 	}
-	if (version == 1 && out->n != NTSKEYS_MAX) {
-		fail(err, errlen, name, lineno, "NKS1 has exactly %d keys",
-		     NTSKEYS_MAX);
+	/* chrony (4.3 and later) loads only a full table, slots in turn. */
+	if (out->n != NTSKEYS_MAX) {
+		fail(err, errlen, name, lineno, "%u keys; an ntskeys file has exactly %d",
+		     out->n, NTSKEYS_MAX);
 		goto out;
 	}
-	/* chrony: the last line is the next key; current is the slot before. */
-	last_slot = out->keys[out->n - 1].id % NTSKEYS_MAX;
-	out->current = out->n - 1;
-	for (i = 0; i < out->n; i++)
-		if (out->keys[i].id % NTSKEYS_MAX ==
-		    (last_slot + NTSKEYS_MAX - 1) % NTSKEYS_MAX)
-			out->current = i;
+	for (i = 1; i < out->n; i++) {
+		if (out->keys[i].id % NTSKEYS_MAX !=
+		    (out->keys[i - 1].id + 1) % NTSKEYS_MAX) {
+			fail(err, errlen, name, 0,
+			     "keys not in consecutive slots (id %% 4), oldest first, as chrony writes them");
+			goto out;
+		}
+	}
+	/* The last line is the next key; the current one is the line before. */
+	out->current = out->n - 2;
 	ret = 0;
 out:
 	explicit_bzero(buf, sizeof(buf));
@@ -312,7 +316,8 @@ int ntskeys_format(const struct ntskeys *k, int version, char *buf,
 		return -ENOSPC;
 	off = (size_t)n;
 	for (i = 0; i < k->n; i++) {
-		if (len - off < 8 + 1 + 2 * NTSKEYS_KEY_LEN + 5)
+		/* "ID " + hex + (" 15" for NKS1) + "\n" + the final NUL */
+		if (len - off < 9 + 2 * NTSKEYS_KEY_LEN + (version ? 3 : 0) + 2)
 			return -ENOSPC;
 		off += (size_t)snprintf(buf + off, len - off, "%08X ",
 					k->keys[i].id);

@@ -3,7 +3,7 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-KNTSCTL=$top/userspace/kntsctl
+export KNTSCTL=$top/userspace/kntsctl
 export PYTHONPATH=$top/tests/lib
 
 fail() {

@@ -1,0 +1,163 @@
+#!/bin/bash
+# The malformed-packet battery: truncations at every offset, EF length
+# overflows, zero-length EFs, wrong cookie sizes, unknown key ids, bad tags,
+# too many placeholders, modes 0-7, tiny and jumbo datagrams.  Each is
+# dropped or NAKed and counted under its cause; a valid request after each
+# one is still answered; the counters add up.
+. "$(dirname "$0")/lib.sh"
+
+knts_load
+tmp=$(mktemp -d)
+python3 -c "import sys; from ntsclient import *; write_ntskeys(sys.argv[1], test_keys())" \
+	"$tmp/ntskeys"
+"$KNTSCTL" keys import "$tmp/ntskeys" >/dev/null || fail "keys import"
+"$KNTSCTL" time set stratum 2 || fail "time set"
+
+python3 - <<'PY'
+import json, os, socket, struct, subprocess
+from collections import Counter
+from ntsclient import *
+
+KNTSCTL = os.environ["KNTSCTL"]
+keys = test_keys()
+master_id, master = keys[2]
+sock = udp_socket(socket.AF_INET, timeout=5)
+addr = ("127.0.0.1", 123)
+expect = Counter()
+probe_sess = Session(master, master_id, cookies=0)
+
+def stats():
+    return json.loads(subprocess.check_output([KNTSCTL, "-j", "serverstats"]))
+
+def send(pkt, outcome, counter=None):
+    """outcome: drop, nak, plain or auth; counter: the cause's counter."""
+    sock.sendto(pkt, addr)
+    # A valid probe right after: whatever arrives before its reply answers
+    # the packet under test (loopback keeps the order).
+    probe_sess.cookies = [make_cookie(master, master_id, probe_sess.c2s,
+                                      probe_sess.s2c)]
+    probe, puid, ptx = probe_sess.request()
+    sock.sendto(probe, addr)
+    got = []
+    while True:
+        data = sock.recv(4096)
+        if len(data) >= 84 and data[52:84] == puid:
+            probe_sess.check_reply(data, puid, ptx)
+            break
+        got.append(data)
+    expect["rx"] += 2
+    expect["auth"] += 1
+    if outcome == "drop":
+        assert not got, f"{counter}: answered {got[0][:4].hex()}"
+        expect["dropped"] += 1
+    else:
+        assert len(got) == 1, f"{outcome}: {len(got)} replies"
+        assert len(got[0]) <= max(len(pkt), 48), "reply longer than request"
+        if outcome == "nak":
+            assert got[0][1] == 0 and got[0][12:16] == b"NTSN", got[0][:16]
+        elif outcome == "plain":
+            assert len(got[0]) == 48 and got[0][1] == 2
+        elif outcome == "auth":
+            assert got[0][1] == 2 and len(got[0]) == len(pkt)
+    expect[outcome] += 1
+    if counter:
+        expect[counter] += 1
+    return got
+
+base_stats = stats()
+sess = Session(master, master_id, cookies=0)
+def valid(placeholders=1, **kw):
+    sess.cookies = [make_cookie(master, master_id, sess.c2s, sess.s2c)]
+    return sess.request(placeholders=placeholders, **kw)
+
+pkt, uid, tx = valid()
+# Truncations at every offset.
+for cut in range(len(pkt)):
+    if cut == 48:
+        send(pkt[:cut], "plain")
+    elif cut < 48 or cut % 4:
+        send(pkt[:cut], "drop", "dropped_size")
+    else:
+        send(pkt[:cut], "drop", "dropped_malformed")
+# EF length overflows and zero / short lengths, in every EF.
+offs, off = [], 48
+while off < len(pkt):
+    offs.append(off)
+    off += struct.unpack(">H", pkt[off + 2:off + 4])[0]
+for off in offs:
+    for bad in (0, 4, 12, 14, len(pkt) - off + 4, 0xfffc):
+        p = bytearray(pkt)
+        struct.pack_into(">H", p, off + 2, bad)
+        send(bytes(p), "drop", "dropped_malformed")
+# A zero-length EF inserted before the authenticator.
+p = pkt[:offs[-1]] + struct.pack(">HH", 0x7777, 0) + pkt[offs[-1]:]
+send(p, "drop", "dropped_malformed")
+# Wrong cookie sizes (placeholders to match): NAK, bad length.
+for size in (96, 104, 200):
+    c = make_cookie(master, master_id, sess.c2s, sess.s2c)
+    c = (c + bytes(size))[:size]
+    p, _, _ = sess.request(placeholders=1, cookie=c)
+    send(p, "nak", "cookie_bad_length")
+# Unknown key id: NAK.
+c = bytearray(make_cookie(master, master_id, sess.c2s, sess.s2c))
+struct.pack_into(">I", c, 0, 0x12345678)
+p, _, _ = sess.request(cookie=bytes(c))
+send(p, "nak", "cookie_unknown_key")
+# Bad tags: in the cookie, then in the authenticator.
+for i in (4, 20, 50, 99):
+    c = bytearray(make_cookie(master, master_id, sess.c2s, sess.s2c))
+    c[i] ^= 0x40
+    p, _, _ = sess.request(cookie=bytes(c))
+    send(p, "nak", "cookie_bad_tag")
+p = bytearray(valid()[0])
+p[offs[-1] + 8 + 16] ^= 1
+send(bytes(p), "nak", "authenticator_failures")
+p = bytearray(valid()[0])
+p[2] ^= 1          # the header is authenticated too
+send(bytes(p), "nak", "authenticator_failures")
+# Placeholders: up to 7 the RFC's limit, 8 and 9 capped at 8 cookies,
+# 10 too long for the server.
+for n in range(0, 10):
+    got = send(valid(placeholders=n)[0], "auth")
+for n in (10, 12):
+    send(valid(placeholders=n)[0], "drop", "dropped_size")
+# Modes 0-7: only 3 is answered.
+for mode in range(8):
+    p = bytearray(valid()[0])
+    p[0] = (p[0] & ~7) | mode
+    if mode == 3:
+        send(bytes(p), "auth")
+    else:
+        send(bytes(p), "drop", "dropped_mode")
+# Tiny and jumbo datagrams.
+for n in (1, 4, 47):
+    send(bytes([0x23]) + bytes(n - 1), "drop", "dropped_size")
+for n in (1236, 1500, 4000, 9000):
+    send(bytes([0x23]) + bytes(n - 1), "drop", "dropped_size")
+# Garbage after a valid header-only request (not a MAC): malformed.
+send(bytes([0x23]) + bytes(47) + bytes(16), "drop", "dropped_malformed")
+
+s = stats()
+d = {k: s[k] - base_stats[k] for k in s}
+print(json.dumps(d))
+print(dict(expect))
+checks = {
+    "ntp_packets_received": expect["rx"],
+    "ntp_packets_dropped": expect["dropped"],
+    "authenticated_ntp_packets": expect["auth"],
+    "unauthenticated_ntp_replies": expect["plain"],
+    "nts_naks_sent": expect["nak"],
+    "dropped_size": expect["dropped_size"],
+    "dropped_malformed": expect["dropped_malformed"],
+    "dropped_mode": expect["dropped_mode"],
+    "cookie_bad_length": expect["cookie_bad_length"],
+    "cookie_unknown_key": expect["cookie_unknown_key"],
+    "cookie_bad_tag": expect["cookie_bad_tag"],
+    "authenticator_failures": expect["authenticator_failures"],
+    "dropped_tx": 0,
+}
+bad = {k: (d[k], v) for k, v in checks.items() if d[k] != v}
+assert not bad, f"counters (got, want): {bad}"
+print(f"{expect['rx']} datagrams, counters agree")
+PY
+rm -rf "$tmp"
