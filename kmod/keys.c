@@ -172,6 +172,10 @@ int knts_keys_install(struct knts_server *srv, struct knts_key **keys,
 	rcu_assign_pointer(kt->current_key, cur);
 	mutex_unlock(&srv->lock);
 
+	for (i = 0; i < KNTS_KEY_SLOTS && !old[i]; i++)
+		;
+	if (i == KNTS_KEY_SLOTS)
+		return 0;	/* nothing replaced, nothing to free */
 	synchronize_rcu();
 	for (i = 0; i < KNTS_KEY_SLOTS; i++)
 		knts_key_destroy(old[i]);

@@ -5,7 +5,6 @@
 
 #include <linux/ktime.h>
 #include <linux/module.h>
-#include <net/genetlink.h>
 
 #include "knts.h"
 #include "netlink.h"
@@ -88,6 +87,9 @@ static int __init knts_init(void)
 
 err_genl:
 	knts_genl_uninit();
+	/* kntsd may have been quick: keys or a time status may be set. */
+	knts_keys_uninit(&knts_srv);
+	knts_time_uninit(&knts_srv);
 err_rl:
 	knts_ratelimit_uninit(&knts_srv.rl);
 err_pcpu:
@@ -114,4 +116,3 @@ module_exit(knts_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Network Time Security (RFC 8915) server");
 MODULE_VERSION(KNTS_VERSION);
-MODULE_ALIAS_GENL_FAMILY(KNTS_FAMILY_NAME);

@@ -475,7 +475,11 @@ static struct genl_family knts_genl_family __ro_after_init = {
 	.maxattr = KNTS_A_MAX,
 	.policy = knts_policy,
 	.netnsok = false,
-	.parallel_ops = false,
+	/*
+	 * Handlers take knts_srv.lock themselves; key changes wait for a
+	 * grace period, which must not hold up every genetlink family.
+	 */
+	.parallel_ops = true,
 	.module = THIS_MODULE,
 	.small_ops = knts_genl_ops,
 	.n_small_ops = ARRAY_SIZE(knts_genl_ops),

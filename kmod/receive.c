@@ -37,7 +37,8 @@ static u64 knts_ktime_to_ntp(ktime_t t)
 /* T2: the stack's receive timestamp when it took one, else now. */
 static u64 knts_rx_timestamp(struct knts_server *srv, struct sk_buff *skb)
 {
-	if (skb->tstamp && !skb->mono_delivery_time) {
+	/* Local delivery has cleared any mono delivery time by now. */
+	if (skb->tstamp) {
 		knts_stat_inc(srv, KNTS_STAT_RX_TS_KERNEL);
 		return knts_ktime_to_ntp(skb->tstamp);
 	}
@@ -182,6 +183,8 @@ static void knts_serve_nts(struct knts_server *srv, struct sock *sk,
 					  keys + KNTS_SESSION_KEY_LEN,
 					  knts_ktime_to_ntp(ktime_get_real()));
 	if (err) {
+		/* A cookie may be half sealed: no session keys left behind. */
+		memzero_explicit(reply->data, reply->len);
 		kfree_skb(reply);
 		knts_drop(srv, KNTS_STAT_DROP_TX);
 		goto out;

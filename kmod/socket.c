@@ -33,6 +33,10 @@ static struct socket *knts_sock_open(struct knts_server *srv, int family,
 		.family = family,
 		.local_udp_port = htons(port),
 		.ipv6_v6only = 1,
+		/* NTP is no tunnel: no zero UDP checksums over IPv6. */
+		.use_udp_checksums = true,
+		.use_udp6_tx_checksums = true,
+		.use_udp6_rx_checksums = true,
 	};
 	struct udp_tunnel_sock_cfg tcfg = {
 		.sk_user_data = srv,
@@ -53,8 +57,8 @@ static struct socket *knts_sock_open(struct knts_server *srv, int family,
 	if (err)
 		return ERR_PTR(err);
 	/*
-	 * Datagrams with no payload bypass encap_rcv and would sit in the
-	 * socket queue: keep that queue minimal.
+	 * Until setup_udp_tunnel_sock() below, datagrams queue on the
+	 * socket, where nobody reads them: keep that queue minimal.
 	 */
 	WRITE_ONCE(sock->sk->sk_rcvbuf, SOCK_MIN_RCVBUF);
 	/* skb->tstamp is T2: the stack timestamps on receive from now on. */
@@ -134,7 +138,8 @@ struct sk_buff *knts_reply_alloc(unsigned int len)
  * @skb: the request
  *
  * Broadcast and multicast requests are not answered: the reply would come
- * from an address that is not ours.
+ * from an address that is not ours; nor are IPv6 requests from
+ * IPv4-mapped addresses.
  *
  * Return: true for a request sent to one of our unicast addresses.
  */
@@ -147,7 +152,9 @@ bool knts_request_unicast(struct sk_buff *skb)
 						RTCF_MULTICAST))) &&
 		       !ipv4_is_multicast(ip_hdr(skb)->daddr);
 	}
-	return !ipv6_addr_is_multicast(&ipv6_hdr(skb)->daddr);
+	/* IPv4-mapped sources are not IPv6 peers (RFC 4291 2.5.5.2). */
+	return !ipv6_addr_is_multicast(&ipv6_hdr(skb)->daddr) &&
+	       !ipv6_addr_v4mapped(&ipv6_hdr(skb)->saddr);
 }
 
 static int knts_send4(struct sock *sk, struct sk_buff *req,
@@ -165,9 +172,20 @@ static int knts_send4(struct sock *sk, struct sk_buff *req,
 	};
 	struct rtable *rt;
 
+	/* Link-local peers are reachable only through the arrival device. */
+	if (ipv4_is_linklocal_169(fl4.daddr))
+		fl4.flowi4_oif = inet_iif(req);
 	rt = ip_route_output_key(net, &fl4);
 	if (IS_ERR(rt))
 		return PTR_ERR(rt);
+	/*
+	 * A spoofed broadcast source must not turn a reply into a broadcast
+	 * (a UDP socket would need SO_BROADCAST for that).
+	 */
+	if (rt->rt_flags & (RTCF_BROADCAST | RTCF_MULTICAST)) {
+		ip_rt_put(rt);
+		return -EACCES;
+	}
 	udp_tunnel_xmit_skb(rt, sk, reply, fl4.saddr, fl4.daddr, 0,
 			    ip4_dst_hoplimit(&rt->dst), 0, uh->dest,
 			    uh->source, false, false);
