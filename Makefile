@@ -50,6 +50,11 @@ install: all
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=updates \
 		$(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR)) modules_install
 	install -D -m 0755 userspace/kntsctl $(DESTDIR)$(SBINDIR)/kntsctl
+	install -D -m 0755 userspace/kntsd $(DESTDIR)$(SBINDIR)/kntsd
+	install -D -m 0644 userspace/kntsd.service \
+		$(DESTDIR)$(UNITDIR)/kntsd.service
+	test -e $(DESTDIR)/etc/knts/kntsd.conf || \
+		install -D -m 0644 userspace/kntsd.conf $(DESTDIR)/etc/knts/kntsd.conf
 	install -D -m 0644 uapi/linux/knts.h $(DESTDIR)$(PREFIX)/include/linux/knts.h
 	install -D -m 0644 scripts/knts.modules-load.conf \
 		$(DESTDIR)/usr/lib/modules-load.d/knts.conf.example

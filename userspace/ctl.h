@@ -12,7 +12,20 @@
 struct ctl {
 	bool json;
 	struct knts_nl *nl;	/* opened on first use */
+	const char *control;	/* kntsd's control socket */
 };
+
+/* What kntsd says on its control socket: "key value" lines. */
+#define KNTSD_MAX_VALUES 64
+struct kntsd_info {
+	bool ok;
+	unsigned int n;
+	char key[KNTSD_MAX_VALUES][48];
+	char value[KNTSD_MAX_VALUES][48];
+};
+
+void kntsd_query(const char *path, struct kntsd_info *info);
+const char *kntsd_get(const struct kntsd_info *info, const char *key);
 
 #define NEXT_ARG()						\
 	do {							\

@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -173,15 +174,43 @@ static void print_time_status(const struct status *st)
 	close_json_object();
 }
 
+static void print_kntsd(const struct kntsd_info *kd)
+{
+	const char *path = kntsd_get(kd, "ntp_path");
+	const char *src = kntsd_get(kd, "time_source");
+
+	open_json_object("kntsd");
+	print_bool(PRINT_JSON, "running", NULL, kd->ok);
+	if (!kd->ok) {
+		print_text("kntsd           : not running (or no control socket)\n");
+	} else {
+		print_string(PRINT_ANY, "ntp_path", "kntsd           : NTP served by %s",
+			     path && !strcmp(path, "userspace") ? "kntsd" : "knts.ko");
+		print_string(PRINT_ANY, "time_source", ", clock state from %s\n",
+			     src ? src : "?");
+	}
+	close_json_object();
+}
+
 int do_status(struct ctl *c, int argc, char **argv)
 {
+	struct kntsd_info kd;
 	struct status st;
+	const char *path;
 	char loaded[32];
 	int ret;
 
 	if (argc > 0)
 		return ctl_usage_error("status takes no argument, got \"%s\"",
 				       argv[0]);
+	kntsd_query(c->control, &kd);
+	path = kntsd_get(&kd, "ntp_path");
+	if (path && !strcmp(path, "userspace")) {
+		/* knts.ko is not serving; kntsd is. */
+		print_begin(stdout, c->json);
+		print_kntsd(&kd);
+		return print_end() ? 1 : 0;
+	}
 	ret = get_status(c, &st);
 	if (ret)
 		return ret;
@@ -208,6 +237,7 @@ int do_status(struct ctl *c, int argc, char **argv)
 			   st.rl_kod ? ", RATE kiss-o'-death" : "");
 	else
 		print_text("Rate limit      : off\n");
+	print_kntsd(&kd);
 	if (st.have_time)
 		print_time_status(&st);
 	print_u64(PRINT_ANY, "ntp_packets_received",
@@ -217,17 +247,53 @@ int do_status(struct ctl *c, int argc, char **argv)
 	return print_end() ? 1 : 0;
 }
 
+/* kntsd's NTS-KE counters: chrony's names first, then knts's causes. */
+static const struct {
+	const char *label;
+	const char *key;
+} ke_names[] = {
+	{ "NTS-KE connections accepted", "nts_ke_connections_accepted" },
+	{ "NTS-KE connections dropped", "nts_ke_connections_dropped" },
+	{ "NTS-KE dropped: connections", "nts_ke_dropped_max_connections" },
+	{ "NTS-KE dropped: rate limited", "nts_ke_dropped_rate_limit" },
+	{ "NTS-KE dropped: TLS handshake", "nts_ke_dropped_tls_handshake" },
+	{ "NTS-KE dropped: no ALPN", "nts_ke_dropped_alpn" },
+	{ "NTS-KE dropped: timeout", "nts_ke_dropped_timeout" },
+	{ "NTS-KE dropped: malformed", "nts_ke_dropped_malformed" },
+	{ "NTS-KE dropped: I/O error", "nts_ke_dropped_io" },
+	{ "NTS-KE error responses", "nts_ke_errors_sent" },
+	{ "NTS-KE sessions completed", "nts_ke_sessions_completed" },
+	{ "NTS-KE cookies issued", "nts_ke_cookies_issued" },
+};
+
 int do_serverstats(struct ctl *c, int argc, char **argv)
 {
+	struct kntsd_info kd;
 	struct status st;
-	int i, ret;
+	const char *v;
+	size_t i;
+	int ret;
 
 	if (argc > 0)
 		return ctl_usage_error("serverstats takes no argument, got \"%s\"",
 				       argv[0]);
-	ret = get_status(c, &st);
-	if (ret)
-		return ret;
+	/*
+	 * When kntsd serves NTP itself, its counters are the NTP ones (and
+	 * the module, which cannot bind the port, is not asked).
+	 */
+	kntsd_query(c->control, &kd);
+	memset(&st, 0, sizeof(st));
+	v = kntsd_get(&kd, "ntp_path");
+	if (v && !strcmp(v, "userspace")) {
+		for (i = KNTS_STAT_PAD + 1; i < __KNTS_STAT_MAX; i++) {
+			v = kntsd_get(&kd, stat_names[i].key);
+			st.stats[i] = v ? strtoull(v, NULL, 10) : 0;
+		}
+	} else {
+		ret = get_status(c, &st);
+		if (ret)
+			return ret;
+	}
 
 	print_begin(stdout, c->json);
 	for (i = KNTS_STAT_PAD + 1; i < __KNTS_STAT_MAX; i++) {
@@ -235,6 +301,13 @@ int do_serverstats(struct ctl *c, int argc, char **argv)
 			printf("%-30s: ", stat_names[i].label);
 		print_u64(PRINT_ANY, stat_names[i].key, "%llu\n",
 			  st.stats[i]);
+	}
+	for (i = 0; kd.ok && i < sizeof(ke_names) / sizeof(ke_names[0]); i++) {
+		v = kntsd_get(&kd, ke_names[i].key);
+		if (!print_is_json())
+			printf("%-30s: ", ke_names[i].label);
+		print_u64(PRINT_ANY, ke_names[i].key, "%llu\n",
+			  v ? strtoull(v, NULL, 10) : 0);
 	}
 	return print_end() ? 1 : 0;
 }

@@ -29,6 +29,7 @@ static const char usage_text[] =
 "\n"
 "Options:\n"
 "  -j, --json     print JSON\n"
+"  -c, --control PATH  kntsd's control socket (default /run/knts/kntsd.sock)\n"
 "  -V, --version  print the version\n"
 "  -h, --help     print this help\n";
 
@@ -95,13 +96,20 @@ static const struct {
 
 int main(int argc, char **argv)
 {
-	struct ctl c = { 0 };
+	struct ctl c = { .control = "/run/knts/kntsd.sock" };
 	size_t i;
 	int ret;
 
 	while (argc > 1 && argv[1][0] == '-') {
 		if (!strcmp(argv[1], "-j") || !strcmp(argv[1], "--json")) {
 			c.json = true;
+		} else if (!strcmp(argv[1], "-c") ||
+			   !strcmp(argv[1], "--control")) {
+			if (argc < 3)
+				return ctl_missing(argv[1]);
+			c.control = argv[2];
+			argc--;
+			argv++;
 		} else if (!strcmp(argv[1], "-h") ||
 			   !strcmp(argv[1], "--help")) {
 			usage(stdout);

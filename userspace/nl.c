@@ -182,6 +182,9 @@ int knts_nl_request(struct knts_nl *nl, int cmd, knts_nl_build_t build,
 out:
 	if (cb)
 		nl_cb_put(cb);
+	/* Requests may carry key bytes: leave none in freed memory. */
+	if (msg)
+		explicit_bzero(nlmsg_hdr(msg), nlmsg_hdr(msg)->nlmsg_len);
 	nlmsg_free(msg);
 	return err;
 }

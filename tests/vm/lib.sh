@@ -44,3 +44,61 @@ json_get() {
 expect_eq() { # what got want
 	[ "$2" = "$3" ] || fail "$1: got '$2', want '$3'"
 }
+
+# make_cert DIR: a self-signed certificate for localhost, 127.0.0.1 and ::1
+# (DIR/cert.pem, world-readable as chronyd -Q needs; DIR/key.pem).
+make_cert() {
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
+		-nodes -days 2 -subj /CN=localhost \
+		-addext "subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1" \
+		-keyout "$1/key.pem" -out "$1/cert.pem" 2>/dev/null ||
+		fail "openssl req"
+	chmod 644 "$1/cert.pem"
+	chmod 600 "$1/key.pem"
+}
+
+# chrony_query CERT SERVER [options]: one authenticated sample, as the seed
+# verifies an NTS server (chronyd -Q, never touching the clock).
+chrony_query() {
+	local cert=$1 server=$2
+	shift 2
+	timeout 60 chronyd -Q -t 15 -f /dev/null "ntstrustedcerts $cert" \
+		"server $server iburst nts maxsamples 1 $*" 2>&1
+}
+
+# kntsd_conf DIR [directives...]: a kntsd.conf for DIR's certificate, keys in
+# DIR/dump, control socket DIR/kntsd.sock.
+kntsd_conf() {
+	local d=$1
+	shift
+	{
+		echo "ntsserverkey $d/key.pem"
+		echo "ntsservercert $d/cert.pem"
+		echo "ntsdumpdir $d/dump"
+		echo "kntscontrol $d/kntsd.sock"
+		printf '%s\n' "$@"
+	} > "$d/kntsd.conf"
+}
+
+# kntsd_start DIR: runs kntsd in the background until it says it started.
+kntsd_start() {
+	local d=$1 i
+	[ -f "$d/kntsd.log" ] && cat "$d/kntsd.log" >> "$d/kntsd.log.old"
+	"$top/userspace/kntsd" -f "$d/kntsd.conf" -d > "$d/kntsd.log" 2>&1 &
+	echo $! > "$d/kntsd.pid"
+	for i in $(seq 1 100); do
+		grep -q "kntsd .* started" "$d/kntsd.log" 2>/dev/null && return 0
+		kill -0 "$(cat "$d/kntsd.pid")" 2>/dev/null || break
+		sleep 0.1
+	done
+	cat "$d/kntsd.log" >&2
+	fail "kntsd did not start"
+}
+
+kntsd_stop() { # DIR [SIGNAL]
+	local pid
+	pid=$(cat "$1/kntsd.pid" 2>/dev/null) || return 0
+	kill "-${2:-TERM}" "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null || true
+	rm -f "$1/kntsd.pid"
+}

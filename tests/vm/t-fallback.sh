@@ -1,0 +1,62 @@
+#!/bin/bash
+# Without knts.ko (not loadable here), kntsd serves NTP itself through the
+# same protocol core: chrony gets NTS time over IPv4 and IPv6, the Python
+# client's replies verify, bad packets are dropped and counted with the
+# module's counter names, and the log says which path serves.
+. "$(dirname "$0")/lib.sh"
+
+command -v chronyd >/dev/null || skip "chronyd missing (scripts/deps.sh)"
+echo "install knts /bin/false" > /etc/modprobe.d/knts-test.conf
+d=$(mktemp -d)
+chmod 755 "$d"
+trap 'kntsd_stop "$d"; rm -f /etc/modprobe.d/knts-test.conf' EXIT
+make_cert "$d"
+kntsd_conf "$d" "kntslocal stratum 3"
+kntsd_start "$d"
+grep -q "NTP served by kntsd on UDP port 123" "$d/kntsd.log" ||
+	fail "kntsd does not say it serves NTP itself"
+[ ! -e /sys/module/knts ] || fail "knts.ko loaded"
+
+for server in localhost ::1; do
+	out=$(chrony_query "$d/cert.pem" "$server")
+	echo "$out"
+	grep -q "System clock wrong by" <<<"$out" || fail "$server: no NTS time"
+done
+
+cp "$d/dump/ntskeys" /tmp/fallback-keys
+python3 - <<'PY'
+import socket
+from ntsclient import *
+lines = open("/tmp/fallback-keys").read().split("\n")
+keys = [(int(l.split()[0], 16), bytes.fromhex(l.split()[1])) for l in lines[2:6]]
+kid, master = keys[2]
+for fam, host in ((socket.AF_INET, "127.0.0.1"), (socket.AF_INET6, "::1")):
+    s = udp_socket(fam)
+    sess = Session(master, kid)
+    cookie = None
+    for ph in range(4):
+        pkt, uid, tx = sess.request(placeholders=ph, cookie=cookie)
+        reply = exchange(s, (host, 123), pkt)
+        assert reply and len(reply) == len(pkt)
+        r = sess.check_reply(reply, uid, tx)
+        assert not r["nak"] and r["stratum"] == 3 and r["rx"] <= r["tx"]
+        assert len(r["cookies"]) == 1 + ph
+        cookie = r["cookies"][0]
+    # Unknown key: NAK; mode 4: dropped; short: dropped.
+    bad = Session(bytes(32), 0x12345678)
+    pkt, uid, tx = bad.request()
+    assert bad.check_reply(exchange(s, (host, 123), pkt), uid, tx)["nak"]
+    assert exchange(s, (host, 123), bytes([0x24]) + bytes(47), 0.5) is None
+    assert exchange(s, (host, 123), bytes(20), 0.5) is None
+PY
+j=$("$KNTSCTL" -c "$d/kntsd.sock" -j serverstats)
+echo "$j"
+[ ! -e /sys/module/knts ] || fail "kntsctl loaded knts.ko"
+[ "$(json_get "$j" 'j["authenticated_ntp_packets"]')" -ge 10 ] || fail "auth count"
+expect_eq "NAKs" "$(json_get "$j" 'j["nts_naks_sent"]')" 2
+expect_eq "mode drops" "$(json_get "$j" 'j["dropped_mode"]')" 2
+expect_eq "size drops" "$(json_get "$j" 'j["dropped_size"]')" 2
+fb=$(json_get "$j" 'j["ntp_fallback_rx_timestamps"]')
+expect_eq "daemon-taken RX timestamps" "$fb" 0
+"$KNTSCTL" -c "$d/kntsd.sock" status | grep -q "NTP served by kntsd" ||
+	fail "status does not say kntsd serves NTP"

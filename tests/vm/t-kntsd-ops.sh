@@ -1,0 +1,113 @@
+#!/bin/bash
+# Operating kntsd: config errors name file:line and stop the start; keys
+# rotate on time and cookies under the previous keys keep working for their
+# lifetime (two more rotations); SIGHUP reloads certificates, and a bad new
+# one keeps the old serving.
+. "$(dirname "$0")/lib.sh"
+
+command -v chronyd >/dev/null || skip "chronyd missing (scripts/deps.sh)"
+knts_load
+d=$(mktemp -d)
+chmod 755 "$d"
+make_cert "$d"
+KNTSD=$top/userspace/kntsd
+
+# Configuration errors.
+for bad in "ntsport 0" "ntsrotate -1" "kntslocal stratum 16" "bogus 1" \
+	   "maxntsconnections" "ntsratelimit interval 3 oops 1"; do
+	kntsd_conf "$d" "kntslocal stratum 2" "$bad"
+	set +e
+	out=$("$KNTSD" -f "$d/kntsd.conf" -t 2>&1)
+	rc=$?
+	set -e
+	echo "$out"
+	expect_eq "kntsd -t with '$bad'" "$rc" 1
+	grep -q "$d/kntsd.conf:6: " <<<"$out" || fail "no file:line for '$bad'"
+done
+set +e
+out=$("$KNTSD" -f "$d/missing.conf" 2>&1); rc=$?
+set -e
+expect_eq "missing config" "$rc" 1
+grep -q "missing.conf: No such file" <<<"$out" || fail "$out"
+set +e
+"$KNTSD" -x >/dev/null 2>&1; rc=$?
+set -e
+expect_eq "bad option" "$rc" 2
+
+# Rotation every 4 s (the NTS-KE sessions and the module follow).
+kntsd_conf "$d" "kntslocal stratum 2" "ntsrotate 6" "kntsstatusinterval 1" \
+	"kntsstale 3"
+trap 'kntsd_stop "$d"; knts_unload_quiet' EXIT
+kntsd_start "$d"
+export DUMP=$d/dump
+python3 - <<'PY'
+import json, os, socket, subprocess, time
+from ntsclient import *
+def table():
+    return json.loads(subprocess.check_output([os.environ["KNTSCTL"], "-j", "keys"]))
+# The key current now, its bytes from kntsd's file (copied as root).
+kid = next(int(k["id"], 16) for k in table()["keys"] if k["role"] == "current")
+subprocess.check_call(["cp", os.environ["DUMP"] + "/ntskeys", "/tmp/k0"])
+lines = open("/tmp/k0").read().split("\n")
+master = next(bytes.fromhex(l.split()[1]) for l in lines[2:6]
+              if int(l.split()[0], 16) == kid)
+s = udp_socket(socket.AF_INET)
+def ok():
+    sess = Session(master, kid)
+    pkt, uid, tx = sess.request()
+    return not sess.check_reply(exchange(s, ("127.0.0.1", 123), pkt), uid, tx)["nak"]
+def position():
+    """Index of our key in the module's table, oldest first; None: gone."""
+    t = table()
+    ids = [int(k["id"], 16) for k in t["keys"]]
+    if kid not in ids:
+        return None
+    return next(k["role"] for k in t["keys"] if int(k["id"], 16) == kid)
+def wait_for(pred, what):
+    for i in range(400):
+        p = position()
+        if pred(p):
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"never {what}: {position()}")
+assert ok()
+# One rotation: previous, still accepted; the next ones too, until the key
+# leaves the table (after three), when its cookies get an NTSN.
+wait_for(lambda p: p == "previous", "previous")
+assert ok(), "cookie refused one rotation later"
+t0 = time.monotonic()
+wait_for(lambda p: p is None, "gone")
+assert time.monotonic() - t0 > 6, "key dropped after one more rotation"
+assert not ok(), "cookie accepted after its key left"
+PY
+grep -c "master keys rotated" "$d/kntsd.log" | grep -qE '^[3-9]' ||
+	fail "rotations not logged"
+j=$("$KNTSCTL" -j keys)
+expect_eq "the module follows" "$(json_get "$j" 'sorted(k["role"] for k in j["keys"])' | tr -d "'")" \
+	"[current, next, previous, previous]"
+out=$(chrony_query "$d/cert.pem" localhost)
+grep -q "System clock wrong by" <<<"$out" || fail "no NTS time after rotations"
+
+# SIGHUP: a broken certificate keeps the old one; a new one is taken.
+cp "$d/cert.pem" "$d/cert.good"
+echo garbage > "$d/cert.pem"
+kill -HUP "$(cat "$d/kntsd.pid")"
+sleep 1
+grep -q "keeping the certificates in use" "$d/kntsd.log" || fail "bad cert not refused"
+cp "$d/cert.good" "$d/cert.pem"
+out=$(chrony_query "$d/cert.good" localhost)
+grep -q "System clock wrong by" <<<"$out" || fail "old cert no longer served"
+d2=$(mktemp -d)
+chmod 755 "$d2"
+make_cert "$d2"
+cp "$d2/cert.pem" "$d/cert.pem"
+cp "$d2/key.pem" "$d/key.pem"
+kill -HUP "$(cat "$d/kntsd.pid")"
+sleep 1
+grep -q "reload: 1 certificate loaded" "$d/kntsd.log" || fail "reload not logged"
+out=$(chrony_query "$d2/cert.pem" localhost)
+grep -q "System clock wrong by" <<<"$out" || fail "new cert not served"
+out=$(chrony_query "$d/cert.good" localhost) || true
+if grep -q "System clock wrong by" <<<"$out"; then
+	fail "old cert still served"
+fi

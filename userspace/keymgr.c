@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kntsd's master keys.
+ *
+ * The table is kept as chrony writes it: oldest first, then the previous
+ * key, the current one, and the next one, in consecutive slots.  Rotation
+ * makes the next key current, drops the oldest and appends a fresh next
+ * key, whose id is random with the slot in its low two bits (chrony's
+ * scheme).  The file is replaced atomically (write, fsync, rename) with
+ * mode 0600, so a server restarted (or a chrony sharing the directory)
+ * keeps accepting the cookies it issued.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../kmod/core.h"
+#include "keymgr.h"
+
+double mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void new_key(struct ntskey *key, unsigned int slot)
+{
+	uint32_t r;
+
+	knts_random_bytes(&r, sizeof(r));
+	key->id = (r & ~3u) | slot;
+	key->aead = NTSKEYS_AEAD;
+	knts_random_bytes(key->key, sizeof(key->key));
+}
+
+/* Writes the table; the caller holds m->lock. */
+static int save_locked(struct keymgr *m, char *err, size_t errlen)
+{
+	char buf[1024], tmp[PATH_MAX + 8];
+	int fd, len, ret = 0;
+
+	m->k.age = mono_now() - m->last_rotation;
+	if (m->k.age < 0)
+		m->k.age = 0;
+	len = ntskeys_format(&m->k, m->version, buf, sizeof(buf));
+	if (len < 0) {
+		snprintf(err, errlen, "%s: cannot format the keys", m->path);
+		return -ENOSPC;
+	}
+	snprintf(tmp, sizeof(tmp), "%s.tmp", m->path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+		  0600);
+	if (fd < 0 || fchmod(fd, 0600) || write(fd, buf, (size_t)len) != len ||
+	    fsync(fd)) {
+		ret = -errno;
+		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+	}
+	if (fd >= 0 && close(fd) && !ret) {
+		ret = -errno;
+		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+	}
+	if (!ret && rename(tmp, m->path)) {
+		ret = -errno;
+		snprintf(err, errlen, "%s: %s", m->path, strerror(errno));
+	}
+	if (ret)
+		unlink(tmp);
+	explicit_bzero(buf, sizeof(buf));
+	return ret;
+}
+
+/* Reads the file into the table; the caller holds m->lock. */
+static int load_locked(struct keymgr *m, char *err, size_t errlen)
+{
+	struct ntskeys k;
+	int ret;
+
+	ret = ntskeys_load(m->path, &k, err, errlen);
+	if (ret)
+		return ret;
+	ntskeys_wipe(&m->k);
+	m->k = k;
+	ntskeys_wipe(&k);
+	m->last_rotation = mono_now() - (m->k.age > 0 ? m->k.age : 0);
+	m->generation++;
+	return 0;
+}
+
+/**
+ * keymgr_init() - load ntsdumpdir/ntskeys, or make and save a new table
+ * @m: manager
+ * @dumpdir: ntsdumpdir
+ * @rotate: ntsrotate
+ * @err: message buffer
+ * @errlen: its size
+ *
+ * A file that exists but cannot be used is an error (its keys may be
+ * shared with other servers): it is never silently replaced.
+ *
+ * Returns 0 or a negative errno.
+ */
+int keymgr_init(struct keymgr *m, const char *dumpdir, uint32_t rotate,
+		char *err, size_t errlen)
+{
+	unsigned int i;
+	int ret;
+
+	memset(m, 0, sizeof(*m));
+	pthread_mutex_init(&m->lock, NULL);
+	m->rotate = rotate;
+	if ((size_t)snprintf(m->path, sizeof(m->path), "%s/ntskeys", dumpdir) >=
+	    sizeof(m->path)) {
+		snprintf(err, errlen, "%s: path too long", dumpdir);
+		return -ENAMETOOLONG;
+	}
+	pthread_mutex_lock(&m->lock);
+	ret = load_locked(m, err, errlen);
+	if (ret == -ENOENT) {
+		/* chrony: four fresh keys, the third current. */
+		m->k.n = NTSKEYS_MAX;
+		m->k.current = 2;
+		for (i = 0; i < NTSKEYS_MAX; i++)
+			new_key(&m->k.keys[i], i);
+		m->last_rotation = mono_now();
+		m->generation++;
+		ret = save_locked(m, err, errlen);
+	}
+	pthread_mutex_unlock(&m->lock);
+	return ret;
+}
+
+/**
+ * keymgr_reload() - read the file again (ntsrotate 0 with keys copied in)
+ * @m: manager
+ * @err: message buffer
+ * @errlen: its size
+ *
+ * On error the table in use is kept.  Returns 0 or a negative errno.
+ */
+int keymgr_reload(struct keymgr *m, char *err, size_t errlen)
+{
+	int ret;
+
+	pthread_mutex_lock(&m->lock);
+	ret = load_locked(m, err, errlen);
+	pthread_mutex_unlock(&m->lock);
+	return ret;
+}
+
+/**
+ * keymgr_rotate() - the next key becomes current, a new next key is made
+ * @m: manager
+ * @err: message buffer
+ * @errlen: its size
+ *
+ * Returns 0, or a negative errno when the file could not be written (the
+ * rotated table is in use all the same).
+ */
+int keymgr_rotate(struct keymgr *m, char *err, size_t errlen)
+{
+	struct ntskeys *k = &m->k;
+	int ret;
+
+	pthread_mutex_lock(&m->lock);
+	memmove(&k->keys[0], &k->keys[1], 3 * sizeof(k->keys[0]));
+	new_key(&k->keys[3], (k->keys[2].id + 1) % NTSKEYS_MAX);
+	k->current = 2;
+	m->last_rotation = mono_now();
+	m->generation++;
+	ret = save_locked(m, err, errlen);
+	pthread_mutex_unlock(&m->lock);
+	return ret;
+}
+
+/**
+ * keymgr_next_rotation() - seconds until the next rotation is due
+ * @m: manager
+ *
+ * Returns a negative number when it is overdue, and a very large one
+ * when keys are not rotated (ntsrotate 0).
+ */
+double keymgr_next_rotation(struct keymgr *m)
+{
+	double left;
+
+	if (!m->rotate)
+		return 1e9;
+	pthread_mutex_lock(&m->lock);
+	left = m->last_rotation + m->rotate - mono_now();
+	pthread_mutex_unlock(&m->lock);
+	return left;
+}
+
+/**
+ * keymgr_snapshot() - copy the table (the caller wipes it)
+ * @m: manager
+ * @out: the keys
+ * @gen: the table's generation
+ */
+void keymgr_snapshot(struct keymgr *m, struct ntskeys *out, uint64_t *gen)
+{
+	pthread_mutex_lock(&m->lock);
+	*out = m->k;
+	if (gen)
+		*gen = m->generation;
+	pthread_mutex_unlock(&m->lock);
+}
+
+void keymgr_destroy(struct keymgr *m)
+{
+	ntskeys_wipe(&m->k);
+	pthread_mutex_destroy(&m->lock);
+}

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kntsd's master keys, chrony's model: four slots (key id % 4), the table
+ * kept in file order (two previous, current, next), rotated every ntsrotate
+ * seconds, saved to ntsdumpdir/ntskeys in chrony's layout.
+ */
+#ifndef KNTS_KEYMGR_H
+#define KNTS_KEYMGR_H
+
+#include <limits.h>
+#include <pthread.h>
+#include <stdint.h>
+
+#include "ntskeys.h"
+
+struct keymgr {
+	pthread_mutex_t lock;	/* guards k, generation, last_rotation */
+	struct ntskeys k;	/* file order; k.current == 2 */
+	char path[PATH_MAX];	/* ntsdumpdir/ntskeys */
+	uint32_t rotate;	/* seconds, 0 = never */
+	double last_rotation;	/* CLOCK_MONOTONIC when the next key was made */
+	uint64_t generation;	/* changes whenever the table does */
+	int version;		/* layout written: 0 = NKS0 (chrony 4.3) */
+};
+
+int keymgr_init(struct keymgr *m, const char *dumpdir, uint32_t rotate,
+		char *err, size_t errlen);
+int keymgr_reload(struct keymgr *m, char *err, size_t errlen);
+int keymgr_rotate(struct keymgr *m, char *err, size_t errlen);
+double keymgr_next_rotation(struct keymgr *m);
+void keymgr_snapshot(struct keymgr *m, struct ntskeys *out, uint64_t *gen);
+void keymgr_destroy(struct keymgr *m);
+double mono_now(void);
+
+#endif /* KNTS_KEYMGR_H */

@@ -1,0 +1,588 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kntsd: the NTS-KE server next to knts.ko.
+ *
+ *   kntsd [-f FILE] [-d] [-t]
+ *
+ * Runs in the foreground.  Reads /etc/knts/kntsd.conf (chrony's NTS
+ * directives), loads or makes the master keys (ntsdumpdir/ntskeys), pushes
+ * them into knts.ko and keeps them there, serves NTS-KE on ntsport, pushes
+ * the clock's state every few seconds, and serves NTP itself when knts.ko
+ * is not available.  SIGHUP reloads the certificates (and, with ntsrotate
+ * 0, the keys); SIGTERM and SIGINT stop it, and the module then answers
+ * leap 3 once the last pushed state goes stale.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "../kmod/version.h"
+#include "../uapi/linux/knts.h"
+#include "config.h"
+#include "kesrv.h"
+#include "keymgr.h"
+#include "log.h"
+#include "nl.h"
+#include "ntpsrv.h"
+#include "timesync.h"
+
+struct kntsd {
+	struct conf conf;
+	const char *conf_path;
+	struct keymgr keys;
+	struct kesrv ke;
+	struct ntpsrv ntp;
+	bool kernel;			/* knts.ko serves NTP */
+	struct knts_nl *nl;		/* main thread: keys */
+	pthread_t sync_thread;
+	int sync_stop;			/* eventfd */
+	int ctl_fd;
+	_Atomic bool kernel_ok;		/* the last push reached the module */
+	_Atomic uint64_t keys_pushed;
+	struct time_status last_ts;
+	pthread_mutex_t ts_lock;
+};
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"Usage: kntsd [-f FILE] [-d] [-t]\n"
+		"  -f FILE  configuration (default " CONF_DEFAULT_PATH ")\n"
+		"  -d       debug messages\n"
+		"  -t       check the configuration and exit\n"
+		"  -V       version\n");
+}
+
+/* ---- the module ------------------------------------------------------- */
+
+static int build_keys(struct nl_msg *msg, void *arg)
+{
+	const struct ntskeys *k = arg;
+	struct nlattr *nest;
+	unsigned int i;
+
+	for (i = 0; i < k->n; i++) {
+		nest = nla_nest_start(msg, KNTS_A_KEY);
+		if (!nest ||
+		    nla_put_u32(msg, KNTS_KEY_A_ID, k->keys[i].id) ||
+		    nla_put_u16(msg, KNTS_KEY_A_AEAD, k->keys[i].aead) ||
+		    nla_put(msg, KNTS_KEY_A_SECRET, NTSKEYS_KEY_LEN,
+			    k->keys[i].key))
+			return -EMSGSIZE;
+		nla_nest_end(msg, nest);
+	}
+	return nla_put_u32(msg, KNTS_A_KEY_CURRENT, k->keys[k->current].id) ?
+	       -EMSGSIZE : 0;
+}
+
+struct kernel_keys {
+	uint32_t ids[NTSKEYS_MAX];
+	unsigned int n;
+	uint32_t current;
+	bool has_current;
+};
+
+static int parse_kernel_keys(struct nlattr **tb, struct nlattr *head, int len,
+			     void *arg)
+{
+	struct nlattr *a, *kb[KNTS_KEY_A_MAX + 1];
+	struct kernel_keys *kk = arg;
+	int rem;
+
+	if (tb[KNTS_A_KEY_CURRENT]) {
+		kk->has_current = true;
+		kk->current = nla_get_u32(tb[KNTS_A_KEY_CURRENT]);
+	}
+	nla_for_each_attr(a, head, len, rem) {
+		if (nla_type(a) != KNTS_A_KEY || kk->n == NTSKEYS_MAX ||
+		    nla_parse_nested(kb, KNTS_KEY_A_MAX, a, NULL) ||
+		    !kb[KNTS_KEY_A_ID])
+			continue;
+		kk->ids[kk->n++] = nla_get_u32(kb[KNTS_KEY_A_ID]);
+	}
+	return 0;
+}
+
+/*
+ * Makes the module's keys ours: pushes them when the module does not hold
+ * exactly our table (first start, rotation, reload, or knts.ko reloaded).
+ */
+static void sync_keys(struct kntsd *d)
+{
+	struct kernel_keys kk = { .n = 0 };
+	struct ntskeys k;
+	unsigned int i, j, same = 0;
+	int err;
+
+	if (!d->nl) {
+		d->nl = knts_nl_open();
+		if (!d->nl)
+			return;
+	}
+	err = knts_nl_request(d->nl, KNTS_CMD_KEY_GET, NULL,
+			      parse_kernel_keys, &kk);
+	if (err) {
+		/* The family went away (rmmod): open it again next time. */
+		knts_nl_close(d->nl);
+		d->nl = NULL;
+		return;
+	}
+	keymgr_snapshot(&d->keys, &k, NULL);
+	for (i = 0; i < k.n; i++)
+		for (j = 0; j < kk.n; j++)
+			same += k.keys[i].id == kk.ids[j];
+	if (same != k.n || kk.n != k.n || !kk.has_current ||
+	    kk.current != k.keys[k.current].id) {
+		err = knts_nl_request(d->nl, KNTS_CMD_KEY_SET, build_keys,
+				      NULL, &k);
+		if (err)
+			log_err("cannot push the master keys into knts.ko: %s%s%s",
+				strerror(-err), knts_nl_extack(d->nl) ? ": " : "",
+				knts_nl_extack(d->nl) ?: "");
+		else {
+			atomic_fetch_add(&d->keys_pushed, 1);
+			log_info("master keys pushed into knts.ko (current %08X)",
+				 k.keys[k.current].id);
+		}
+	}
+	ntskeys_wipe(&k);
+}
+
+struct time_push {
+	const struct time_status *ts;
+	uint32_t stale;
+};
+
+static int build_time(struct nl_msg *msg, void *arg)
+{
+	const struct time_push *p = arg;
+	const struct time_status *ts = p->ts;
+	struct nlattr *nest = nla_nest_start(msg, KNTS_A_TIME);
+
+	if (!nest ||
+	    nla_put_u8(msg, KNTS_TIME_A_LEAP, ts->leap) ||
+	    nla_put_u8(msg, KNTS_TIME_A_STRATUM, ts->stratum) ||
+	    nla_put_u8(msg, KNTS_TIME_A_PRECISION, (uint8_t)ts->precision) ||
+	    nla_put_u32(msg, KNTS_TIME_A_ROOT_DELAY, ts->root_delay) ||
+	    nla_put_u32(msg, KNTS_TIME_A_ROOT_DISP, ts->root_disp) ||
+	    nla_put_u32(msg, KNTS_TIME_A_REFID, ts->refid) ||
+	    nla_put_u64(msg, KNTS_TIME_A_REF_TIME, ts->ref_time) ||
+	    nla_put_u32(msg, KNTS_TIME_A_STALE_AFTER, p->stale))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+/*
+ * The clock's state, every kntsstatusinterval seconds, to the module (or
+ * to kntsd's own NTP server).  Its own thread: asking chronyd may take a
+ * moment.
+ */
+static void *sync_main(void *arg)
+{
+	struct kntsd *d = arg;
+	struct knts_nl *nl = NULL;
+	const char *last_source = NULL;
+	struct time_status ts;
+	struct pollfd pfd = { .fd = d->sync_stop, .events = POLLIN };
+
+	do {
+		timesync_read(&d->conf, &ts);
+		pthread_mutex_lock(&d->ts_lock);
+		d->last_ts = ts;
+		pthread_mutex_unlock(&d->ts_lock);
+		if (last_source != ts.source) {
+			if (ts.valid)
+				log_info("clock state from %s: stratum %u, leap %u",
+					 ts.source, ts.stratum, ts.leap);
+			else
+				log_warn("nothing vouches for the clock (no chronyd, no kntslocal): replies say leap 3");
+			last_source = ts.source;
+		}
+		if (!d->kernel) {
+			ntpsrv_set_time(&d->ntp, &ts);
+			continue;
+		}
+		if (!ts.valid)
+			continue;	/* let the last state go stale */
+		if (!nl)
+			nl = knts_nl_open();
+		if (nl) {
+			struct time_push p = { &ts, d->conf.stale };
+			int err = knts_nl_request(nl, KNTS_CMD_TIME_SET,
+						  build_time, NULL, &p);
+
+			atomic_store(&d->kernel_ok, !err);
+			if (err) {
+				knts_nl_close(nl);
+				nl = NULL;
+			}
+		} else {
+			atomic_store(&d->kernel_ok, false);
+		}
+	} while (poll(&pfd, 1, (int)d->conf.status_interval * 1000) == 0);
+	knts_nl_close(nl);
+	return NULL;
+}
+
+/* ---- control socket: counters for kntsctl ------------------------------ */
+
+static int ctl_open(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char dir[sizeof(sa.sun_path)];
+	char *slash;
+	int fd;
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return -ENAMETOOLONG;
+	strcpy(sa.sun_path, path);
+	strcpy(dir, path);
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		mkdir(dir, 0755);
+	}
+	unlink(path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -errno;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || listen(fd, 8) ||
+	    chmod(path, 0666)) {
+		int e = -errno;
+
+		close(fd);
+		return e;
+	}
+	return fd;
+}
+
+static void ctl_serve(struct kntsd *d)
+{
+	static const struct {
+		const char *key;
+		size_t off;
+	} ke[] = {
+#define KE(k, f) { k, offsetof(struct kesrv_stats, f) }
+		KE("nts_ke_connections_accepted", accepted),
+		KE("nts_ke_connections_dropped", dropped),
+		KE("nts_ke_dropped_max_connections", drop_maxconn),
+		KE("nts_ke_dropped_rate_limit", drop_ratelimit),
+		KE("nts_ke_dropped_tls_handshake", drop_tls),
+		KE("nts_ke_dropped_alpn", drop_alpn),
+		KE("nts_ke_dropped_timeout", drop_timeout),
+		KE("nts_ke_dropped_malformed", drop_invalid),
+		KE("nts_ke_dropped_io", drop_io),
+		KE("nts_ke_errors_sent", errors_sent),
+		KE("nts_ke_sessions_completed", completed),
+		KE("nts_ke_cookies_issued", cookies),
+#undef KE
+	};
+	static const char *const ntp_keys[__KNTS_STAT_MAX] = {
+		[KNTS_STAT_RX_PACKETS] = "ntp_packets_received",
+		[KNTS_STAT_RX_DROPPED] = "ntp_packets_dropped",
+		[KNTS_STAT_DROP_MALFORMED] = "dropped_malformed",
+		[KNTS_STAT_DROP_MODE] = "dropped_mode",
+		[KNTS_STAT_DROP_SIZE] = "dropped_size",
+		[KNTS_STAT_DROP_RATELIMIT] = "dropped_ratelimit",
+		[KNTS_STAT_DROP_NOT_NTS] = "dropped_not_nts",
+		[KNTS_STAT_DROP_TX] = "dropped_tx",
+		[KNTS_STAT_AUTH_REPLIES] = "authenticated_ntp_packets",
+		[KNTS_STAT_PLAIN_REPLIES] = "unauthenticated_ntp_replies",
+		[KNTS_STAT_NAKS] = "nts_naks_sent",
+		[KNTS_STAT_KODS] = "rate_kods_sent",
+		[KNTS_STAT_COOKIE_UNKNOWN_KEY] = "cookie_unknown_key",
+		[KNTS_STAT_COOKIE_BAD_LENGTH] = "cookie_bad_length",
+		[KNTS_STAT_COOKIE_BAD_TAG] = "cookie_bad_tag",
+		[KNTS_STAT_AUTH_FAILED] = "authenticator_failures",
+		[KNTS_STAT_COOKIES_ISSUED] = "nts_cookies_issued",
+		[KNTS_STAT_RX_TS_KERNEL] = "ntp_kernel_rx_timestamps",
+		[KNTS_STAT_RX_TS_FALLBACK] = "ntp_fallback_rx_timestamps",
+	};
+	char buf[4096];
+	size_t off = 0, i;
+	struct time_status ts;
+	int fd;
+
+	while ((fd = accept4(d->ctl_fd, NULL, NULL, SOCK_CLOEXEC)) >= 0) {
+		pthread_mutex_lock(&d->ts_lock);
+		ts = d->last_ts;
+		pthread_mutex_unlock(&d->ts_lock);
+		off = (size_t)snprintf(buf, sizeof(buf),
+				       "version %s\nntp_path %s\nkernel_reachable %d\n"
+				       "time_source %s\nkeys_pushed %llu\n",
+				       KNTS_VERSION, d->kernel ? "kernel" : "userspace",
+				       d->kernel ? atomic_load(&d->kernel_ok) : 0,
+				       ts.source ? ts.source : "none",
+				       (unsigned long long)atomic_load(&d->keys_pushed));
+		for (i = 0; i < sizeof(ke) / sizeof(ke[0]); i++)
+			off += (size_t)snprintf(buf + off, sizeof(buf) - off,
+				"%s %llu\n", ke[i].key, (unsigned long long)
+				atomic_load((_Atomic uint64_t *)((char *)&d->ke.st +
+								 ke[i].off)));
+		for (i = 0; !d->kernel && i < __KNTS_STAT_MAX; i++)
+			if (ntp_keys[i])
+				off += (size_t)snprintf(buf + off, sizeof(buf) - off,
+					"%s %llu\n", ntp_keys[i],
+					(unsigned long long)atomic_load(&d->ntp.stats[i]));
+		if (write(fd, buf, off) < 0)
+			log_debug("control socket: %s", strerror(errno));
+		close(fd);
+	}
+}
+
+/* ---- privileges ---------------------------------------------------------- */
+
+/* Becomes the configured user, keeping CAP_NET_ADMIN for the module. */
+static int drop_privileges(const struct conf *c)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[2];
+	struct passwd *pw;
+
+	if (!c->user)
+		return 0;
+	pw = getpwnam(c->user);
+	if (!pw) {
+		log_err("kntsuser %s: no such user", c->user);
+		return -ENOENT;
+	}
+	if (prctl(PR_SET_KEEPCAPS, 1) || setgroups(0, NULL) ||
+	    setgid(pw->pw_gid) || setuid(pw->pw_uid)) {
+		log_err("cannot become %s: %s", c->user, strerror(errno));
+		return -errno;
+	}
+	memset(data, 0, sizeof(data));
+	data[CAP_TO_INDEX(CAP_NET_ADMIN)].permitted =
+		CAP_TO_MASK(CAP_NET_ADMIN);
+	data[CAP_TO_INDEX(CAP_NET_ADMIN)].effective =
+		CAP_TO_MASK(CAP_NET_ADMIN);
+	if (syscall(SYS_capset, &hdr, data) ||
+	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) {
+		log_err("cannot keep CAP_NET_ADMIN: %s", strerror(errno));
+		return -errno;
+	}
+	log_info("running as %s with CAP_NET_ADMIN only", c->user);
+	return 0;
+}
+
+static int prepare_dumpdir(const struct conf *c)
+{
+	struct passwd *pw = c->user ? getpwnam(c->user) : NULL;
+
+	if (mkdir(c->dumpdir, 0700) && errno != EEXIST) {
+		log_err("ntsdumpdir %s: %s", c->dumpdir, strerror(errno));
+		return -errno;
+	}
+	if (pw && chown(c->dumpdir, pw->pw_uid, pw->pw_gid)) {
+		log_err("ntsdumpdir %s: %s", c->dumpdir, strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+/* ---- main ------------------------------------------------------------------ */
+
+static int on_signal(struct kntsd *d, int sig)
+{
+	char err[512];
+	struct conf nc;
+
+	if (sig != SIGHUP)
+		return 1;
+	/* Certificates (and ntsrotate 0 keys) again; a bad one keeps the old. */
+	conf_defaults(&nc);
+	if (conf_load(&nc, d->conf_path, err, sizeof(err))) {
+		log_err("reload: %s; keeping the running configuration", err);
+		conf_free(&nc);
+		return 0;
+	}
+	if (kesrv_load_certs(&d->ke, &nc, err, sizeof(err)))
+		log_err("reload: %s; keeping the certificates in use", err);
+	else
+		log_info("reload: %u certificate%s loaded", nc.ncerts,
+			 nc.ncerts == 1 ? "" : "s");
+	conf_free(&nc);
+	if (!d->conf.rotate) {
+		if (keymgr_reload(&d->keys, err, sizeof(err)))
+			log_err("reload: %s; keeping the keys in use", err);
+		else
+			log_info("reload: master keys read from %s", d->keys.path);
+	}
+	if (d->kernel)
+		sync_keys(d);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static struct kntsd d;
+	char err[512];
+	sigset_t mask;
+	int opt, sfd, verbose = 0, check = 0, ret = 1;
+
+	d.conf_path = CONF_DEFAULT_PATH;
+	while ((opt = getopt(argc, argv, "f:dtVh")) != -1) {
+		switch (opt) {
+		case 'f': d.conf_path = optarg; break;
+		case 'd': verbose = 1; break;
+		case 't': check = 1; break;
+		case 'V': printf("kntsd %s\n", KNTS_VERSION); return 0;
+		case 'h': usage(); return 0;
+		default: usage(); return 2;
+		}
+	}
+	if (optind != argc) {
+		usage();
+		return 2;
+	}
+	log_init(verbose);
+	conf_defaults(&d.conf);
+	if (conf_load(&d.conf, d.conf_path, err, sizeof(err))) {
+		log_err("%s", err);
+		return 1;
+	}
+	if (!d.conf.ncerts) {
+		log_err("%s: no ntsserverkey/ntsservercert: nothing to serve",
+			d.conf_path);
+		return 1;
+	}
+	if (check) {
+		printf("%s: configuration OK\n", d.conf_path);
+		return 0;
+	}
+	pthread_mutex_init(&d.ts_lock, NULL);
+	d.ctl_fd = -1;
+	d.sync_stop = -1;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+
+	if (prepare_dumpdir(&d.conf) ||
+	    keymgr_init(&d.keys, d.conf.dumpdir, d.conf.rotate, err,
+			sizeof(err))) {
+		if (err[0])
+			log_err("%s", err);
+		return 1;
+	}
+	if (d.conf.user) {
+		struct passwd *pw = getpwnam(d.conf.user);
+
+		if (pw && chown(d.keys.path, pw->pw_uid, pw->pw_gid))
+			log_warn("%s: %s", d.keys.path, strerror(errno));
+	}
+	if (kesrv_init(&d.ke, &d.conf, &d.keys, err, sizeof(err))) {
+		log_err("%s", err);
+		return 1;
+	}
+
+	/* NTP: knts.ko (opening the family loads it) unless told otherwise. */
+	if (d.conf.ntp_path != CONF_NTP_USERSPACE) {
+		d.nl = knts_nl_open();
+		if (!d.nl && !system("modprobe -q knts"))
+			d.nl = knts_nl_open();
+		d.kernel = d.nl != NULL;
+		if (!d.kernel && d.conf.ntp_path == CONF_NTP_KERNEL) {
+			log_err("kntsntp kernel: knts.ko is not available (modprobe knts)");
+			return 1;
+		}
+	}
+	if (d.kernel) {
+		log_info("NTP served by knts.ko");
+	} else if (ntpsrv_init(&d.ntp, &d.conf, &d.keys, err, sizeof(err))) {
+		log_err("%s", err);
+		return 1;
+	}
+	d.ctl_fd = ctl_open(d.conf.control);
+	if (d.ctl_fd < 0)
+		log_warn("kntscontrol %s: %s (kntsctl serverstats shows the module's counters only)",
+			 d.conf.control, strerror(-d.ctl_fd));
+
+	if (drop_privileges(&d.conf))
+		return 1;
+	if (d.kernel)
+		sync_keys(&d);
+	d.sync_stop = eventfd(0, EFD_CLOEXEC);
+	if (kesrv_start(&d.ke) || (!d.kernel && ntpsrv_start(&d.ntp)) ||
+	    d.sync_stop < 0 ||
+	    pthread_create(&d.sync_thread, NULL, sync_main, &d)) {
+		log_err("cannot start: %s", strerror(errno));
+		return 1;
+	}
+	log_info("kntsd %s started (%s)", KNTS_VERSION, d.conf_path);
+
+	for (;;) {
+		struct pollfd pfd[2] = {
+			{ .fd = sfd, .events = POLLIN },
+			{ .fd = d.ctl_fd, .events = POLLIN },
+		};
+		double left = keymgr_next_rotation(&d.keys);
+		int timeout = (int)d.conf.status_interval * 1000;
+
+		if (left < d.conf.status_interval)
+			timeout = left > 0 ? (int)(left * 1000) + 1 : 0;
+		if (poll(pfd, d.ctl_fd >= 0 ? 2 : 1, timeout) < 0 &&
+		    errno != EINTR)
+			break;
+		if (pfd[0].revents & POLLIN) {
+			struct signalfd_siginfo si;
+
+			if (read(sfd, &si, sizeof(si)) == sizeof(si) &&
+			    on_signal(&d, (int)si.ssi_signo)) {
+				log_info("signal %u: stopping", si.ssi_signo);
+				ret = 0;
+				break;
+			}
+		}
+		if (d.ctl_fd >= 0 && (pfd[1].revents & POLLIN))
+			ctl_serve(&d);
+		if (keymgr_next_rotation(&d.keys) <= 0) {
+			if (keymgr_rotate(&d.keys, err, sizeof(err)))
+				log_err("key rotation: %s", err);
+			else
+				log_info("master keys rotated");
+		}
+		if (d.kernel)
+			sync_keys(&d);
+	}
+
+	{
+		uint64_t one = 1;
+
+		if (write(d.sync_stop, &one, sizeof(one)) == sizeof(one))
+			pthread_join(d.sync_thread, NULL);
+	}
+	kesrv_stop(&d.ke);
+	if (!d.kernel)
+		ntpsrv_stop(&d.ntp);
+	knts_nl_close(d.nl);
+	if (d.ctl_fd >= 0) {
+		close(d.ctl_fd);
+		unlink(d.conf.control);
+	}
+	keymgr_destroy(&d.keys);
+	conf_free(&d.conf);
+	return ret;
+}

@@ -1,0 +1,485 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kntsd's own NTP server, the fallback of knts.ko.
+ *
+ * One thread reads batches of requests with recvmmsg(), answers each
+ * through the protocol core exactly as the module does (parse, open the
+ * cookie with the master key it names, verify, seal fresh cookies, take
+ * T3, seal the reply), and sends the batch with sendmmsg().
+ */
+#include <errno.h>
+#include <linux/net_tstamp.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../kmod/nts.h"
+#include "log.h"
+#include "ntpsrv.h"
+#include "siv_openssl.h"
+#include "util.h"
+
+#define BATCH 32
+#define CMSG_SPACE_ALL 256
+
+/* The thread's keys: one keyed cipher per slot, refreshed on rotation. */
+struct keyring {
+	struct knts_siv siv[NTSKEYS_MAX];
+	uint32_t id[NTSKEYS_MAX];
+	bool present[NTSKEYS_MAX];
+	uint32_t current_id;
+	uint64_t gen;
+};
+
+struct ntp_thread {
+	struct ntpsrv *n;
+	struct keyring kr;
+	struct knts_siv session;	/* C2S, then S2C, per request */
+	uint8_t cookie[KNTS_COOKIE_LEN];
+};
+
+static void stat_inc(struct ntpsrv *n, enum knts_stat s, uint64_t v)
+{
+	atomic_fetch_add_explicit(&n->stats[s], v, memory_order_relaxed);
+}
+
+static void drop(struct ntpsrv *n, enum knts_stat why)
+{
+	stat_inc(n, why, 1);
+	stat_inc(n, KNTS_STAT_RX_DROPPED, 1);
+}
+
+static uint64_t ntp_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ntp_ts_from_timespec(&ts);
+}
+
+static int keyring_refresh(struct ntp_thread *t)
+{
+	struct keyring *kr = &t->kr;
+	struct ntskeys k;
+	unsigned int i, slot;
+	uint64_t gen;
+	int ret = 0;
+
+	keymgr_snapshot(t->n->keys, &k, &gen);
+	if (gen == kr->gen)
+		goto out;
+	memset(kr->present, 0, sizeof(kr->present));
+	for (i = 0; i < k.n; i++) {
+		slot = k.keys[i].id % NTSKEYS_MAX;
+		if (knts_siv_setkey(&kr->siv[slot], k.keys[i].key,
+				    NTSKEYS_KEY_LEN)) {
+			ret = -EIO;
+			goto out;
+		}
+		kr->id[slot] = k.keys[i].id;
+		kr->present[slot] = true;
+	}
+	kr->current_id = k.keys[k.current].id;
+	kr->gen = gen;
+out:
+	ntskeys_wipe(&k);
+	return ret;
+}
+
+/* The time parameters a reply carries now: leap 3 once stale. */
+static void time_params(struct ntpsrv *n, struct knts_time_params *tp)
+{
+	memset(tp, 0, sizeof(*tp));
+	pthread_mutex_lock(&n->ts_lock);
+	tp->precision = n->ts.precision;
+	if (n->ts.valid && mono_now() - n->ts_set < n->conf->stale) {
+		tp->leap = n->ts.leap;
+		tp->stratum = n->ts.stratum;
+		tp->root_delay = n->ts.root_delay;
+		tp->root_disp = n->ts.root_disp;
+		tp->refid = n->ts.refid;
+		tp->ref_time = n->ts.ref_time;
+	} else {
+		tp->leap = KNTS_LEAP_UNSYNC;
+		tp->stratum = KNTS_STRATUM_UNSYNC;
+	}
+	pthread_mutex_unlock(&n->ts_lock);
+}
+
+/* Serves one request into out; returns the reply length, 0 to drop. */
+static unsigned int serve(struct ntp_thread *t, uint8_t *pkt,
+			  unsigned int len, uint64_t rx_ts, uint8_t *out)
+{
+	struct ntpsrv *n = t->n;
+	struct keyring *kr = &t->kr;
+	const uint8_t *keys = t->cookie + KNTS_COOKIE_HDR_LEN +
+			      KNTS_SIV_TAG_LEN;
+	struct knts_time_params tp;
+	struct knts_req req;
+	struct knts_resp r;
+	unsigned int slot, cur, ret = 0;
+	uint32_t id;
+	int err;
+
+	stat_inc(n, KNTS_STAT_RX_PACKETS, 1);
+	err = knts_ntp_parse(pkt, len, &req);
+	if (err) {
+		drop(n, err == -EMSGSIZE ? KNTS_STAT_DROP_SIZE :
+			err == -EPROTO ? KNTS_STAT_DROP_MODE :
+			KNTS_STAT_DROP_MALFORMED);
+		return 0;
+	}
+	time_params(n, &tp);
+	if (!req.nts) {
+		stat_inc(n, KNTS_STAT_PLAIN_REPLIES, 1);
+		return knts_ntp_build_plain(out, &req, &tp, rx_ts, ntp_now());
+	}
+	if (keyring_refresh(t)) {
+		drop(n, KNTS_STAT_DROP_TX);
+		return 0;
+	}
+	id = knts_cookie_key_id(req.cookie);
+	slot = id % NTSKEYS_MAX;
+	if (!kr->present[slot] || kr->id[slot] != id) {
+		stat_inc(n, KNTS_STAT_COOKIE_UNKNOWN_KEY, 1);
+		goto nak;
+	}
+	if (req.cookie_len != KNTS_COOKIE_LEN) {
+		stat_inc(n, KNTS_STAT_COOKIE_BAD_LENGTH, 1);
+		goto nak;
+	}
+	memcpy(t->cookie, req.cookie, KNTS_COOKIE_LEN);
+	if (knts_cookie_open(&kr->siv[slot], t->cookie, KNTS_COOKIE_LEN)) {
+		stat_inc(n, KNTS_STAT_COOKIE_BAD_TAG, 1);
+		goto nak;
+	}
+	err = knts_siv_setkey(&t->session, keys, KNTS_SESSION_KEY_LEN);
+	if (!err)
+		err = knts_nts_verify(&req, &t->session);
+	if (err == -EBADMSG) {
+		stat_inc(n, KNTS_STAT_AUTH_FAILED, 1);
+		goto nak;
+	}
+	if (err) {
+		drop(n, KNTS_STAT_DROP_MALFORMED);
+		goto out;
+	}
+	cur = kr->current_id % NTSKEYS_MAX;
+	if (!kr->present[cur] || kr->id[cur] != kr->current_id)
+		cur = slot;
+	err = knts_nts_reply_begin(&r, out, &req, &tp, rx_ts, &kr->siv[cur],
+				   kr->id[cur], keys);
+	if (!err)
+		err = knts_nts_reply_seal(&r, &t->session,
+					  keys + KNTS_SESSION_KEY_LEN,
+					  ntp_now());
+	if (err) {
+		drop(n, KNTS_STAT_DROP_TX);
+		goto out;
+	}
+	stat_inc(n, KNTS_STAT_COOKIES_ISSUED, r.cookies);
+	stat_inc(n, KNTS_STAT_AUTH_REPLIES, 1);
+	ret = r.len;
+	goto out;
+nak:
+	stat_inc(n, KNTS_STAT_NAKS, 1);
+	ret = knts_ntp_build_kod(out, &req, &tp, KNTS_KISS_NTSN, rx_ts,
+				 ntp_now());
+out:
+	knts_wipe(t->cookie, sizeof(t->cookie));
+	return ret;
+}
+
+/* T2 from SO_TIMESTAMPING, and the address the request was sent to. */
+static uint64_t parse_cmsgs(struct ntpsrv *n, struct msghdr *mh,
+			    struct in_pktinfo *pi4, struct in6_pktinfo *pi6,
+			    int *family)
+{
+	struct cmsghdr *cm;
+	uint64_t ts = 0;
+
+	*family = 0;
+	for (cm = CMSG_FIRSTHDR(mh); cm; cm = CMSG_NXTHDR(mh, cm)) {
+		if (cm->cmsg_level == SOL_SOCKET &&
+		    cm->cmsg_type == SCM_TIMESTAMPING) {
+			struct timespec t[3];
+
+			memcpy(t, CMSG_DATA(cm), sizeof(t));
+			if (t[0].tv_sec || t[0].tv_nsec)
+				ts = ntp_ts_from_timespec(&t[0]);
+		} else if (cm->cmsg_level == IPPROTO_IP &&
+			   cm->cmsg_type == IP_PKTINFO) {
+			memcpy(pi4, CMSG_DATA(cm), sizeof(*pi4));
+			*family = AF_INET;
+		} else if (cm->cmsg_level == IPPROTO_IPV6 &&
+			   cm->cmsg_type == IPV6_PKTINFO) {
+			memcpy(pi6, CMSG_DATA(cm), sizeof(*pi6));
+			*family = AF_INET6;
+		}
+	}
+	if (ts) {
+		stat_inc(n, KNTS_STAT_RX_TS_KERNEL, 1);
+		return ts;
+	}
+	stat_inc(n, KNTS_STAT_RX_TS_FALLBACK, 1);
+	return ntp_now();
+}
+
+static void serve_batch(struct ntp_thread *t, int fd)
+{
+	static uint8_t in[BATCH][KNTS_NTP_MAX_LEN + 4];
+	static uint8_t out[BATCH][KNTS_NTP_MAX_LEN];
+	static uint8_t cin[BATCH][CMSG_SPACE_ALL], cout[BATCH][CMSG_SPACE_ALL];
+	struct sockaddr_storage peer[BATCH];
+	struct mmsghdr rx[BATCH], tx[BATCH];
+	struct iovec riov[BATCH], tiov[BATCH];
+	int i, got, ntx = 0;
+
+	for (i = 0; i < BATCH; i++) {
+		riov[i].iov_base = in[i];
+		riov[i].iov_len = sizeof(in[i]);
+		memset(&rx[i], 0, sizeof(rx[i]));
+		rx[i].msg_hdr.msg_name = &peer[i];
+		rx[i].msg_hdr.msg_namelen = sizeof(peer[i]);
+		rx[i].msg_hdr.msg_iov = &riov[i];
+		rx[i].msg_hdr.msg_iovlen = 1;
+		rx[i].msg_hdr.msg_control = cin[i];
+		rx[i].msg_hdr.msg_controllen = sizeof(cin[i]);
+	}
+	got = recvmmsg(fd, rx, BATCH, MSG_DONTWAIT, NULL);
+	for (i = 0; i < got; i++) {
+		struct msghdr *mh = &tx[ntx].msg_hdr;
+		struct in_pktinfo pi4;
+		struct in6_pktinfo pi6;
+		struct cmsghdr *cm;
+		unsigned int len = rx[i].msg_len, rlen;
+		uint64_t rx_ts;
+		int family;
+
+		rx_ts = parse_cmsgs(t->n, &rx[i].msg_hdr, &pi4, &pi6, &family);
+		if ((rx[i].msg_hdr.msg_flags & MSG_TRUNC) ||
+		    len > KNTS_NTP_MAX_LEN) {
+			stat_inc(t->n, KNTS_STAT_RX_PACKETS, 1);
+			drop(t->n, KNTS_STAT_DROP_SIZE);
+			continue;
+		}
+		rlen = serve(t, in[i], len, rx_ts, out[ntx]);
+		if (!rlen)
+			continue;
+		memset(&tx[ntx], 0, sizeof(tx[ntx]));
+		tiov[ntx].iov_base = out[ntx];
+		tiov[ntx].iov_len = rlen;
+		mh->msg_name = &peer[i];
+		mh->msg_namelen = rx[i].msg_hdr.msg_namelen;
+		mh->msg_iov = &tiov[ntx];
+		mh->msg_iovlen = 1;
+		/* Reply from the address the request was sent to. */
+		if (family) {
+			mh->msg_control = cout[ntx];
+			mh->msg_controllen = family == AF_INET ?
+				CMSG_SPACE(sizeof(pi4)) : CMSG_SPACE(sizeof(pi6));
+			memset(cout[ntx], 0, mh->msg_controllen);
+			cm = CMSG_FIRSTHDR(mh);
+			if (family == AF_INET) {
+				pi4.ipi_ifindex = 0;
+				pi4.ipi_spec_dst = pi4.ipi_addr;
+				cm->cmsg_level = IPPROTO_IP;
+				cm->cmsg_type = IP_PKTINFO;
+				cm->cmsg_len = CMSG_LEN(sizeof(pi4));
+				memcpy(CMSG_DATA(cm), &pi4, sizeof(pi4));
+			} else {
+				cm->cmsg_level = IPPROTO_IPV6;
+				cm->cmsg_type = IPV6_PKTINFO;
+				cm->cmsg_len = CMSG_LEN(sizeof(pi6));
+				memcpy(CMSG_DATA(cm), &pi6, sizeof(pi6));
+			}
+		}
+		ntx++;
+	}
+	if (ntx > 0) {
+		int sent = sendmmsg(fd, tx, (unsigned int)ntx, 0);
+
+		/* Replies the stack refused: counted as sent, and as lost. */
+		for (i = sent < 0 ? 0 : sent; i < ntx; i++)
+			drop(t->n, KNTS_STAT_DROP_TX);
+	}
+}
+
+static void *ntp_main(void *arg)
+{
+	struct ntp_thread *t = arg;
+	struct ntpsrv *n = t->n;
+	struct epoll_event ev[4];
+	unsigned int i;
+	int efd, k, cnt;
+
+	efd = epoll_create1(EPOLL_CLOEXEC);
+	for (i = 0; i < n->nfd; i++) {
+		struct epoll_event e = { .events = EPOLLIN, .data.fd = n->fd[i] };
+
+		epoll_ctl(efd, EPOLL_CTL_ADD, n->fd[i], &e);
+	}
+	{
+		struct epoll_event e = { .events = EPOLLIN, .data.fd = n->stop_fd };
+
+		epoll_ctl(efd, EPOLL_CTL_ADD, n->stop_fd, &e);
+	}
+	for (;;) {
+		cnt = epoll_wait(efd, ev, 4, -1);
+		for (k = 0; k < cnt; k++) {
+			if (ev[k].data.fd == n->stop_fd)
+				goto out;
+			serve_batch(t, ev[k].data.fd);
+		}
+	}
+out:
+	close(efd);
+	for (i = 0; i < NTSKEYS_MAX; i++)
+		knts_siv_uninit(&t->kr.siv[i]);
+	knts_siv_uninit(&t->session);
+	free(t);
+	return NULL;
+}
+
+static int ntp_socket(int family, uint16_t port)
+{
+	struct sockaddr_storage ss = { .ss_family = (sa_family_t)family };
+	int fd, one = 1, tsflags = SOF_TIMESTAMPING_RX_SOFTWARE |
+				   SOF_TIMESTAMPING_SOFTWARE;
+	socklen_t len;
+
+	fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -errno;
+	if (setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPING, &tsflags,
+		       sizeof(tsflags)))
+		log_warn("NTP: no kernel RX timestamps: %s", strerror(errno));
+	if (family == AF_INET6) {
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+		setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one,
+			   sizeof(one));
+		((struct sockaddr_in6 *)&ss)->sin6_port = htons(port);
+		len = sizeof(struct sockaddr_in6);
+	} else {
+		setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one));
+		((struct sockaddr_in *)&ss)->sin_port = htons(port);
+		len = sizeof(struct sockaddr_in);
+	}
+	if (bind(fd, (struct sockaddr *)&ss, len)) {
+		int e = -errno;
+
+		close(fd);
+		return e;
+	}
+	return fd;
+}
+
+/**
+ * ntpsrv_init() - open the NTP sockets (as root: port 123)
+ * @n: server
+ * @c: configuration
+ * @k: master keys
+ * @err: why it failed
+ * @errlen: its size
+ *
+ * Returns 0 or a negative errno (-EADDRINUSE when another NTP server, or
+ * knts.ko, has the port).
+ */
+int ntpsrv_init(struct ntpsrv *n, const struct conf *c, struct keymgr *k,
+		char *err, size_t errlen)
+{
+	int fd;
+
+	memset(n, 0, sizeof(*n));
+	n->conf = c;
+	n->keys = k;
+	n->stop_fd = -1;
+	pthread_mutex_init(&n->ts_lock, NULL);
+	fd = ntp_socket(AF_INET, c->ntp_port);
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot listen on UDP port %u: %s",
+			 c->ntp_port, strerror(-fd));
+		return fd;
+	}
+	n->fd[n->nfd++] = fd;
+	fd = ntp_socket(AF_INET6, c->ntp_port);
+	if (fd >= 0)
+		n->fd[n->nfd++] = fd;
+	return 0;
+}
+
+/**
+ * ntpsrv_start() - start serving
+ * @n: server
+ *
+ * Returns 0 or a negative errno.
+ */
+int ntpsrv_start(struct ntpsrv *n)
+{
+	struct ntp_thread *t = calloc(1, sizeof(*t));
+	unsigned int i;
+
+	if (!t)
+		return -ENOMEM;
+	t->n = n;
+	for (i = 0; i < NTSKEYS_MAX; i++)
+		if (knts_siv_init(&t->kr.siv[i]))
+			return -ENOMEM;
+	if (knts_siv_init(&t->session))
+		return -ENOMEM;
+	n->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (n->stop_fd < 0 || pthread_create(&n->thread, NULL, ntp_main, t))
+		return -EAGAIN;
+	n->running = true;
+	log_info("NTP served by kntsd on UDP port %u (%s)", n->conf->ntp_port,
+		 n->nfd > 1 ? "IPv4, IPv6" : "IPv4");
+	return 0;
+}
+
+/**
+ * ntpsrv_stop() - stop serving and close the sockets
+ * @n: server
+ */
+void ntpsrv_stop(struct ntpsrv *n)
+{
+	uint64_t one = 1;
+	unsigned int i;
+
+	if (n->running) {
+		if (write(n->stop_fd, &one, sizeof(one)) < 0)
+			log_warn("cannot stop the NTP thread: %s",
+				 strerror(errno));
+		pthread_join(n->thread, NULL);
+		n->running = false;
+	}
+	for (i = 0; i < n->nfd; i++)
+		close(n->fd[i]);
+	n->nfd = 0;
+	if (n->stop_fd >= 0)
+		close(n->stop_fd);
+	n->stop_fd = -1;
+}
+
+/**
+ * ntpsrv_set_time() - the clock's state replies announce from now on
+ * @n: server
+ * @ts: state; with ts->valid false, replies say leap 3 once the previous
+ *	state is stale
+ */
+void ntpsrv_set_time(struct ntpsrv *n, const struct time_status *ts)
+{
+	pthread_mutex_lock(&n->ts_lock);
+	if (ts->valid) {
+		n->ts = *ts;
+		n->ts_set = mono_now();
+	} else {
+		n->ts.precision = ts->precision;
+	}
+	pthread_mutex_unlock(&n->ts_lock);
+}
