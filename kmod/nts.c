@@ -28,12 +28,19 @@ static unsigned int ntp_version(const u8 *pkt)
 	return (pkt[KNTS_NTP_OFF_LVM] >> 3) & 7;
 }
 
-/* The authenticator EF body: nonce, ciphertext and the N_REQ padding. */
-static int nts_parse_auth(struct knts_req *req, unsigned int off,
-			  unsigned int eflen)
+/**
+ * knts_auth_parse() - the fields of an authenticator EF body
+ * @body: the body (after the EF header)
+ * @blen: its length
+ * @a: out
+ *
+ * Checks the nonce and ciphertext lengths against the body; the N_REQ
+ * padding rule is the caller's (servers enforce it, replies need none).
+ *
+ * Return: 0 or -EBADMSG.
+ */
+int knts_auth_parse(u8 *body, unsigned int blen, struct knts_auth *a)
 {
-	u8 *body = req->pkt + off + KNTS_EF_HDR_LEN;
-	unsigned int blen = eflen - KNTS_EF_HDR_LEN;
 	unsigned int nlen, clen;
 
 	if (blen < 4)
@@ -43,18 +50,63 @@ static int nts_parse_auth(struct knts_req *req, unsigned int off,
 	if (!nlen || clen < KNTS_SIV_TAG_LEN ||
 	    4 + knts_pad4(nlen) + knts_pad4(clen) > blen)
 		return -EBADMSG;
+	a->nonce = body + 4;
+	a->nonce_len = nlen;
+	a->ct = body + 4 + knts_pad4(nlen);
+	a->ct_len = clen;
+	a->nonce_area = blen - 4 - knts_pad4(clen);
+	return 0;
+}
+
+/**
+ * knts_ef_next() - the next extension field of a run
+ * @p: the run
+ * @len: its length
+ * @off: in: where the field starts; out: where the next one does
+ * @min: smallest field length allowed (16 in a packet, 4 encrypted)
+ * @type: out, the field type
+ * @eflen: out, the field length
+ *
+ * Return: 1 with a field, 0 at the end of the run, -EBADMSG when the
+ * field does not fit or its length is not a multiple of 4.
+ */
+int knts_ef_next(const u8 *p, unsigned int len, unsigned int *off,
+		 unsigned int min, u16 *type, unsigned int *eflen)
+{
+	unsigned int left = len - *off;
+
+	if (*off >= len)
+		return 0;
+	if (left < KNTS_EF_HDR_LEN)
+		return -EBADMSG;
+	*type = get_unaligned_be16(p + *off);
+	*eflen = get_unaligned_be16(p + *off + 2);
+	if (*eflen < min || *eflen % 4 || *eflen > left)
+		return -EBADMSG;
+	*off += *eflen;
+	return 1;
+}
+
+/* The authenticator EF: nonce, ciphertext and the N_REQ padding. */
+static int nts_parse_auth(struct knts_req *req, unsigned int off,
+			  unsigned int eflen)
+{
+	struct knts_auth a;
+
+	if (knts_auth_parse(req->pkt + off + KNTS_EF_HDR_LEN,
+			    eflen - KNTS_EF_HDR_LEN, &a))
+		return -EBADMSG;
 	/*
 	 * RFC 8915 5.6: a nonce shorter than N_REQ (16) needs additional
 	 * padding to make up the difference; servers discard the rest.
 	 */
-	if (blen - 4 - knts_pad4(clen) < KNTS_NONCE_LEN)
+	if (a.nonce_area < KNTS_NONCE_LEN)
 		return -EBADMSG;
-
 	req->auth_off = off;
-	req->nonce = body + 4;
-	req->nonce_len = nlen;
-	req->ct = body + 4 + knts_pad4(nlen);
-	req->ct_len = clen;
+	req->nonce = a.nonce;
+	req->nonce_len = a.nonce_len;
+	req->ct = a.ct;
+	req->ct_len = a.ct_len;
 	return 0;
 }
 
@@ -161,23 +213,21 @@ int knts_ntp_parse(u8 *pkt, unsigned int len, struct knts_req *req)
 static int nts_parse_inner(struct knts_req *req, const u8 *pt,
 			   unsigned int len, unsigned int *placeholders)
 {
-	unsigned int off, eflen;
+	unsigned int off = 0, eflen;
+	u16 type;
+	int r;
 
 	*placeholders = 0;
-	for (off = 0; off < len; off += eflen) {
-		if (len - off < KNTS_EF_HDR_LEN)
-			return -EBADMSG;
-		eflen = get_unaligned_be16(pt + off + 2);
-		/* RFC 8915 5.6: encrypted EFs may be short, 4-byte aligned. */
-		if (eflen < KNTS_EF_HDR_LEN || eflen % 4 || eflen > len - off)
-			return -EBADMSG;
-		if (get_unaligned_be16(pt + off) == KNTS_EF_PLACEHOLDER) {
+	/* RFC 8915 5.6: encrypted EFs may be short, 4-byte aligned. */
+	while ((r = knts_ef_next(pt, len, &off, KNTS_EF_HDR_LEN, &type,
+				 &eflen)) > 0) {
+		if (type == KNTS_EF_PLACEHOLDER) {
 			if (eflen - KNTS_EF_HDR_LEN != req->cookie_len)
 				return -EBADMSG;
 			(*placeholders)++;
 		}
 	}
-	return 0;
+	return r;
 }
 
 /**

@@ -65,6 +65,25 @@ struct knts_resp {
 	unsigned int cookies;
 };
 
+/**
+ * struct knts_auth - the body of an NTS Authenticator EF (RFC 8915 5.6)
+ * @nonce: nonce
+ * @nonce_len: its length
+ * @ct: tag and ciphertext
+ * @ct_len: their length
+ * @nonce_area: bytes for the nonce and additional padding
+ */
+struct knts_auth {
+	u8 *nonce;
+	unsigned int nonce_len;
+	u8 *ct;
+	unsigned int ct_len;
+	unsigned int nonce_area;
+};
+
+int knts_auth_parse(u8 *body, unsigned int blen, struct knts_auth *a);
+int knts_ef_next(const u8 *p, unsigned int len, unsigned int *off,
+		 unsigned int min, u16 *type, unsigned int *eflen);
 int knts_ntp_parse(u8 *pkt, unsigned int len, struct knts_req *req);
 int knts_nts_verify(struct knts_req *req, struct knts_siv *c2s);
 

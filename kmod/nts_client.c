@@ -78,30 +78,25 @@ static int client_find_auth(const u8 *pkt, unsigned int len, const u8 *uid,
 			    unsigned int uid_len, unsigned int *auth_off,
 			    bool *uid_ok)
 {
-	unsigned int off, eflen;
+	unsigned int off = KNTS_NTP_HDR_LEN, start, eflen;
+	u16 type;
+	int r;
 
 	*auth_off = 0;
 	*uid_ok = false;
-	for (off = KNTS_NTP_HDR_LEN; off < len; off += eflen) {
-		if (len - off < KNTS_EF_MIN_LEN)
-			return -EBADMSG;
-		eflen = get_unaligned_be16(pkt + off + 2);
-		if (eflen < KNTS_EF_MIN_LEN || eflen % 4 || eflen > len - off)
-			return -EBADMSG;
-		switch (get_unaligned_be16(pkt + off)) {
-		case KNTS_EF_UNIQUE_ID:
-			if (eflen - KNTS_EF_HDR_LEN == uid_len &&
-			    !memcmp(pkt + off + KNTS_EF_HDR_LEN, uid, uid_len))
-				*uid_ok = true;
-			break;
-		case KNTS_EF_AUTH:
-			if (off + eflen != len)
+	for (start = off; (r = knts_ef_next(pkt, len, &off, KNTS_EF_MIN_LEN,
+					    &type, &eflen)) > 0; start = off) {
+		if (type == KNTS_EF_UNIQUE_ID &&
+		    eflen - KNTS_EF_HDR_LEN == uid_len &&
+		    !memcmp(pkt + start + KNTS_EF_HDR_LEN, uid, uid_len))
+			*uid_ok = true;
+		if (type == KNTS_EF_AUTH) {
+			if (off != len)
 				return -EBADMSG;
-			*auth_off = off;
-			break;
+			*auth_off = start;
 		}
 	}
-	return 0;
+	return r;
 }
 
 /**
@@ -124,11 +119,13 @@ int knts_client_reply(u8 *pkt, unsigned int len, const u8 *uid,
 		      unsigned int uid_len, u64 tx_ts, struct knts_siv *s2c,
 		      struct knts_client_reply *out)
 {
-	unsigned int auth_off, blen, nlen, clen, off, eflen;
+	unsigned int auth_off, blen, clen, off = 0, eflen;
 	struct knts_siv_vec ad[2];
-	u8 *body, *pt;
+	struct knts_auth a;
 	bool uid_ok;
-	int err;
+	int err, r;
+	u16 type;
+	u8 *pt;
 
 	memset(out, 0, sizeof(*out));
 	if (len < KNTS_NTP_HDR_LEN || len % 4 ||
@@ -152,36 +149,26 @@ int knts_client_reply(u8 *pkt, unsigned int len, const u8 *uid,
 	if (!auth_off)
 		return -EPERM;
 
-	body = pkt + auth_off + KNTS_EF_HDR_LEN;
 	blen = get_unaligned_be16(pkt + auth_off + 2) - KNTS_EF_HDR_LEN;
-	if (blen < 4)
-		return -EBADMSG;
-	nlen = get_unaligned_be16(body);
-	clen = get_unaligned_be16(body + 2);
-	if (!nlen || clen < KNTS_SIV_TAG_LEN ||
-	    4 + knts_pad4(nlen) + knts_pad4(clen) > blen)
+	if (knts_auth_parse(pkt + auth_off + KNTS_EF_HDR_LEN, blen, &a))
 		return -EBADMSG;
 	ad[0].data = pkt;
 	ad[0].len = auth_off;
-	ad[1].data = body + 4;
-	ad[1].len = nlen;
-	if (knts_siv_decrypt(s2c, ad, 2, body + 4 + knts_pad4(nlen), clen))
+	ad[1].data = a.nonce;
+	ad[1].len = a.nonce_len;
+	if (knts_siv_decrypt(s2c, ad, 2, a.ct, a.ct_len))
 		return -EPERM;
 
-	pt = body + 4 + knts_pad4(nlen) + KNTS_SIV_TAG_LEN;
-	clen -= KNTS_SIV_TAG_LEN;
-	for (off = 0; off < clen; off += eflen) {
-		if (clen - off < KNTS_EF_HDR_LEN)
-			return -EBADMSG;
-		eflen = get_unaligned_be16(pt + off + 2);
-		if (eflen < KNTS_EF_HDR_LEN || eflen % 4 || eflen > clen - off)
-			return -EBADMSG;
-		if (get_unaligned_be16(pt + off) != KNTS_EF_COOKIE)
+	pt = a.ct + KNTS_SIV_TAG_LEN;
+	clen = a.ct_len - KNTS_SIV_TAG_LEN;
+	while ((r = knts_ef_next(pt, clen, &off, KNTS_EF_HDR_LEN, &type,
+				 &eflen)) > 0) {
+		if (type != KNTS_EF_COOKIE)
 			continue;
 		if (out->cookies == KNTS_MAX_COOKIES)
 			return -EBADMSG;
-		out->cookie[out->cookies] = pt + off + KNTS_EF_HDR_LEN;
+		out->cookie[out->cookies] = pt + off - eflen + KNTS_EF_HDR_LEN;
 		out->cookie_len[out->cookies++] = eflen - KNTS_EF_HDR_LEN;
 	}
-	return 0;
+	return r;
 }

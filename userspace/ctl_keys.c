@@ -13,65 +13,14 @@
 #include "print.h"
 #include "util.h"
 
-struct key_info {
-	uint32_t id;
-	uint16_t aead;
-	uint8_t slot;
-	uint64_t age_ms, opens, fails;
-	bool current;
-};
-
-struct key_list {
-	struct key_info k[NTSKEYS_MAX];
-	unsigned int n;
-	bool has_current;
-	uint32_t current_id;
-};
-
-static int parse_keys(struct nlattr **tb, struct nlattr *head, int len,
-		      void *arg)
-{
-	struct nlattr *a, *kb[KNTS_KEY_A_MAX + 1];
-	struct key_list *l = arg;
-	int rem;
-
-	if (tb[KNTS_A_KEY_CURRENT]) {
-		l->has_current = true;
-		l->current_id = nla_get_u32(tb[KNTS_A_KEY_CURRENT]);
-	}
-	nla_for_each_attr(a, head, len, rem) {
-		struct key_info *k;
-
-		if (nla_type(a) != KNTS_A_KEY)
-			continue;
-		if (l->n == NTSKEYS_MAX ||
-		    nla_parse_nested(kb, KNTS_KEY_A_MAX, a, NULL) ||
-		    !kb[KNTS_KEY_A_ID] || !kb[KNTS_KEY_A_SLOT])
-			return -EBADMSG;
-		k = &l->k[l->n++];
-		k->id = nla_get_u32(kb[KNTS_KEY_A_ID]);
-		k->slot = nla_get_u8(kb[KNTS_KEY_A_SLOT]);
-		k->aead = kb[KNTS_KEY_A_AEAD] ?
-			  nla_get_u16(kb[KNTS_KEY_A_AEAD]) : 0;
-		k->age_ms = kb[KNTS_KEY_A_AGE_MS] ?
-			    nla_get_u64(kb[KNTS_KEY_A_AGE_MS]) : 0;
-		k->opens = kb[KNTS_KEY_A_OPENS] ?
-			   nla_get_u64(kb[KNTS_KEY_A_OPENS]) : 0;
-		k->fails = kb[KNTS_KEY_A_FAILS] ?
-			   nla_get_u64(kb[KNTS_KEY_A_FAILS]) : 0;
-		k->current = kb[KNTS_KEY_A_CURRENT] != NULL;
-	}
-	return 0;
-}
-
 static const char *aead_name(uint16_t aead)
 {
 	return aead == 15 ? "AES-SIV-CMAC-256" : "unknown";
 }
 
 /* chrony's roles: the slot after the current one holds the next key. */
-static const char *key_role(const struct key_list *l,
-			    const struct key_info *k)
+static const char *key_role(const struct knts_nl_keys *l,
+			    const struct knts_nl_key *k)
 {
 	if (k->current)
 		return "current";
@@ -82,14 +31,15 @@ static const char *key_role(const struct key_list *l,
 
 static int keys_list(struct ctl *c)
 {
-	struct key_list l = { .n = 0 };
+	struct knts_nl_keys l = { .n = 0 };
 	char id[16];
 	unsigned int i;
 	int err;
 
 	if (!ctl_nl(c))
 		return 1;
-	err = knts_nl_request(c->nl, KNTS_CMD_KEY_GET, NULL, parse_keys, &l);
+	err = knts_nl_request(c->nl, KNTS_CMD_KEY_GET, NULL, knts_nl_parse_keys,
+			      &l);
 	if (err)
 		return ctl_nl_error(c, "keys", err);
 
@@ -100,7 +50,7 @@ static int keys_list(struct ctl *c)
 	else
 		print_text("Slot ID        Algorithm          Role      Age (s)        Opened       Failed\n");
 	for (i = 0; i < l.n; i++) {
-		const struct key_info *k = &l.k[i];
+		const struct knts_nl_key *k = &l.k[i];
 
 		snprintf(id, sizeof(id), "%08X", k->id);
 		open_json_object(NULL);
@@ -120,26 +70,6 @@ static int keys_list(struct ctl *c)
 	return print_end() ? 1 : 0;
 }
 
-static int build_import(struct nl_msg *msg, void *arg)
-{
-	const struct ntskeys *k = arg;
-	struct nlattr *nest;
-	unsigned int i;
-
-	for (i = 0; i < k->n; i++) {
-		nest = nla_nest_start(msg, KNTS_A_KEY);
-		if (!nest ||
-		    nla_put_u32(msg, KNTS_KEY_A_ID, k->keys[i].id) ||
-		    nla_put_u16(msg, KNTS_KEY_A_AEAD, k->keys[i].aead) ||
-		    nla_put(msg, KNTS_KEY_A_SECRET, NTSKEYS_KEY_LEN,
-			    k->keys[i].key))
-			return -EMSGSIZE;
-		nla_nest_end(msg, nest);
-	}
-	return nla_put_u32(msg, KNTS_A_KEY_CURRENT,
-			   k->keys[k->current].id) ? -EMSGSIZE : 0;
-}
-
 static int keys_import(struct ctl *c, const char *path)
 {
 	struct ntskeys k;
@@ -155,7 +85,7 @@ static int keys_import(struct ctl *c, const char *path)
 		ntskeys_wipe(&k);
 		return 1;
 	}
-	err = knts_nl_request(c->nl, KNTS_CMD_KEY_SET, build_import, NULL, &k);
+	err = knts_nl_request(c->nl, KNTS_CMD_KEY_SET, knts_nl_build_keys, NULL, &k);
 	/* The message buffer was freed by now; wipe our copy. */
 	if (!err)
 		printf("Imported %u key%s from %s, current %08X\n", k.n,

@@ -70,61 +70,13 @@ static void usage(void)
 
 /* ---- the module ------------------------------------------------------- */
 
-static int build_keys(struct nl_msg *msg, void *arg)
-{
-	const struct ntskeys *k = arg;
-	struct nlattr *nest;
-	unsigned int i;
-
-	for (i = 0; i < k->n; i++) {
-		nest = nla_nest_start(msg, KNTS_A_KEY);
-		if (!nest ||
-		    nla_put_u32(msg, KNTS_KEY_A_ID, k->keys[i].id) ||
-		    nla_put_u16(msg, KNTS_KEY_A_AEAD, k->keys[i].aead) ||
-		    nla_put(msg, KNTS_KEY_A_SECRET, NTSKEYS_KEY_LEN,
-			    k->keys[i].key))
-			return -EMSGSIZE;
-		nla_nest_end(msg, nest);
-	}
-	return nla_put_u32(msg, KNTS_A_KEY_CURRENT, k->keys[k->current].id) ?
-	       -EMSGSIZE : 0;
-}
-
-struct kernel_keys {
-	uint32_t ids[NTSKEYS_MAX];
-	unsigned int n;
-	uint32_t current;
-	bool has_current;
-};
-
-static int parse_kernel_keys(struct nlattr **tb, struct nlattr *head, int len,
-			     void *arg)
-{
-	struct nlattr *a, *kb[KNTS_KEY_A_MAX + 1];
-	struct kernel_keys *kk = arg;
-	int rem;
-
-	if (tb[KNTS_A_KEY_CURRENT]) {
-		kk->has_current = true;
-		kk->current = nla_get_u32(tb[KNTS_A_KEY_CURRENT]);
-	}
-	nla_for_each_attr(a, head, len, rem) {
-		if (nla_type(a) != KNTS_A_KEY || kk->n == NTSKEYS_MAX ||
-		    nla_parse_nested(kb, KNTS_KEY_A_MAX, a, NULL) ||
-		    !kb[KNTS_KEY_A_ID])
-			continue;
-		kk->ids[kk->n++] = nla_get_u32(kb[KNTS_KEY_A_ID]);
-	}
-	return 0;
-}
-
 /*
  * Makes the module's keys ours: pushes them when the module does not hold
  * exactly our table (first start, rotation, reload, or knts.ko reloaded).
  */
 static void sync_keys(struct kntsd *d)
 {
-	struct kernel_keys kk = { .n = 0 };
+	struct knts_nl_keys kk = { .n = 0 };
 	struct ntskeys k;
 	unsigned int i, j, same = 0;
 	int err;
@@ -135,7 +87,7 @@ static void sync_keys(struct kntsd *d)
 			return;
 	}
 	err = knts_nl_request(d->nl, KNTS_CMD_KEY_GET, NULL,
-			      parse_kernel_keys, &kk);
+			      knts_nl_parse_keys, &kk);
 	if (err) {
 		/* The family went away (rmmod): open it again next time. */
 		knts_nl_close(d->nl);
@@ -145,11 +97,11 @@ static void sync_keys(struct kntsd *d)
 	keymgr_snapshot(&d->keys, &k, NULL);
 	for (i = 0; i < k.n; i++)
 		for (j = 0; j < kk.n; j++)
-			same += k.keys[i].id == kk.ids[j];
+			same += k.keys[i].id == kk.k[j].id;
 	if (same != k.n || kk.n != k.n || !kk.has_current ||
-	    kk.current != k.keys[k.current].id) {
-		err = knts_nl_request(d->nl, KNTS_CMD_KEY_SET, build_keys,
-				      NULL, &k);
+	    kk.current_id != k.keys[k.current].id) {
+		err = knts_nl_request(d->nl, KNTS_CMD_KEY_SET,
+				      knts_nl_build_keys, NULL, &k);
 		if (err)
 			log_err("cannot push the master keys into knts.ko: %s%s%s",
 				strerror(-err), knts_nl_extack(d->nl) ? ": " : "",

@@ -16,6 +16,7 @@
 
 #include "../uapi/linux/knts.h"
 #include "nl.h"
+#include "ntskeys.h"
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
@@ -187,4 +188,62 @@ out:
 		explicit_bzero(nlmsg_hdr(msg), nlmsg_hdr(msg)->nlmsg_len);
 	nlmsg_free(msg);
 	return err;
+}
+
+/* knts_nl_parse_t for KNTS_CMD_KEY_GET into a struct knts_nl_keys. */
+int knts_nl_parse_keys(struct nlattr **tb, struct nlattr *head, int len,
+		       void *arg)
+{
+	struct nlattr *a, *kb[KNTS_KEY_A_MAX + 1];
+	struct knts_nl_keys *l = arg;
+	int rem;
+
+	if (tb[KNTS_A_KEY_CURRENT]) {
+		l->has_current = true;
+		l->current_id = nla_get_u32(tb[KNTS_A_KEY_CURRENT]);
+	}
+	nla_for_each_attr(a, head, len, rem) {
+		struct knts_nl_key *k;
+
+		if (nla_type(a) != KNTS_A_KEY)
+			continue;
+		if (l->n == KNTS_NL_MAX_KEYS ||
+		    nla_parse_nested(kb, KNTS_KEY_A_MAX, a, NULL) ||
+		    !kb[KNTS_KEY_A_ID] || !kb[KNTS_KEY_A_SLOT])
+			return -EBADMSG;
+		k = &l->k[l->n++];
+		k->id = nla_get_u32(kb[KNTS_KEY_A_ID]);
+		k->slot = nla_get_u8(kb[KNTS_KEY_A_SLOT]);
+		k->aead = kb[KNTS_KEY_A_AEAD] ?
+			  nla_get_u16(kb[KNTS_KEY_A_AEAD]) : 0;
+		k->age_ms = kb[KNTS_KEY_A_AGE_MS] ?
+			    nla_get_u64(kb[KNTS_KEY_A_AGE_MS]) : 0;
+		k->opens = kb[KNTS_KEY_A_OPENS] ?
+			   nla_get_u64(kb[KNTS_KEY_A_OPENS]) : 0;
+		k->fails = kb[KNTS_KEY_A_FAILS] ?
+			   nla_get_u64(kb[KNTS_KEY_A_FAILS]) : 0;
+		k->current = kb[KNTS_KEY_A_CURRENT] != NULL;
+	}
+	return 0;
+}
+
+/* knts_nl_build_t for KNTS_CMD_KEY_SET: every key of a struct ntskeys. */
+int knts_nl_build_keys(struct nl_msg *msg, void *arg)
+{
+	const struct ntskeys *k = arg;
+	struct nlattr *nest;
+	unsigned int i;
+
+	for (i = 0; i < k->n; i++) {
+		nest = nla_nest_start(msg, KNTS_A_KEY);
+		if (!nest ||
+		    nla_put_u32(msg, KNTS_KEY_A_ID, k->keys[i].id) ||
+		    nla_put_u16(msg, KNTS_KEY_A_AEAD, k->keys[i].aead) ||
+		    nla_put(msg, KNTS_KEY_A_SECRET, NTSKEYS_KEY_LEN,
+			    k->keys[i].key))
+			return -EMSGSIZE;
+		nla_nest_end(msg, nest);
+	}
+	return nla_put_u32(msg, KNTS_A_KEY_CURRENT, k->keys[k->current].id) ?
+	       -EMSGSIZE : 0;
 }

@@ -5,6 +5,8 @@
 #ifndef KNTS_NL_H
 #define KNTS_NL_H
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <netlink/attr.h>
 #include <netlink/msg.h>
 
@@ -25,5 +27,27 @@ void knts_nl_close(struct knts_nl *nl);
 int knts_nl_request(struct knts_nl *nl, int cmd, knts_nl_build_t build,
 		    knts_nl_parse_t parse, void *arg);
 const char *knts_nl_extack(const struct knts_nl *nl);
+
+/* Master keys over the family: what key-get says, and a key-set message. */
+#define KNTS_NL_MAX_KEYS 4
+struct knts_nl_key {
+	uint32_t id;
+	uint16_t aead;
+	uint8_t slot;
+	uint64_t age_ms, opens, fails;
+	bool current;
+};
+
+struct knts_nl_keys {
+	struct knts_nl_key k[KNTS_NL_MAX_KEYS];
+	unsigned int n;
+	bool has_current;
+	uint32_t current_id;
+};
+
+struct ntskeys;
+int knts_nl_parse_keys(struct nlattr **tb, struct nlattr *head, int len,
+		       void *arg);
+int knts_nl_build_keys(struct nl_msg *msg, void *arg);
 
 #endif /* KNTS_NL_H */
