@@ -44,5 +44,6 @@ int do_status(struct ctl *c, int argc, char **argv);
 int do_serverstats(struct ctl *c, int argc, char **argv);
 int do_time(struct ctl *c, int argc, char **argv);
 int do_keys(struct ctl *c, int argc, char **argv);
+int do_query(struct ctl *c, int argc, char **argv);
 
 #endif /* KNTS_CTL_H */

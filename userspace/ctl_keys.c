@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "../uapi/linux/knts.h"
 #include "ctl.h"
@@ -99,6 +101,20 @@ static int build_del(struct nl_msg *msg, void *arg)
 	return nla_put_u32(msg, KNTS_A_KEY_ID, *(uint32_t *)arg) ? -EMSGSIZE : 0;
 }
 
+/* One key, no change of the current one. */
+static int build_one_key(struct nl_msg *msg, void *arg)
+{
+	const struct ntskeys *k = arg;
+	struct nlattr *nest = nla_nest_start(msg, KNTS_A_KEY);
+
+	if (!nest || nla_put_u32(msg, KNTS_KEY_A_ID, k->keys[0].id) ||
+	    nla_put_u16(msg, KNTS_KEY_A_AEAD, k->keys[0].aead) ||
+	    nla_put(msg, KNTS_KEY_A_SECRET, NTSKEYS_KEY_LEN, k->keys[0].key))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
 static int keys_del(struct ctl *c, const char *arg)
 {
 	unsigned long long v;
@@ -118,6 +134,163 @@ static int keys_del(struct ctl *c, const char *arg)
 	return err ? ctl_nl_error(c, "keys del", err) : 0;
 }
 
+/* A key file: 32 bytes as 64 hex digits (whitespace ignored). */
+static int read_key(const char *path, uint8_t key[NTSKEYS_KEY_LEN])
+{
+	char buf[256];
+	unsigned int n = 0, i;
+	struct stat st;
+	size_t len;
+	FILE *f;
+	int hi = -1, ok = 1;
+
+	f = strcmp(path, "-") ? fopen(path, "re") : stdin;
+	if (!f) {
+		fprintf(stderr, "kntsctl: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	if (f != stdin && (fstat(fileno(f), &st) ||
+			   (st.st_mode & (S_IRWXG | S_IRWXO)))) {
+		fprintf(stderr, "kntsctl: %s: others may read or change it (chmod 600)\n",
+			path);
+		fclose(f);
+		return -1;
+	}
+	len = fread(buf, 1, sizeof(buf) - 1, f);
+	if (f != stdin)
+		fclose(f);
+	for (i = 0; i < len && ok; i++) {
+		int v;
+
+		if (buf[i] == ' ' || buf[i] == '\n' || buf[i] == '\t' ||
+		    buf[i] == '\r')
+			continue;
+		v = buf[i] >= '0' && buf[i] <= '9' ? buf[i] - '0' :
+		    buf[i] >= 'a' && buf[i] <= 'f' ? buf[i] - 'a' + 10 :
+		    buf[i] >= 'A' && buf[i] <= 'F' ? buf[i] - 'A' + 10 : -1;
+		if (v < 0 || n == NTSKEYS_KEY_LEN) {
+			ok = 0;
+		} else if (hi < 0) {
+			hi = v;
+		} else {
+			key[n++] = (uint8_t)(hi << 4 | v);
+			hi = -1;
+		}
+	}
+	explicit_bzero(buf, sizeof(buf));
+	if (!ok || n != NTSKEYS_KEY_LEN || hi >= 0) {
+		fprintf(stderr, "kntsctl: %s: want %d bytes as %d hex digits\n",
+			path, NTSKEYS_KEY_LEN, 2 * NTSKEYS_KEY_LEN);
+		explicit_bzero(key, NTSKEYS_KEY_LEN);
+		return -1;
+	}
+	return 0;
+}
+
+static int push_keys(struct ctl *c, struct ntskeys *k, const char *what)
+{
+	int err;
+
+	if (!ctl_nl(c))
+		return 1;
+	err = knts_nl_request(c->nl, KNTS_CMD_KEY_SET, knts_nl_build_keys,
+			      NULL, k);
+	return err ? ctl_nl_error(c, what, err) : 0;
+}
+
+/* keys set ID FILE|- [current] */
+static int keys_set(struct ctl *c, int argc, char **argv)
+{
+	struct ntskeys k = { .n = 1, .current = 0 };
+	unsigned long long v;
+	bool current = false;
+	char *end;
+	int ret;
+
+	if (argc < 2 || argc > 3 || (argc == 3 && !matches(argv[2], "current")))
+		return ctl_usage_error("keys set ID FILE|- [current]");
+	errno = 0;
+	v = strtoull(argv[0], &end, 16);
+	if (!*argv[0] || *end || errno || v > UINT32_MAX)
+		return ctl_usage_error("keys set: a key id in hex, not \"%s\"",
+				       argv[0]);
+	current = argc == 3;
+	k.keys[0].id = (uint32_t)v;
+	k.keys[0].aead = NTSKEYS_AEAD;
+	if (read_key(argv[1], k.keys[0].key))
+		return 1;
+	if (!current) {
+		/* Install only: keep the module's current key as it is. */
+		struct knts_nl_keys l = { .n = 0 };
+
+		if (!ctl_nl(c)) {
+			ntskeys_wipe(&k);
+			return 1;
+		}
+		ret = knts_nl_request(c->nl, KNTS_CMD_KEY_GET, NULL,
+				      knts_nl_parse_keys, &l);
+		if (!ret && l.has_current && l.current_id != k.keys[0].id) {
+			ret = knts_nl_request(c->nl, KNTS_CMD_KEY_SET,
+					      build_one_key, NULL, &k);
+			ntskeys_wipe(&k);
+			return ret ? ctl_nl_error(c, "keys set", ret) : 0;
+		}
+	}
+	ret = push_keys(c, &k, "keys set");
+	ntskeys_wipe(&k);
+	return ret;
+}
+
+/* keys generate FILE: a new chrony table, saved (0600, NKS0) and pushed. */
+static int keys_generate(struct ctl *c, const char *path)
+{
+	struct ntskeys k;
+	char err[512];
+	int ret;
+
+	if (!access(path, F_OK)) {
+		fprintf(stderr, "kntsctl: %s exists: keys rotate %s, or remove it first\n",
+			path, path);
+		return 1;
+	}
+	ntskeys_generate(&k);
+	ret = ntskeys_save(path, &k, 0, err, sizeof(err));
+	if (ret)
+		fprintf(stderr, "kntsctl: %s\n", err);
+	else
+		ret = push_keys(c, &k, "keys generate");
+	if (!ret)
+		printf("Generated 4 keys in %s, current %08X\n", path,
+		       k.keys[k.current].id);
+	ntskeys_wipe(&k);
+	return ret ? 1 : 0;
+}
+
+/* keys rotate FILE: the next key becomes current, as ntsrotate does. */
+static int keys_rotate(struct ctl *c, const char *path)
+{
+	struct ntskeys k;
+	char err[512];
+	int ret;
+
+	ret = ntskeys_load(path, &k, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "kntsctl: %s\n", err);
+		return 1;
+	}
+	ntskeys_rotate(&k);
+	ret = ntskeys_save(path, &k, 0, err, sizeof(err));
+	if (ret)
+		fprintf(stderr, "kntsctl: %s\n", err);
+	else
+		ret = push_keys(c, &k, "keys rotate");
+	if (!ret)
+		printf("Rotated %s: current %08X, next %08X\n", path,
+		       k.keys[k.current].id, k.keys[3].id);
+	ntskeys_wipe(&k);
+	return ret ? 1 : 0;
+}
+
 int do_keys(struct ctl *c, int argc, char **argv)
 {
 	if (argc < 1 || matches(*argv, "list")) {
@@ -134,6 +307,18 @@ int do_keys(struct ctl *c, int argc, char **argv)
 		if (argc != 2)
 			return ctl_usage_error("keys del: one key ID");
 		return keys_del(c, argv[1]);
+	}
+	if (matches(*argv, "set"))
+		return keys_set(c, argc - 1, argv + 1);
+	if (matches(*argv, "generate")) {
+		if (argc != 2)
+			return ctl_usage_error("keys generate: one FILE to write");
+		return keys_generate(c, argv[1]);
+	}
+	if (matches(*argv, "rotate")) {
+		if (argc != 2)
+			return ctl_usage_error("keys rotate: one FILE (chrony's ntskeys)");
+		return keys_rotate(c, argv[1]);
 	}
 	return ctl_usage_error("keys: unknown command \"%s\"", *argv);
 }

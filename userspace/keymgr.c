@@ -29,50 +29,13 @@ double mono_now(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static void new_key(struct ntskey *key, unsigned int slot)
-{
-	uint32_t r;
-
-	knts_random_bytes(&r, sizeof(r));
-	key->id = (r & ~3u) | slot;
-	key->aead = NTSKEYS_AEAD;
-	knts_random_bytes(key->key, sizeof(key->key));
-}
-
 /* Writes the table; the caller holds m->lock. */
 static int save_locked(struct keymgr *m, char *err, size_t errlen)
 {
-	char buf[1024], tmp[PATH_MAX + 8];
-	int fd, len, ret = 0;
-
 	m->k.age = mono_now() - m->last_rotation;
 	if (m->k.age < 0)
 		m->k.age = 0;
-	len = ntskeys_format(&m->k, m->version, buf, sizeof(buf));
-	if (len < 0) {
-		snprintf(err, errlen, "%s: cannot format the keys", m->path);
-		return -ENOSPC;
-	}
-	snprintf(tmp, sizeof(tmp), "%s.tmp", m->path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-		  0600);
-	if (fd < 0 || fchmod(fd, 0600) || write(fd, buf, (size_t)len) != len ||
-	    fsync(fd)) {
-		ret = -errno;
-		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
-	}
-	if (fd >= 0 && close(fd) && !ret) {
-		ret = -errno;
-		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
-	}
-	if (!ret && rename(tmp, m->path)) {
-		ret = -errno;
-		snprintf(err, errlen, "%s: %s", m->path, strerror(errno));
-	}
-	if (ret)
-		unlink(tmp);
-	explicit_bzero(buf, sizeof(buf));
-	return ret;
+	return ntskeys_save(m->path, &m->k, m->version, err, errlen);
 }
 
 /* Reads the file into the table; the caller holds m->lock. */
@@ -108,7 +71,6 @@ static int load_locked(struct keymgr *m, char *err, size_t errlen)
 int keymgr_init(struct keymgr *m, const char *dumpdir, uint32_t rotate,
 		char *err, size_t errlen)
 {
-	unsigned int i;
 	int ret;
 
 	memset(m, 0, sizeof(*m));
@@ -123,10 +85,7 @@ int keymgr_init(struct keymgr *m, const char *dumpdir, uint32_t rotate,
 	ret = load_locked(m, err, errlen);
 	if (ret == -ENOENT) {
 		/* chrony: four fresh keys, the third current. */
-		m->k.n = NTSKEYS_MAX;
-		m->k.current = 2;
-		for (i = 0; i < NTSKEYS_MAX; i++)
-			new_key(&m->k.keys[i], i);
+		ntskeys_generate(&m->k);
 		m->last_rotation = mono_now();
 		m->generation++;
 		ret = save_locked(m, err, errlen);
@@ -164,13 +123,10 @@ int keymgr_reload(struct keymgr *m, char *err, size_t errlen)
  */
 int keymgr_rotate(struct keymgr *m, char *err, size_t errlen)
 {
-	struct ntskeys *k = &m->k;
 	int ret;
 
 	pthread_mutex_lock(&m->lock);
-	memmove(&k->keys[0], &k->keys[1], 3 * sizeof(k->keys[0]));
-	new_key(&k->keys[3], (k->keys[2].id + 1) % NTSKEYS_MAX);
-	k->current = 2;
+	ntskeys_rotate(&m->k);
 	m->last_rotation = mono_now();
 	m->generation++;
 	ret = save_locked(m, err, errlen);

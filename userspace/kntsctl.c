@@ -26,6 +26,11 @@ static const char usage_text[] =
 "  keys [list]                  master key slots (never key bytes)\n"
 "  keys import FILE             load a chrony ntskeys file (NKS0 or NKS1)\n"
 "  keys del ID                  remove the key with this id (hex)\n"
+"  keys set ID FILE|- [current] install a key (64 hex digits) in slot ID % 4\n"
+"  keys generate FILE           new chrony key table, saved and loaded\n"
+"  keys rotate FILE             rotate that table as ntsrotate does, and load it\n"
+"  query HOST [-p PORT] [--ntp-server H] [--ntp-port P] [--ca FILE] [-4|-6]\n"
+"        [-c N] [-t SECONDS]      NTS-KE, then N authenticated NTP exchanges\n"
 "\n"
 "Options:\n"
 "  -j, --json     print JSON\n"
@@ -92,6 +97,7 @@ static const struct {
 	{ "serverstats", do_serverstats },
 	{ "time", do_time },
 	{ "keys", do_keys },
+	{ "query", do_query },
 };
 
 int main(int argc, char **argv)

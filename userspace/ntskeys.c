@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../kmod/core.h"
 #include "ntskeys.h"
 
 /* chrony's keys are 32 bytes of hex on one line: lines are short. */
@@ -333,4 +334,88 @@ int ntskeys_format(const struct ntskeys *k, int version, char *buf,
 void ntskeys_wipe(struct ntskeys *k)
 {
 	explicit_bzero(k, sizeof(*k));
+}
+
+/* A fresh key for a slot: random, the slot in the id's low bits (chrony). */
+static void new_key(struct ntskey *key, unsigned int slot)
+{
+	uint32_t r;
+
+	knts_random_bytes(&r, sizeof(r));
+	key->id = (r & ~3u) | (slot % NTSKEYS_MAX);
+	key->aead = NTSKEYS_AEAD;
+	knts_random_bytes(key->key, sizeof(key->key));
+}
+
+/**
+ * ntskeys_generate() - a new table as chrony makes one at start
+ * @k: out: four fresh keys in consecutive slots, the third current
+ */
+void ntskeys_generate(struct ntskeys *k)
+{
+	unsigned int i;
+
+	memset(k, 0, sizeof(*k));
+	k->n = NTSKEYS_MAX;
+	k->current = 2;
+	for (i = 0; i < NTSKEYS_MAX; i++)
+		new_key(&k->keys[i], i);
+}
+
+/**
+ * ntskeys_rotate() - the next key becomes current, a fresh next key is made
+ * @k: a full table in file order; the oldest key leaves it
+ */
+void ntskeys_rotate(struct ntskeys *k)
+{
+	memmove(&k->keys[0], &k->keys[1], 3 * sizeof(k->keys[0]));
+	new_key(&k->keys[3], k->keys[2].id + 1);
+	k->current = 2;
+	k->age = 0;
+}
+
+/**
+ * ntskeys_save() - write a table atomically with mode 0600
+ * @path: file; replaced by rename so readers see the old or the new one
+ * @k: keys
+ * @version: 0 for NKS0 (chrony 4.3 reads only this), 1 for NKS1
+ * @err: message buffer
+ * @errlen: its size
+ *
+ * Returns 0 or a negative errno.
+ */
+int ntskeys_save(const char *path, const struct ntskeys *k, int version,
+		 char *err, size_t errlen)
+{
+	char buf[1024], tmp[4096 + 8];
+	int fd, len, ret = 0;
+
+	len = ntskeys_format(k, version, buf, sizeof(buf));
+	if (len < 0) {
+		snprintf(err, errlen, "%s: cannot format the keys", path);
+		return -ENOSPC;
+	}
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp)) {
+		snprintf(err, errlen, "%s: path too long", path);
+		return -ENAMETOOLONG;
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+		  0600);
+	if (fd < 0 || fchmod(fd, 0600) || write(fd, buf, (size_t)len) != len ||
+	    fsync(fd)) {
+		ret = -errno;
+		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+	}
+	if (fd >= 0 && close(fd) && !ret) {
+		ret = -errno;
+		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+	}
+	if (!ret && rename(tmp, path)) {
+		ret = -errno;
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	}
+	if (ret)
+		unlink(tmp);
+	explicit_bzero(buf, sizeof(buf));
+	return ret;
 }

@@ -41,5 +41,9 @@ int ntskeys_load(const char *path, struct ntskeys *out, char *err,
 int ntskeys_format(const struct ntskeys *k, int version, char *buf,
 		   size_t len);
 void ntskeys_wipe(struct ntskeys *k);
+void ntskeys_generate(struct ntskeys *k);
+void ntskeys_rotate(struct ntskeys *k);
+int ntskeys_save(const char *path, const struct ntskeys *k, int version,
+		 char *err, size_t errlen);
 
 #endif /* KNTS_NTSKEYS_H */

@@ -1,0 +1,58 @@
+#!/bin/bash
+# Under continuous load: kntsd restarted, SIGKILLed and started again, and
+# rotating keys: knts.ko keeps answering every valid request (its keys stay,
+# kntsd puts the same ones back), no splat; then rmmod/modprobe under load
+# with kntsd re-pushing the keys by itself.
+. "$(dirname "$0")/lib.sh"
+
+flood=$top/build/tools/ntsflood
+[ -x "$flood" ] || fail "build/tools/ntsflood missing (make -C tests/tools)"
+knts_load
+d=$(mktemp -d)
+chmod 755 "$d"
+make_cert "$d"
+kntsd_conf "$d" "kntslocal stratum 2" "kntsstatusinterval 1"
+trap 'kntsd_stop "$d"; knts_unload_quiet' EXIT
+kntsd_start "$d"
+cp "$d/dump/ntskeys" "$d/flood.keys"
+
+"$flood" -k "$d/flood.keys" -n 40000 -w 16 > "$d/f1.json" &
+fp=$!
+sleep 1
+kntsd_stop "$d"
+kntsd_start "$d"
+kntsd_stop "$d" KILL
+kntsd_start "$d"
+wait $fp || fail "requests lost while kntsd restarted: $(cat "$d/f1.json")"
+cat "$d/f1.json"
+
+# Rotation under load: cookies under the key that was current stay valid
+# for two rotations; the flood's cookies are all under it.
+kntsd_stop "$d"
+kntsd_conf "$d" "kntslocal stratum 2" "kntsstatusinterval 1" "ntsrotate 3"
+kntsd_start "$d"
+cp "$d/dump/ntskeys" "$d/flood.keys"
+"$flood" -k "$d/flood.keys" -n 20000 -w 16 > "$d/f2.json" || {
+	cat "$d/f2.json"
+	# Only a flood longer than two rotations may see NAKs.
+	[ "$(json_get "$(cat "$d/f2.json")" 'j["invalid"] + j["lost"]')" = 0 ] ||
+		fail "rotation under load lost replies"
+}
+cat "$d/f2.json"
+grep -q "master keys rotated" "$d/kntsd.log" || fail "no rotation during the flood"
+
+# rmmod/modprobe under load: service resumes, keys come back by themselves.
+cp "$d/dump/ntskeys" "$d/flood.keys"
+"$flood" -k "$d/flood.keys" -n 20000 -w 16 > "$d/f3.json" &
+fp=$!
+sleep 1
+rmmod knts
+modprobe knts
+wait $fp || true
+cat "$d/f3.json"
+for i in $(seq 1 50); do
+	[ "$(json_get "$("$KNTSCTL" -j keys)" 'len(j["keys"])')" = 4 ] && break
+	sleep 0.2
+done
+cp "$d/dump/ntskeys" "$d/flood.keys"
+"$flood" -k "$d/flood.keys" -n 2000 -w 16 || fail "not serving after rmmod/modprobe"

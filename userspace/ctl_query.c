@@ -1,0 +1,478 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kntsctl query HOST: NTS-KE, then authenticated NTP exchanges, against any
+ * RFC 8915 server; the check chronyd -Q does, as a command of its own.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
+#include "../kmod/nts_client.h"
+#include "ctl.h"
+#include "ntske.h"
+#include "print.h"
+#include "siv_openssl.h"
+#include "util.h"
+
+struct query {
+	const char *host, *port, *ca, *ntp_server, *ntp_port;
+	int family;
+	unsigned int count;
+	double timeout;
+};
+
+static double now_real(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static double ntp_to_unix(uint64_t ntp)
+{
+	return (double)(ntp >> 32) - (double)NTP_UNIX_OFFSET +
+	       (double)(ntp & 0xffffffffULL) / 4294967296.0;
+}
+
+static uint64_t unix_to_ntp(double t)
+{
+	struct timespec ts;
+
+	ts.tv_sec = (time_t)t;
+	ts.tv_nsec = (long)((t - (double)ts.tv_sec) * 1e9);
+	return ntp_ts_from_timespec(&ts);
+}
+
+/* Connects with a deadline; returns the socket or -1 (errno set). */
+static int connect_to(const char *host, const char *port, int family,
+		      int type, double timeout, char *addr, size_t addrlen)
+{
+	struct addrinfo hints = { .ai_family = family, .ai_socktype = type };
+	struct addrinfo *ai, *a;
+	int fd = -1, err;
+
+	err = getaddrinfo(host, port, &hints, &ai);
+	if (err) {
+		fprintf(stderr, "kntsctl: %s: %s\n", host, gai_strerror(err));
+		errno = ENOENT;
+		return -1;
+	}
+	for (a = ai; a; a = a->ai_next) {
+		struct pollfd pfd;
+		socklen_t sl = sizeof(err);
+
+		fd = socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK |
+			    SOCK_CLOEXEC, 0);
+		if (fd < 0)
+			continue;
+		if (connect(fd, a->ai_addr, a->ai_addrlen) && errno != EINPROGRESS)
+			goto next;
+		pfd.fd = fd;
+		pfd.events = POLLOUT;
+		if (poll(&pfd, 1, (int)(timeout * 1000)) != 1 ||
+		    getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &sl) || err) {
+			errno = err ? err : ETIMEDOUT;
+			goto next;
+		}
+		getnameinfo(a->ai_addr, a->ai_addrlen, addr, (socklen_t)addrlen,
+			    NULL, 0, NI_NUMERICHOST);
+		break;
+next:
+		close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(ai);
+	return fd;
+}
+
+/* Waits for the socket; returns 0 when ready, -1 on timeout. */
+static int wait_fd(int fd, short ev, double deadline)
+{
+	struct pollfd pfd = { .fd = fd, .events = ev };
+	double left = deadline - now_real();
+
+	if (left <= 0)
+		return -1;
+	return poll(&pfd, 1, (int)(left * 1000) + 1) == 1 ? 0 : -1;
+}
+
+/* Drives one SSL call through WANT_READ/WANT_WRITE until the deadline. */
+#define SSL_RETRY(ssl, fd, deadline, call, r)				\
+	do {								\
+		int e_;							\
+		for (;;) {						\
+			ERR_clear_error();				\
+			r = (call);					\
+			if (r > 0)					\
+				break;					\
+			e_ = SSL_get_error(ssl, r);			\
+			if ((e_ != SSL_ERROR_WANT_READ &&		\
+			     e_ != SSL_ERROR_WANT_WRITE) ||		\
+			    wait_fd(fd, e_ == SSL_ERROR_WANT_READ ?	\
+				    POLLIN : POLLOUT, deadline)) {	\
+				r = -1;					\
+				break;					\
+			}						\
+		}							\
+	} while (0)
+
+static void tls_error(const char *what)
+{
+	char buf[256];
+	unsigned long e = ERR_get_error();
+
+	if (e) {
+		ERR_error_string_n(e, buf, sizeof(buf));
+		fprintf(stderr, "kntsctl: %s: %s\n", what, buf);
+	} else {
+		fprintf(stderr, "kntsctl: %s failed\n", what);
+	}
+}
+
+/* NTS-KE: returns 0 with the result and the session keys. */
+static int nts_ke(const struct query *q, struct nke_client_result *res,
+		  uint8_t keys[KNTS_COOKIE_KEYS_LEN], char *addr, size_t alen)
+{
+	static const char label[] = NKE_EXPORTER_LABEL;
+	uint8_t req[64], *buf = NULL, ctx[5];
+	double deadline = now_real() + q->timeout;
+	SSL_CTX *sctx = NULL;
+	SSL *ssl = NULL;
+	size_t len = 0;
+	int fd, n, r, ret = -1;
+	struct in6_addr ip;
+
+	fd = connect_to(q->host, q->port, q->family, SOCK_STREAM, q->timeout,
+			addr, alen);
+	if (fd < 0) {
+		fprintf(stderr, "kntsctl: cannot connect to %s port %s: %s\n",
+			q->host, q->port, strerror(errno));
+		return -1;
+	}
+	sctx = SSL_CTX_new(TLS_client_method());
+	if (!sctx)
+		goto out;
+	SSL_CTX_set_min_proto_version(sctx, TLS1_3_VERSION);
+	SSL_CTX_set_verify(sctx, SSL_VERIFY_PEER, NULL);
+	if (q->ca ? SSL_CTX_load_verify_locations(sctx, q->ca, NULL) != 1 :
+		    SSL_CTX_set_default_verify_paths(sctx) != 1) {
+		tls_error(q->ca ? q->ca : "default CA store");
+		goto out;
+	}
+	ssl = SSL_new(sctx);
+	if (!ssl || SSL_set_alpn_protos(ssl, (const unsigned char *)"\x07"
+					NKE_ALPN, 8))
+		goto out;
+	/* Verify the name asked for: an address, or a DNS name with SNI. */
+	if (inet_pton(AF_INET, q->host, &ip) == 1 ||
+	    inet_pton(AF_INET6, q->host, &ip) == 1) {
+		X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), q->host);
+	} else {
+		SSL_set_tlsext_host_name(ssl, q->host);
+		SSL_set1_host(ssl, q->host);
+	}
+	SSL_set_fd(ssl, fd);
+	SSL_RETRY(ssl, fd, deadline, SSL_connect(ssl), r);
+	if (r <= 0) {
+		tls_error("TLS handshake");
+		if (SSL_get_verify_result(ssl) != X509_V_OK)
+			fprintf(stderr, "kntsctl: certificate: %s\n",
+				X509_verify_cert_error_string(SSL_get_verify_result(ssl)));
+		goto out;
+	}
+	n = nke_build_request(req, sizeof(req), false);
+	SSL_RETRY(ssl, fd, deadline, SSL_write(ssl, req, n), r);
+	if (r <= 0) {
+		tls_error("NTS-KE request");
+		goto out;
+	}
+	buf = malloc(NKE_MAX_MESSAGE);
+	if (!buf)
+		goto out;
+	for (;;) {
+		enum nke_scan sc;
+
+		SSL_RETRY(ssl, fd, deadline,
+			  SSL_read(ssl, buf + len, (int)(NKE_MAX_MESSAGE - len)),
+			  r);
+		if (r <= 0) {
+			fprintf(stderr, "kntsctl: NTS-KE: the server closed or timed out before End of Message\n");
+			goto out;
+		}
+		len += (size_t)r;
+		sc = nke_scan(buf, len);
+		if (sc == NKE_SCAN_COMPLETE)
+			break;
+		if (sc == NKE_SCAN_INVALID || len == NKE_MAX_MESSAGE) {
+			fprintf(stderr, "kntsctl: NTS-KE: malformed response\n");
+			goto out;
+		}
+	}
+	if (nke_parse_response(buf, len, res)) {
+		fprintf(stderr, "kntsctl: NTS-KE: malformed response\n");
+		goto out;
+	}
+	if (res->error >= 0 || res->next_protocol != NKE_PROTO_NTPV4 ||
+	    res->aead != NKE_AEAD_SIV_CMAC_256 || !res->ncookies) {
+		ret = 1;	/* answered, but no agreement: reported */
+		goto out;
+	}
+	nke_exporter_context(ctx, NKE_AEAD_SIV_CMAC_256, 0);
+	if (SSL_export_keying_material(ssl, keys, KNTS_SESSION_KEY_LEN, label,
+				       sizeof(label) - 1, ctx, 5, 1) != 1)
+		goto out;
+	nke_exporter_context(ctx, NKE_AEAD_SIV_CMAC_256, 1);
+	if (SSL_export_keying_material(ssl, keys + KNTS_SESSION_KEY_LEN,
+				       KNTS_SESSION_KEY_LEN, label,
+				       sizeof(label) - 1, ctx, 5, 1) != 1)
+		goto out;
+	SSL_shutdown(ssl);
+	ret = 0;
+out:
+	free(buf);
+	SSL_free(ssl);
+	SSL_CTX_free(sctx);
+	close(fd);
+	return ret;
+}
+
+struct exchange {
+	bool replied, verified, nak;
+	double offset, delay;
+	struct knts_client_reply r;
+};
+
+static void ntp_exchange(int fd, struct knts_siv *c2s, struct knts_siv *s2c,
+			 struct nke_client_result *res, unsigned int *next,
+			 double timeout, struct exchange *x)
+{
+	uint8_t pkt[KNTS_NTP_MAX_LEN], reply[2048], uid[32];
+	uint8_t nonce[KNTS_NONCE_LEN];
+	double t1, t4;
+	uint64_t tx;
+	ssize_t n;
+	int len, err;
+
+	memset(x, 0, sizeof(*x));
+	knts_random_bytes(uid, sizeof(uid));
+	knts_random_bytes(nonce, sizeof(nonce));
+	t1 = now_real();
+	tx = unix_to_ntp(t1);
+	len = knts_client_request(pkt, sizeof(pkt), uid, sizeof(uid),
+				  res->cookies[*next % res->ncookies],
+				  (unsigned int)res->cookie_len[*next % res->ncookies],
+				  0, c2s, nonce, tx);
+	if (len < 0 || send(fd, pkt, (size_t)len, 0) != len)
+		return;
+	(*next)++;
+	for (;;) {
+		if (wait_fd(fd, POLLIN, t1 + timeout))
+			return;
+		n = recv(fd, reply, sizeof(reply), 0);
+		t4 = now_real();
+		if (n <= 0)
+			return;
+		err = knts_client_reply(reply, (unsigned int)n, uid,
+					sizeof(uid), tx, s2c, &x->r);
+		if (err != -EBADMSG)
+			break;
+		/* Not a reply to this request, or garbage: wait on. */
+	}
+	x->replied = true;
+	x->nak = !err && x->r.nak;
+	x->verified = !err && !x->r.nak;
+	/* Verified: keep its fresh cookies for the next requests. */
+	if (x->verified) {
+		unsigned int i;
+		double t2 = ntp_to_unix(x->r.rx_ts), t3 = ntp_to_unix(x->r.tx_ts);
+
+		for (i = 0; i < x->r.cookies && i < NKE_MAX_COOKIES; i++) {
+			unsigned int slot = (*next + i) % res->ncookies;
+
+			if (x->r.cookie_len[i] <= NKE_MAX_COOKIE) {
+				memcpy(res->cookies[slot], x->r.cookie[i],
+				       x->r.cookie_len[i]);
+				res->cookie_len[slot] = x->r.cookie_len[i];
+			}
+		}
+		x->offset = ((t2 - t1) + (t3 - t4)) / 2;
+		x->delay = (t4 - t1) - (t3 - t2);
+	}
+}
+
+static int query_usage(const char *why, const char *arg)
+{
+	return ctl_usage_error("query: %s%s%s%s", why, arg ? " \"" : "",
+			       arg ? arg : "", arg ? "\"" : "");
+}
+
+int do_query(struct ctl *c, int argc, char **argv)
+{
+	struct query q = { .port = "4460", .family = AF_UNSPEC, .count = 1,
+			   .timeout = 5.0 };
+	struct nke_client_result *res;
+	uint8_t keys[KNTS_COOKIE_KEYS_LEN];
+	struct knts_siv c2s, s2c;
+	char ke_addr[INET6_ADDRSTRLEN], ntp_addr[INET6_ADDRSTRLEN], port[8];
+	const char *ntp_host;
+	unsigned int i, next = 0, ok = 0;
+	uint32_t v;
+	int fd, ret;
+
+	for (; argc > 0; argc--, argv++) {
+		if (!strcmp(*argv, "-p") || !strcmp(*argv, "--port")) {
+			NEXT_ARG();
+			if (parse_u32(*argv, 1, 65535, &v))
+				return query_usage("port: 1..65535, not", *argv);
+			q.port = *argv;
+		} else if (!strcmp(*argv, "--ntp-server")) {
+			NEXT_ARG();
+			q.ntp_server = *argv;
+		} else if (!strcmp(*argv, "--ntp-port")) {
+			NEXT_ARG();
+			if (parse_u32(*argv, 1, 65535, &v))
+				return query_usage("NTP port: 1..65535, not", *argv);
+			q.ntp_port = *argv;
+		} else if (!strcmp(*argv, "--ca")) {
+			NEXT_ARG();
+			q.ca = *argv;
+		} else if (!strcmp(*argv, "-4")) {
+			q.family = AF_INET;
+		} else if (!strcmp(*argv, "-6")) {
+			q.family = AF_INET6;
+		} else if (!strcmp(*argv, "-c") || !strcmp(*argv, "--count")) {
+			NEXT_ARG();
+			if (parse_u32(*argv, 1, 1000, &q.count))
+				return query_usage("count: 1..1000, not", *argv);
+		} else if (!strcmp(*argv, "-t") || !strcmp(*argv, "--timeout")) {
+			NEXT_ARG();
+			if (parse_u32(*argv, 1, 60, &v))
+				return query_usage("timeout: 1..60 seconds, not", *argv);
+			q.timeout = v;
+		} else if (**argv == '-' || q.host) {
+			return query_usage("unexpected argument", *argv);
+		} else {
+			q.host = *argv;
+		}
+	}
+	if (!q.host)
+		return query_usage("a HOST is required", NULL);
+
+	res = calloc(1, sizeof(*res));
+	if (!res)
+		return 1;
+	ret = nts_ke(&q, res, keys, ke_addr, sizeof(ke_addr));
+	if (ret < 0) {
+		free(res);
+		return 1;
+	}
+	ntp_host = q.ntp_server ? q.ntp_server :
+		   res->server[0] ? res->server : q.host;
+	if (q.ntp_port)
+		snprintf(port, sizeof(port), "%s", q.ntp_port);
+	else
+		snprintf(port, sizeof(port), "%u", res->port ? res->port : 123);
+
+	print_begin(stdout, c->json);
+	open_json_object("nts_ke");
+	print_string(PRINT_ANY, "server", "NTS-KE          : %s", q.host);
+	print_string(PRINT_ANY, "address", " (%s", ke_addr);
+	print_string(PRINT_ANY, "port", " port %s), TLS 1.3\n", q.port);
+	if (ret > 0) {
+		print_s64(PRINT_ANY, "error", "Result          : error %lld",
+			  res->error);
+		print_s64(PRINT_ANY, "next_protocol", ", next protocol %lld",
+			  res->next_protocol);
+		print_s64(PRINT_ANY, "aead", ", AEAD %lld", res->aead);
+		print_u64(PRINT_ANY, "cookies", ", %llu cookies: no agreement\n",
+			  res->ncookies);
+		close_json_object();
+		print_end();
+		free(res);
+		return 1;
+	}
+	print_u64(PRINT_ANY, "aead", "AEAD            : %llu (AES-SIV-CMAC-256)\n",
+		  (uint64_t)res->aead);
+	print_u64(PRINT_ANY, "cookies", "Cookies         : %llu", res->ncookies);
+	print_u64(PRINT_ANY, "cookie_length", " of %llu bytes\n",
+		  res->cookie_len[0]);
+	print_string(PRINT_ANY, "ntp_server", "NTP server      : %s", ntp_host);
+	print_string(PRINT_ANY, "ntp_port", " port %s\n", port);
+	close_json_object();
+
+	if (knts_siv_init(&c2s) || knts_siv_init(&s2c) ||
+	    knts_siv_setkey(&c2s, keys, KNTS_SESSION_KEY_LEN) ||
+	    knts_siv_setkey(&s2c, keys + KNTS_SESSION_KEY_LEN,
+			    KNTS_SESSION_KEY_LEN)) {
+		OPENSSL_cleanse(keys, sizeof(keys));
+		free(res);
+		return 1;
+	}
+	OPENSSL_cleanse(keys, sizeof(keys));
+	fd = connect_to(ntp_host, port, q.family, SOCK_DGRAM, q.timeout,
+			ntp_addr, sizeof(ntp_addr));
+	if (fd < 0) {
+		fprintf(stderr, "kntsctl: NTP server %s: %s\n", ntp_host,
+			strerror(errno));
+		print_end();
+		free(res);
+		return 1;
+	}
+	open_json_array("replies");
+	for (i = 0; i < q.count; i++) {
+		struct exchange x;
+		char refid[32];
+
+		ntp_exchange(fd, &c2s, &s2c, res, &next, q.timeout, &x);
+		open_json_object(NULL);
+		print_u64(PRINT_ANY, "n", "Reply %llu       : ", i + 1);
+		print_bool(PRINT_JSON, "replied", NULL, x.replied);
+		print_bool(PRINT_JSON, "verified", NULL, x.verified);
+		print_bool(PRINT_JSON, "nak", NULL, x.nak);
+		if (!x.replied) {
+			print_text("no reply\n");
+		} else if (x.nak) {
+			print_text("NTS NAK (the server refused the cookie or authenticator)\n");
+		} else if (!x.verified) {
+			print_text("authenticator did NOT verify\n");
+		} else {
+			ok++;
+			format_refid(x.r.refid, x.r.stratum, refid, sizeof(refid));
+			print_text("verified, ");
+			print_double(PRINT_ANY, "offset", "offset %+.6f s, ",
+				     x.offset);
+			print_double(PRINT_ANY, "delay", "delay %.6f s, ",
+				     x.delay);
+			print_u64(PRINT_ANY, "stratum", "stratum %llu, ",
+				  x.r.stratum);
+			print_string(PRINT_ANY, "refid", "refid %s, ", refid);
+			print_u64(PRINT_ANY, "leap", "leap %llu, ", x.r.leap);
+			print_u64(PRINT_ANY, "new_cookies", "%llu new cookie(s)\n",
+				  x.r.cookies);
+		}
+		close_json_object();
+		if (i + 1 < q.count)
+			usleep(200000);
+	}
+	close_json_array();
+	print_u64(PRINT_ANY, "verified", "Verified        : %llu", ok);
+	print_u64(PRINT_ANY, "count", " of %llu\n", q.count);
+	print_end();
+	close(fd);
+	knts_siv_uninit(&c2s);
+	knts_siv_uninit(&s2c);
+	OPENSSL_cleanse(res, sizeof(*res));
+	free(res);
+	return ok == q.count ? 0 : 1;
+}
