@@ -229,6 +229,11 @@ static int keys_set(struct ctl *c, int argc, char **argv)
 		}
 		ret = knts_nl_request(c->nl, KNTS_CMD_KEY_GET, NULL,
 				      knts_nl_parse_keys, &l);
+		if (!ret && l.has_current &&
+		    l.current_id % NTSKEYS_MAX == k.keys[0].id % NTSKEYS_MAX &&
+		    l.current_id != k.keys[0].id)
+			fprintf(stderr, "kntsctl: warning: key %08X takes the slot of the current key %08X; no key is current now\n",
+				k.keys[0].id, l.current_id);
 		if (!ret && l.has_current && l.current_id != k.keys[0].id) {
 			ret = knts_nl_request(c->nl, KNTS_CMD_KEY_SET,
 					      build_one_key, NULL, &k);

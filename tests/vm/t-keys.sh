@@ -145,3 +145,47 @@ PY
 j=$("$KNTSCTL" -j serverstats)
 expect_eq "unknown key NAKs" "$(json_get "$j" 'j["cookie_unknown_key"]')" 1
 rm -rf "$tmp" /tmp/rotated
+
+# Without kntsd: keys generate / rotate keep a chrony table in a file.
+t2=$(mktemp -d)
+out=$("$KNTSCTL" keys generate "$t2/ntskeys") || fail "keys generate"
+echo "$out"
+expect_eq "generated file mode" "$(stat -c %a "$t2/ntskeys")" 600
+head -n 1 "$t2/ntskeys" | grep -qx NKS0 || fail "not NKS0"
+cur=$(sed -n 5p "$t2/ntskeys" | cut -d' ' -f1)
+nxt=$(sed -n 6p "$t2/ntskeys" | cut -d' ' -f1)
+j=$("$KNTSCTL" -j keys)
+expect_eq "generated current" "$(json_get "$j" '[k["id"] for k in j["keys"] if k["role"] == "current"]')" "['$cur']"
+set +e
+"$KNTSCTL" keys generate "$t2/ntskeys" >/dev/null 2>&1; rc=$?
+set -e
+expect_eq "generate over an existing file" "$rc" 1
+"$KNTSCTL" keys rotate "$t2/ntskeys" || fail "keys rotate"
+j=$("$KNTSCTL" -j keys)
+expect_eq "rotated: the next key is current" \
+	"$(json_get "$j" '[k["id"] for k in j["keys"] if k["role"] == "current"]')" "['$nxt']"
+expect_eq "rotated file" "$(sed -n 5p "$t2/ntskeys" | cut -d' ' -f1)" "$nxt"
+
+# keys set: from a file (mode checked) or stdin, optionally current.
+hex=$(python3 -c 'print("ab" * 32)')
+echo "$hex" > "$t2/k"
+chmod 644 "$t2/k"
+set +e
+out=$("$KNTSCTL" keys set 77 "$t2/k" 2>&1); rc=$?
+set -e
+expect_eq "world-readable key" "$rc" 1
+grep -q "chmod 600" <<<"$out" || fail "$out"
+chmod 600 "$t2/k"
+# An id in a slot other than the current key's (id % 4).
+free=$(printf '%X' $(( (0x$nxt + 1) % 4 + 0x100 )))
+"$KNTSCTL" keys set "$free" "$t2/k" || fail "keys set"
+j=$("$KNTSCTL" -j keys)
+expect_eq "set keeps current" "$(json_get "$j" '[k["id"] for k in j["keys"] if k["role"] == "current"]')" "['$nxt']"
+echo "$hex" | "$KNTSCTL" keys set 78 - current || fail "keys set from stdin"
+j=$("$KNTSCTL" -j keys)
+expect_eq "set current" "$(json_get "$j" '[k["id"] for k in j["keys"] if k["role"] == "current"]')" "['00000078']"
+set +e
+echo "abcd" | "$KNTSCTL" keys set 79 - >/dev/null 2>&1; rc=$?
+set -e
+expect_eq "short key" "$rc" 1
+rm -rf "$t2"
