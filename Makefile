@@ -58,6 +58,12 @@ install: all
 	install -D -m 0644 uapi/linux/knts.h $(DESTDIR)$(PREFIX)/include/linux/knts.h
 	install -D -m 0644 scripts/knts.modules-load.conf \
 		$(DESTDIR)/usr/lib/modules-load.d/knts.conf.example
+	install -D -m 0644 Documentation/man/kntsd.8 \
+		$(DESTDIR)$(PREFIX)/share/man/man8/kntsd.8
+	install -D -m 0644 Documentation/man/kntsctl.8 \
+		$(DESTDIR)$(PREFIX)/share/man/man8/kntsctl.8
+	install -D -m 0644 Documentation/man/kntsd.conf.5 \
+		$(DESTDIR)$(PREFIX)/share/man/man5/kntsd.conf.5
 	$(if $(DESTDIR),,depmod -a $(KVER))
 
 DKMS_SRC = /usr/src/knts-$(VERSION)

@@ -18,7 +18,7 @@ PKGS="build-essential pkg-config bc bison flex cpio kmod file
 libssl-dev openssl libnl-3-dev libnl-genl-3-dev libelf-dev
 qemu-system-x86 busybox-static
 linux-source-6.1 linux-headers-amd64 sparse dkms clang libclang-rt-14-dev
-python3 python3-yaml python3-cryptography iproute2 chrony gnutls-bin xz-utils ca-certificates"
+python3 python3-yaml python3-cryptography iproute2 chrony gnutls-bin xz-utils ca-certificates groff-base man-db"
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "deps.sh: must run as root" >&2

@@ -6,7 +6,7 @@
 #   N passed, N failed[, N skipped]
 # Exits non-zero when anything failed.
 #
-#   tests/run.sh [GROUP...]    groups: build style unit fuzz uapi kunit vm dkms
+#   tests/run.sh [GROUP...]    groups: build style unit fuzz uapi man kunit vm dkms
 #
 # Logs of each group are kept in build/test/<group>.log.
 set -uo pipefail
@@ -17,7 +17,7 @@ out=$top/build/test
 mkdir -p "$out"
 results=$out/results
 : > "$results"
-all_groups=(build style unit fuzz uapi kunit vm dkms)
+all_groups=(build style unit fuzz uapi man kunit vm dkms)
 groups=("${@:-${all_groups[@]}}")
 
 kver=$(make -s --no-print-directory -f Makefile print-kver 2>/dev/null)
@@ -74,6 +74,11 @@ group_fuzz() {
 
 group_uapi() {
 	python3 tests/uapi-check.py "$top"
+}
+
+group_man() {
+	# Documentation/man: groff -ww clean, every directive and counter named.
+	tests/man-check.sh
 }
 
 group_kunit() {

@@ -3,9 +3,7 @@
  * kntsctl query HOST: NTS-KE, then authenticated NTP exchanges, against any
  * RFC 8915 server; the check chronyd -Q does, as a command of its own.
  */
-#include <arpa/inet.h>
 #include <errno.h>
-#include <netdb.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,12 +11,11 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
-#include <openssl/err.h>
-#include <openssl/ssl.h>
-#include <openssl/x509v3.h>
+#include <openssl/crypto.h>
 
 #include "../kmod/nts_client.h"
 #include "ctl.h"
+#include "nke_client.h"
 #include "ntske.h"
 #include "print.h"
 #include "siv_openssl.h"
@@ -54,199 +51,6 @@ static uint64_t unix_to_ntp(double t)
 	return ntp_ts_from_timespec(&ts);
 }
 
-/* Connects with a deadline; returns the socket or -1 (errno set). */
-static int connect_to(const char *host, const char *port, int family,
-		      int type, double timeout, char *addr, size_t addrlen)
-{
-	struct addrinfo hints = { .ai_family = family, .ai_socktype = type };
-	struct addrinfo *ai, *a;
-	int fd = -1, err;
-
-	err = getaddrinfo(host, port, &hints, &ai);
-	if (err) {
-		fprintf(stderr, "kntsctl: %s: %s\n", host, gai_strerror(err));
-		errno = ENOENT;
-		return -1;
-	}
-	for (a = ai; a; a = a->ai_next) {
-		struct pollfd pfd;
-		socklen_t sl = sizeof(err);
-
-		fd = socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK |
-			    SOCK_CLOEXEC, 0);
-		if (fd < 0)
-			continue;
-		if (connect(fd, a->ai_addr, a->ai_addrlen) && errno != EINPROGRESS)
-			goto next;
-		pfd.fd = fd;
-		pfd.events = POLLOUT;
-		if (poll(&pfd, 1, (int)(timeout * 1000)) != 1 ||
-		    getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &sl) || err) {
-			errno = err ? err : ETIMEDOUT;
-			goto next;
-		}
-		getnameinfo(a->ai_addr, a->ai_addrlen, addr, (socklen_t)addrlen,
-			    NULL, 0, NI_NUMERICHOST);
-		break;
-next:
-		close(fd);
-		fd = -1;
-	}
-	freeaddrinfo(ai);
-	return fd;
-}
-
-/* Waits for the socket; returns 0 when ready, -1 on timeout. */
-static int wait_fd(int fd, short ev, double deadline)
-{
-	struct pollfd pfd = { .fd = fd, .events = ev };
-	double left = deadline - now_real();
-
-	if (left <= 0)
-		return -1;
-	return poll(&pfd, 1, (int)(left * 1000) + 1) == 1 ? 0 : -1;
-}
-
-/* Drives one SSL call through WANT_READ/WANT_WRITE until the deadline. */
-#define SSL_RETRY(ssl, fd, deadline, call, r)				\
-	do {								\
-		int e_;							\
-		for (;;) {						\
-			ERR_clear_error();				\
-			r = (call);					\
-			if (r > 0)					\
-				break;					\
-			e_ = SSL_get_error(ssl, r);			\
-			if ((e_ != SSL_ERROR_WANT_READ &&		\
-			     e_ != SSL_ERROR_WANT_WRITE) ||		\
-			    wait_fd(fd, e_ == SSL_ERROR_WANT_READ ?	\
-				    POLLIN : POLLOUT, deadline)) {	\
-				r = -1;					\
-				break;					\
-			}						\
-		}							\
-	} while (0)
-
-static void tls_error(const char *what)
-{
-	char buf[256];
-	unsigned long e = ERR_get_error();
-
-	if (e) {
-		ERR_error_string_n(e, buf, sizeof(buf));
-		fprintf(stderr, "kntsctl: %s: %s\n", what, buf);
-	} else {
-		fprintf(stderr, "kntsctl: %s failed\n", what);
-	}
-}
-
-/* NTS-KE: returns 0 with the result and the session keys. */
-static int nts_ke(const struct query *q, struct nke_client_result *res,
-		  uint8_t keys[KNTS_COOKIE_KEYS_LEN], char *addr, size_t alen)
-{
-	static const char label[] = NKE_EXPORTER_LABEL;
-	uint8_t req[64], *buf = NULL, ctx[5];
-	double deadline = now_real() + q->timeout;
-	SSL_CTX *sctx = NULL;
-	SSL *ssl = NULL;
-	size_t len = 0;
-	int fd, n, r, ret = -1;
-	struct in6_addr ip;
-
-	fd = connect_to(q->host, q->port, q->family, SOCK_STREAM, q->timeout,
-			addr, alen);
-	if (fd < 0) {
-		fprintf(stderr, "kntsctl: cannot connect to %s port %s: %s\n",
-			q->host, q->port, strerror(errno));
-		return -1;
-	}
-	sctx = SSL_CTX_new(TLS_client_method());
-	if (!sctx)
-		goto out;
-	SSL_CTX_set_min_proto_version(sctx, TLS1_3_VERSION);
-	SSL_CTX_set_verify(sctx, SSL_VERIFY_PEER, NULL);
-	if (q->ca ? SSL_CTX_load_verify_locations(sctx, q->ca, NULL) != 1 :
-		    SSL_CTX_set_default_verify_paths(sctx) != 1) {
-		tls_error(q->ca ? q->ca : "default CA store");
-		goto out;
-	}
-	ssl = SSL_new(sctx);
-	if (!ssl || SSL_set_alpn_protos(ssl, (const unsigned char *)"\x07"
-					NKE_ALPN, 8))
-		goto out;
-	/* Verify the name asked for: an address, or a DNS name with SNI. */
-	if (inet_pton(AF_INET, q->host, &ip) == 1 ||
-	    inet_pton(AF_INET6, q->host, &ip) == 1) {
-		X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), q->host);
-	} else {
-		SSL_set_tlsext_host_name(ssl, q->host);
-		SSL_set1_host(ssl, q->host);
-	}
-	SSL_set_fd(ssl, fd);
-	SSL_RETRY(ssl, fd, deadline, SSL_connect(ssl), r);
-	if (r <= 0) {
-		tls_error("TLS handshake");
-		if (SSL_get_verify_result(ssl) != X509_V_OK)
-			fprintf(stderr, "kntsctl: certificate: %s\n",
-				X509_verify_cert_error_string(SSL_get_verify_result(ssl)));
-		goto out;
-	}
-	n = nke_build_request(req, sizeof(req), false);
-	SSL_RETRY(ssl, fd, deadline, SSL_write(ssl, req, n), r);
-	if (r <= 0) {
-		tls_error("NTS-KE request");
-		goto out;
-	}
-	buf = malloc(NKE_MAX_MESSAGE);
-	if (!buf)
-		goto out;
-	for (;;) {
-		enum nke_scan sc;
-
-		SSL_RETRY(ssl, fd, deadline,
-			  SSL_read(ssl, buf + len, (int)(NKE_MAX_MESSAGE - len)),
-			  r);
-		if (r <= 0) {
-			fprintf(stderr, "kntsctl: NTS-KE: the server closed or timed out before End of Message\n");
-			goto out;
-		}
-		len += (size_t)r;
-		sc = nke_scan(buf, len);
-		if (sc == NKE_SCAN_COMPLETE)
-			break;
-		if (sc == NKE_SCAN_INVALID || len == NKE_MAX_MESSAGE) {
-			fprintf(stderr, "kntsctl: NTS-KE: malformed response\n");
-			goto out;
-		}
-	}
-	if (nke_parse_response(buf, len, res)) {
-		fprintf(stderr, "kntsctl: NTS-KE: malformed response\n");
-		goto out;
-	}
-	if (res->error >= 0 || res->next_protocol != NKE_PROTO_NTPV4 ||
-	    res->aead != NKE_AEAD_SIV_CMAC_256 || !res->ncookies) {
-		ret = 1;	/* answered, but no agreement: reported */
-		goto out;
-	}
-	nke_exporter_context(ctx, NKE_AEAD_SIV_CMAC_256, 0);
-	if (SSL_export_keying_material(ssl, keys, KNTS_SESSION_KEY_LEN, label,
-				       sizeof(label) - 1, ctx, 5, 1) != 1)
-		goto out;
-	nke_exporter_context(ctx, NKE_AEAD_SIV_CMAC_256, 1);
-	if (SSL_export_keying_material(ssl, keys + KNTS_SESSION_KEY_LEN,
-				       KNTS_SESSION_KEY_LEN, label,
-				       sizeof(label) - 1, ctx, 5, 1) != 1)
-		goto out;
-	SSL_shutdown(ssl);
-	ret = 0;
-out:
-	free(buf);
-	SSL_free(ssl);
-	SSL_CTX_free(sctx);
-	close(fd);
-	return ret;
-}
-
 struct exchange {
 	bool replied, verified, nak;
 	double offset, delay;
@@ -277,7 +81,7 @@ static void ntp_exchange(int fd, struct knts_siv *c2s, struct knts_siv *s2c,
 		return;
 	(*next)++;
 	for (;;) {
-		if (wait_fd(fd, POLLIN, t1 + timeout))
+		if (nke_wait_fd(fd, POLLIN, t1 + timeout))
 			return;
 		n = recv(fd, reply, sizeof(reply), 0);
 		t4 = now_real();
@@ -322,9 +126,11 @@ int do_query(struct ctl *c, int argc, char **argv)
 	struct query q = { .port = "4460", .family = AF_UNSPEC, .count = 1,
 			   .timeout = 5.0 };
 	struct nke_client_result *res;
-	uint8_t keys[KNTS_COOKIE_KEYS_LEN];
+	struct nke_session *ses;
+	uint8_t *keys;
 	struct knts_siv c2s, s2c;
-	char ke_addr[INET6_ADDRSTRLEN], ntp_addr[INET6_ADDRSTRLEN], port[8];
+	char ntp_addr[INET6_ADDRSTRLEN], port[8], err[512];
+	const char *ke_addr;
 	const char *ntp_host;
 	unsigned int i, next = 0, ok = 0;
 	uint32_t v;
@@ -369,12 +175,17 @@ int do_query(struct ctl *c, int argc, char **argv)
 	if (!q.host)
 		return query_usage("a HOST is required", NULL);
 
-	res = calloc(1, sizeof(*res));
-	if (!res)
+	ses = calloc(1, sizeof(*ses));
+	if (!ses)
 		return 1;
-	ret = nts_ke(&q, res, keys, ke_addr, sizeof(ke_addr));
+	res = &ses->res;
+	keys = ses->keys;
+	ke_addr = ses->addr;
+	ret = nke_client_run(q.host, q.port, q.family, q.ca, q.timeout, ses,
+			     err, sizeof(err));
 	if (ret < 0) {
-		free(res);
+		fprintf(stderr, "kntsctl: %s: %s\n", q.host, err);
+		free(ses);
 		return 1;
 	}
 	ntp_host = q.ntp_server ? q.ntp_server :
@@ -399,7 +210,7 @@ int do_query(struct ctl *c, int argc, char **argv)
 			  res->ncookies);
 		close_json_object();
 		print_end();
-		free(res);
+		free(ses);
 		return 1;
 	}
 	print_u64(PRINT_ANY, "aead", "AEAD            : %llu (AES-SIV-CMAC-256)\n",
@@ -415,18 +226,18 @@ int do_query(struct ctl *c, int argc, char **argv)
 	    knts_siv_setkey(&c2s, keys, KNTS_SESSION_KEY_LEN) ||
 	    knts_siv_setkey(&s2c, keys + KNTS_SESSION_KEY_LEN,
 			    KNTS_SESSION_KEY_LEN)) {
-		OPENSSL_cleanse(keys, sizeof(keys));
-		free(res);
+		OPENSSL_cleanse(keys, KNTS_COOKIE_KEYS_LEN);
+		free(ses);
 		return 1;
 	}
-	OPENSSL_cleanse(keys, sizeof(keys));
-	fd = connect_to(ntp_host, port, q.family, SOCK_DGRAM, q.timeout,
-			ntp_addr, sizeof(ntp_addr));
+	OPENSSL_cleanse(keys, KNTS_COOKIE_KEYS_LEN);
+	fd = nke_connect(ntp_host, port, q.family, SOCK_DGRAM, q.timeout,
+			 ntp_addr, sizeof(ntp_addr));
 	if (fd < 0) {
 		fprintf(stderr, "kntsctl: NTP server %s: %s\n", ntp_host,
 			strerror(errno));
 		print_end();
-		free(res);
+		free(ses);
 		return 1;
 	}
 	open_json_array("replies");
@@ -472,7 +283,7 @@ int do_query(struct ctl *c, int argc, char **argv)
 	close(fd);
 	knts_siv_uninit(&c2s);
 	knts_siv_uninit(&s2c);
-	OPENSSL_cleanse(res, sizeof(*res));
-	free(res);
+	OPENSSL_cleanse(ses, sizeof(*ses));
+	free(ses);
 	return ok == q.count ? 0 : 1;
 }

@@ -417,7 +417,14 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (check) {
-		printf("%s: configuration OK\n", d.conf_path);
+		/* The certificates and keys must load too. */
+		pthread_mutex_init(&d.ke.ctx_lock, NULL);
+		if (kesrv_load_certs(&d.ke, &d.conf, err, sizeof(err))) {
+			log_err("%s", err);
+			return 1;
+		}
+		printf("%s: configuration OK, %u certificate%s\n", d.conf_path,
+		       d.conf.ncerts, d.conf.ncerts == 1 ? "" : "s");
 		return 0;
 	}
 	pthread_mutex_init(&d.ts_lock, NULL);

@@ -111,3 +111,18 @@ out=$(chrony_query "$d/cert.good" localhost) || true
 if grep -q "System clock wrong by" <<<"$out"; then
 	fail "old cert still served"
 fi
+
+# kntsd -t loads the certificates too: a key that does not match is an error.
+d3=$(mktemp -d)
+make_cert "$d3"
+kntsd_conf "$d3" "kntslocal stratum 2"
+"$KNTSD" -f "$d3/kntsd.conf" -t | grep -q "configuration OK, 1 certificate" ||
+	fail "kntsd -t"
+openssl genpkey -algorithm ec -pkeyopt ec_paramgen_curve:prime256v1 \
+	-out "$d3/key.pem" 2>/dev/null
+set +e
+out=$("$KNTSD" -f "$d3/kntsd.conf" -t 2>&1); rc=$?
+set -e
+echo "$out"
+expect_eq "kntsd -t with a mismatched key" "$rc" 1
+grep -qi "mismatch\|does not match" <<<"$out" || fail "no mismatch message"

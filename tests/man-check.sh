@@ -1,0 +1,105 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The manual pages under Documentation/man: each formats without a single
+# groff warning (man --warnings, which is groff -ww), and the pages name
+# what the code has: every kntsd.conf directive of userspace/config.c and
+# every serverstats counter of userspace/ctl_status.c.
+#
+#   tests/man-check.sh         one "PASS: man/<name>" or "FAIL: man/<name>"
+#                              line a check; exits non-zero on any failure
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+dir=$top/Documentation/man
+pages=(kntsd.8 kntsd.conf.5 kntsctl.8)
+rc=0
+tmp=$(mktemp)
+trap 'rm -f "$tmp"' EXIT
+
+fail() {
+	echo "FAIL: man/$1"
+	rc=1
+}
+
+if command -v man >/dev/null; then
+	format() {
+		MANWIDTH=80 man --warnings -E UTF-8 -l -Tutf8 "$1"
+	}
+elif command -v groff >/dev/null; then
+	format() {
+		groff -man -ww -z -Tutf8 "$1"
+	}
+else
+	echo "man and groff missing: run scripts/deps.sh (groff-base, man-db)" >&2
+	fail formatter
+	exit 1
+fi
+
+# Every page we ship, and any other page added next to them.
+for f in "$dir"/*.[1-9]; do
+	[ -e "$f" ] || continue
+	case " ${pages[*]} " in
+	*" ${f##*/} "*) ;;
+	*) pages+=("${f##*/}") ;;
+	esac
+done
+
+for name in "${pages[@]}"; do
+	f=$dir/$name
+	if [ ! -f "$f" ]; then
+		echo "$f: missing" >&2
+		fail "$name"
+		continue
+	fi
+	# Any message at all (warnings, errors) fails the page.
+	if format "$f" >/dev/null 2>"$tmp" && [ ! -s "$tmp" ]; then
+		echo "PASS: man/$name"
+	else
+		sed "s|^|$name: |" "$tmp" >&2
+		fail "$name"
+	fi
+done
+
+# Each name must start a tagged paragraph (.TP) of the page, in bold.
+documented() {
+	local page=$1 name=$2
+	grep -A1 -x '\.TP' "$dir/$page" |
+		grep -qE "^(\.B[IR]? +\"?${name}\"?( |\$)|\\\\fB${name}( |\\\\fP))"
+}
+
+# kntsd.conf(5): the directives[] table of config.c.
+names=$(sed -n '/^static const struct directive directives\[\]/,/^};/p' \
+	"$top/userspace/config.c" | sed -n 's/^[[:space:]]*{ "\([a-z]*\)",.*/\1/p')
+missing=
+for n in $names; do
+	documented kntsd.conf.5 "$n" || missing="$missing $n"
+done
+if [ -z "$names" ]; then
+	echo "no directives found in userspace/config.c" >&2
+	fail kntsd.conf.5-directives
+elif [ -n "$missing" ]; then
+	echo "kntsd.conf.5 lacks directives:$missing" >&2
+	fail kntsd.conf.5-directives
+else
+	echo "PASS: man/kntsd.conf.5-directives"
+fi
+
+# kntsctl(8): the serverstats JSON keys of ctl_status.c.
+keys=$(sed -n 's/.*{ "[^"]*", "\([a-z0-9_]*\)" },*$/\1/p' \
+	"$top/userspace/ctl_status.c")
+missing=
+for k in $keys; do
+	grep -qE "^\.BR \".*\" \" \(\" ${k} \"\)\"\$" "$dir/kntsctl.8" ||
+		missing="$missing $k"
+done
+if [ -z "$keys" ]; then
+	echo "no counters found in userspace/ctl_status.c" >&2
+	fail kntsctl.8-counters
+elif [ -n "$missing" ]; then
+	echo "kntsctl.8 lacks serverstats counters:$missing" >&2
+	fail kntsctl.8-counters
+else
+	echo "PASS: man/kntsctl.8-counters"
+fi
+
+exit $rc
