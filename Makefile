@@ -3,11 +3,14 @@
 # knts: Network Time Security (RFC 8915) served from the Linux kernel.
 #
 #   make                build kmod/knts.ko and the programs in userspace/
+#   make run            a working NTS server, proven by a chrony client
 #   make check          every test: unit, KUnit (UML), real-kernel VM, DKMS
+#   make bench          knts vs chronyd benchmark (Documentation/performance)
 #   make fuzz           the libFuzzer targets, 300 s each (tests/fuzz/run.sh)
 #   make style          checkpatch --strict and kernel-doc over kmod/
 #   make sparse         the module under sparse (C=2) with W=1
 #   make install        module (updates/), programs, units (DESTDIR, PREFIX)
+#   make deb            knts-dkms and knts Debian packages in build/deb
 #   make dkms-install   register, build and install the module with DKMS
 
 VERSION := $(shell sed -n 's/^\#define KNTS_VERSION "\(.*\)"/\1/p' kmod/version.h)
@@ -27,8 +30,18 @@ UNITDIR ?= /lib/systemd/system
 
 all: module userspace
 
-module:
+# What knts.ko needs of the kernel (dkms.conf's BUILD_EXCLUSIVE_CONFIG too).
+KNTS_CONFIGS := CONFIG_NET CONFIG_INET CONFIG_NET_UDP_TUNNEL CONFIG_CRYPTO_AES \
+	CONFIG_CRYPTO_CMAC CONFIG_CRYPTO_CTR
+
+check-config:
 	@test -d "$(KDIR)" || { echo "no kernel build tree at '$(KDIR)': install linux-headers (scripts/deps.sh) or set KDIR" >&2; exit 1; }
+	@for c in $(KNTS_CONFIGS); do \
+		grep -Eq "^$$c=(y|m)$$" $(KDIR)/.config || \
+		{ echo "$(KDIR): $$c is not set; knts.ko needs it" >&2; exit 1; }; \
+	done
+
+module: check-config
 	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules
 
 userspace:
@@ -42,6 +55,15 @@ style:
 
 check:
 	tests/run.sh
+
+bench:
+	scripts/bench.sh
+
+run:
+	scripts/run.sh
+
+deb:
+	scripts/mkdeb.sh
 
 fuzz:
 	tests/fuzz/run.sh 300
@@ -91,7 +113,7 @@ clean:
 	$(MAKE) -C userspace clean
 	rm -rf build
 
-.PHONY: all module userspace sparse style check fuzz install dkms-src \
+.PHONY: all check-config module userspace sparse style check fuzz install dkms-src \
 	dkms-install dkms-uninstall clean
 
 print-kver:

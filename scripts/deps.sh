@@ -5,6 +5,7 @@
 # Idempotent: a second run only checks and returns.  Must run as root.
 #
 #   scripts/deps.sh          install build + test dependencies
+#   scripts/deps.sh --bench  ... and what make bench needs
 #
 # The test kernel (Debian's linux-image for the same ABI as the installed
 # headers) is unpacked under $KNTS_CACHE/kernel, not installed: the host's
@@ -18,7 +19,10 @@ PKGS="build-essential pkg-config bc bison flex cpio kmod file
 libssl-dev openssl libnl-3-dev libnl-genl-3-dev libelf-dev
 qemu-system-x86 busybox-static
 linux-source-6.1 linux-headers-amd64 sparse dkms clang libclang-rt-14-dev
-python3 python3-yaml python3-cryptography iproute2 chrony gnutls-bin xz-utils ca-certificates groff-base man-db"
+python3 python3-yaml python3-cryptography iproute2 chrony gnutls-bin xz-utils ca-certificates lintian groff-base man-db"
+
+# --bench: what make bench needs on top (the plot).
+[ "${1:-}" = "--bench" ] && PKGS="$PKGS python3-matplotlib"
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "deps.sh: must run as root" >&2

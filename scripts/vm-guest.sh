@@ -24,6 +24,9 @@ ip link set lo up
 
 mkdir -p "/lib/modules/$KNTSVM_KVER"
 mount --bind "$KNTSVM_MODDIR" "/lib/modules/$KNTSVM_KVER"
+# The headers package's link, for DKMS builds in the guest.
+[ -e "/lib/modules/$KNTSVM_KVER/build" ] || [ ! -d "/usr/src/linux-headers-$KNTSVM_KVER" ] ||
+	ln -s "/usr/src/linux-headers-$KNTSVM_KVER" "/lib/modules/$KNTSVM_KVER/build"
 
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root KNTS_IN_VM=1

@@ -6,7 +6,7 @@
 #   N passed, N failed[, N skipped]
 # Exits non-zero when anything failed.
 #
-#   tests/run.sh [GROUP...]    groups: build style unit fuzz uapi man kunit vm dkms
+#   tests/run.sh [GROUP...]    groups: build style unit fuzz uapi man kunit vm dkms deb run
 #
 # Logs of each group are kept in build/test/<group>.log.
 set -uo pipefail
@@ -17,7 +17,7 @@ out=$top/build/test
 mkdir -p "$out"
 results=$out/results
 : > "$results"
-all_groups=(build style unit fuzz uapi man kunit vm dkms)
+all_groups=(build style unit fuzz uapi man kunit vm dkms deb run)
 groups=("${@:-${all_groups[@]}}")
 
 kver=$(make -s --no-print-directory -f Makefile print-kver 2>/dev/null)
@@ -100,6 +100,48 @@ group_vm() {
 		fi
 	else
 		echo "FAIL: vm/boot (harness exit $rc)"
+	fi
+}
+
+group_deb() {
+	local rc
+	if scripts/mkdeb.sh "$top/build/deb" >&2; then
+		echo "PASS: deb/build"
+	else
+		echo "FAIL: deb/build"
+		return
+	fi
+	if lintian --fail-on error,warning "$top"/build/deb/*.deb \
+		>"$out/lintian.log" 2>&1; then
+		echo "PASS: deb/lintian"
+	else
+		cat "$out/lintian.log" >&2
+		echo "FAIL: deb/lintian"
+	fi
+	# A guest whose module tree has no knts.ko: DKMS builds it there.
+	rm -rf "$out/debvm"
+	scripts/vm.sh -o "$out/debvm" -- tests/vm/guest-run.sh \
+		tests/vm/deb-install.sh >&2
+	rc=$?
+	if [ -s "$out/debvm/results" ]; then
+		cat "$out/debvm/results"
+		if [ $rc -eq 126 ]; then
+			echo "FAIL: deb/kernel-log"
+		fi
+	else
+		echo "FAIL: deb/install (harness exit $rc)"
+	fi
+}
+
+group_run() {
+	# The README's main job, once: make run proves a server with a client.
+	if KNTS_RUN_ONCE=1 KNTS_RUN_DIR="$out/run" scripts/run.sh >"$out/run.out" 2>&1 &&
+	   grep -q "System clock wrong by" "$out/run.out" &&
+	   grep -q "^Verified *: 3 of 3" "$out/run.out"; then
+		echo "PASS: run/make-run"
+	else
+		cat "$out/run.out" >&2
+		echo "FAIL: run/make-run"
 	fi
 }
 

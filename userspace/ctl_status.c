@@ -274,9 +274,17 @@ int do_serverstats(struct ctl *c, int argc, char **argv)
 	size_t i;
 	int ret;
 
-	if (argc > 0)
-		return ctl_usage_error("serverstats takes no argument, got \"%s\"",
+	bool prom = false;
+
+	if (argc == 2 && !strcmp(argv[0], "-o") &&
+	    (!strcmp(argv[1], "prometheus") || !strcmp(argv[1], "text") ||
+	     !strcmp(argv[1], "json"))) {
+		prom = !strcmp(argv[1], "prometheus");
+		c->json = c->json || !strcmp(argv[1], "json");
+	} else if (argc > 0) {
+		return ctl_usage_error("serverstats [-o text|json|prometheus], not \"%s\"",
 				       argv[0]);
+	}
 	/*
 	 * When kntsd serves NTP itself, its counters are the NTP ones (and
 	 * the module, which cannot bind the port, is not asked).
@@ -295,6 +303,23 @@ int do_serverstats(struct ctl *c, int argc, char **argv)
 			return ret;
 	}
 
+	if (prom) {
+		/* Prometheus text exposition, for a textfile collector. */
+		for (i = KNTS_STAT_PAD + 1; i < __KNTS_STAT_MAX; i++)
+			printf("# HELP knts_%s_total %s\n# TYPE knts_%s_total counter\nknts_%s_total %llu\n",
+			       stat_names[i].key, stat_names[i].label,
+			       stat_names[i].key, stat_names[i].key,
+			       (unsigned long long)st.stats[i]);
+		for (i = 0; kd.ok && i < sizeof(ke_names) / sizeof(ke_names[0]); i++) {
+			v = kntsd_get(&kd, ke_names[i].key);
+			printf("# HELP knts_%s_total %s\n# TYPE knts_%s_total counter\nknts_%s_total %s\n",
+			       ke_names[i].key, ke_names[i].label,
+			       ke_names[i].key, ke_names[i].key, v ? v : "0");
+		}
+		printf("# HELP knts_kntsd_up kntsd answered on its control socket\n"
+		       "# TYPE knts_kntsd_up gauge\nknts_kntsd_up %d\n", kd.ok);
+		return fflush(stdout) ? 1 : 0;
+	}
 	print_begin(stdout, c->json);
 	for (i = KNTS_STAT_PAD + 1; i < __KNTS_STAT_MAX; i++) {
 		if (!print_is_json())

@@ -98,7 +98,7 @@ kntsd_start() {
 kntsd_stop() { # DIR [SIGNAL]
 	local pid
 	pid=$(cat "$1/kntsd.pid" 2>/dev/null) || return 0
-	kill "-${2:-TERM}" "$pid" 2>/dev/null
+	kill "-${2:-TERM}" "$pid" 2>/dev/null || true
 	wait "$pid" 2>/dev/null || true
 	rm -f "$1/kntsd.pid"
 }

@@ -42,7 +42,7 @@ EOC
 }
 start_nts_ke ke4 4460 127.0.0.1
 start_nts_ke ke6 4461 ::1
-trap 'kill $(cat "$d"/*.pid 2>/dev/null) 2>/dev/null; knts_unload_quiet' EXIT
+trap 'kill $(cat "$d"/*.pid 2>/dev/null) 2>/dev/null || true; knts_unload_quiet' EXIT
 for i in $(seq 1 50); do
 	[ -s "$d/ke4.pid" ] && [ -s "$d/ke6.pid" ] && break
 	sleep 0.2

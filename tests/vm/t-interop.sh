@@ -15,7 +15,7 @@ NTPSEC=${KNTS_CACHE:-/var/cache/knts}/ntpsec
 knts_load
 d=$(mktemp -d)
 chmod 755 "$d"
-trap 'kntsd_stop "$d"; kill $(cat "$d"/*.pid 2>/dev/null) 2>/dev/null; ip netns del nsc 2>/dev/null; knts_unload_quiet' EXIT
+trap 'kntsd_stop "$d"; kill $(cat "$d"/*.pid 2>/dev/null) 2>/dev/null || true; ip netns del nsc 2>/dev/null || true; knts_unload_quiet' EXIT
 echo "10.99.0.1 ntstest.knts" >> /etc/hosts
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
 	-days 2 -subj /CN=ntstest.knts \

@@ -9,7 +9,7 @@ knts_load
 d=$(mktemp -d)
 chmod 755 "$d"
 make_cert "$d"
-trap 'kntsd_stop "$d"; kill $(cat "$d/chronyd.pid" 2>/dev/null) 2>/dev/null; knts_unload_quiet' EXIT
+trap 'kntsd_stop "$d"; kill $(cat "$d/chronyd.pid" 2>/dev/null) 2>/dev/null || true; knts_unload_quiet' EXIT
 
 # chronyd as the local clock's reference (stratum 5), no NTP port.
 mkdir -p /run/chrony
