@@ -28,16 +28,23 @@ static void knts_cookie_opens_userspace_vectors(struct kunit *test)
 	unsigned int i;
 
 	KUNIT_ASSERT_NOT_NULL(test, buf);
-	for (i = 0; i < ARRAY_SIZE(cookie_vectors); i++) {
-		struct knts_siv *s = master_new(test, cookie_vectors[i].master);
+	/* Each vector twice: plain key, then with the precomputed S2V. */
+	for (i = 0; i < 2 * ARRAY_SIZE(cookie_vectors); i++) {
+		const u8 *master = cookie_vectors[i / 2].master;
+		struct knts_siv *s = master_new(test, master);
 
-		memcpy(buf, cookie_vectors[i].cookie, KNTS_COOKIE_LEN);
+		if (i % 2)
+			KUNIT_ASSERT_EQ(test, knts_siv_setkey_long(s, master,
+								   KNTS_SIV_KEY_LEN),
+					0);
+
+		memcpy(buf, cookie_vectors[i / 2].cookie, KNTS_COOKIE_LEN);
 		KUNIT_EXPECT_EQ(test, knts_cookie_key_id(buf),
-				get_unaligned_be32(cookie_vectors[i].cookie));
+				get_unaligned_be32(cookie_vectors[i / 2].cookie));
 		KUNIT_EXPECT_EQ(test, knts_cookie_open(s, buf, KNTS_COOKIE_LEN),
 				0);
 		KNTS_EXPECT_MEMEQ(test, buf + KNTS_COOKIE_LEN -
-				  KNTS_COOKIE_KEYS_LEN, cookie_vectors[i].keys,
+				  KNTS_COOKIE_KEYS_LEN, cookie_vectors[i / 2].keys,
 				  KNTS_COOKIE_KEYS_LEN);
 		knts_siv_uninit(s);
 	}

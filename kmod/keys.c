@@ -48,7 +48,7 @@ struct knts_key *knts_key_create(u32 id, u16 aead, const u8 *secret,
 	err = knts_siv_init(&key->siv);
 	if (err)
 		goto err_stats;
-	err = knts_siv_setkey(&key->siv, secret, len);
+	err = knts_siv_setkey_long(&key->siv, secret, len);
 	if (err)
 		goto err_siv;
 	return key;

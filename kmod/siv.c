@@ -29,21 +29,57 @@ static void siv_xor(u8 *d, const u8 *s, size_t n)
 		*d++ ^= *s++;
 }
 
+/**
+ * knts_siv_prepare() - compute the S2V values that depend on the key only
+ * @s: an instance whose key was just set, not yet shared
+ * @long_lived: also the value after an empty first component (master
+ *	keys: every cookie starts so); not worth it for a per-request key
+ *
+ * Called by the backends' knts_siv_setkey().
+ *
+ * Return: 0 or a negative errno.
+ */
+int knts_siv_prepare(struct knts_siv *s, bool long_lived)
+{
+	static const u8 zero[KNTS_SIV_TAG_LEN];
+	struct knts_siv_s2v *c = knts_siv_s2v(s);
+	u8 t[KNTS_SIV_TAG_LEN];
+	int err;
+
+	c->has_d_empty = false;
+	err = knts_siv_cmac(s, zero, sizeof(zero), NULL, 0, c->d0);
+	if (err || !long_lived)
+		return err;
+	err = knts_siv_cmac(s, NULL, 0, NULL, 0, t);
+	if (err)
+		return err;
+	memcpy(c->d_empty, c->d0, sizeof(c->d_empty));
+	siv_dbl(c->d_empty);
+	siv_xor(c->d_empty, t, sizeof(t));
+	c->has_d_empty = true;
+	return 0;
+}
+
 /*
  * S2V(K1, ad[0], ..., ad[nad-1], P) of RFC 5297 section 2.4, over the
- * plaintext P of length plen.
+ * plaintext P of length plen, starting from the key's precomputed values.
  */
 static int siv_s2v(struct knts_siv *s, const struct knts_siv_vec *ad,
 		   unsigned int nad, const u8 *p, size_t plen,
 		   u8 v[KNTS_SIV_TAG_LEN])
 {
-	static const u8 zero[KNTS_SIV_TAG_LEN];
+	const struct knts_siv_s2v *c = knts_siv_s2v(s);
 	u8 d[KNTS_SIV_TAG_LEN], t[KNTS_SIV_TAG_LEN];
-	unsigned int i;
-	int err;
+	unsigned int i = 0;
+	int err = 0;
 
-	err = knts_siv_cmac(s, zero, sizeof(zero), NULL, 0, d);
-	for (i = 0; !err && i < nad; i++) {
+	if (nad > 0 && !ad[0].len && c->has_d_empty) {
+		memcpy(d, c->d_empty, sizeof(d));
+		i = 1;
+	} else {
+		memcpy(d, c->d0, sizeof(d));
+	}
+	for (; !err && i < nad; i++) {
 		siv_dbl(d);
 		err = knts_siv_cmac(s, ad[i].data, ad[i].len, NULL, 0, t);
 		siv_xor(d, t, sizeof(t));

@@ -28,14 +28,32 @@ struct knts_siv_vec {
 	size_t len;
 };
 
+/**
+ * struct knts_siv_s2v - S2V values that depend on the key only
+ * @d0: CMAC_K1(0^128), the start of every S2V
+ * @d_empty: dbl(@d0) xor CMAC_K1(""): after an empty first component,
+ *	which every cookie has (its associated data is empty)
+ * @has_d_empty: @d_empty is computed (long-lived keys only)
+ *
+ * Computed when the key is set, before the instance is shared, so that
+ * concurrent users only read it.
+ */
+struct knts_siv_s2v {
+	u8 d0[KNTS_SIV_TAG_LEN];
+	u8 d_empty[KNTS_SIV_TAG_LEN];
+	bool has_d_empty;
+};
+
 /* Backend: both run with BH disabled in the kernel; neither allocates. */
 int knts_siv_setkey(struct knts_siv *s, const u8 *key, unsigned int len);
 int knts_siv_cmac(struct knts_siv *s, const u8 *a, size_t alen,
 		  const u8 *b, size_t blen, u8 mac[KNTS_SIV_TAG_LEN]);
 int knts_siv_ctr(struct knts_siv *s, const u8 iv[KNTS_SIV_TAG_LEN], u8 *buf,
 		 size_t len);
+struct knts_siv_s2v *knts_siv_s2v(struct knts_siv *s);
 
 /* The construction, siv.c. */
+int knts_siv_prepare(struct knts_siv *s, bool long_lived);
 int knts_siv_encrypt(struct knts_siv *s, const struct knts_siv_vec *ad,
 		     unsigned int nad, u8 *buf, size_t ptlen);
 int knts_siv_decrypt(struct knts_siv *s, const struct knts_siv_vec *ad,

@@ -14,6 +14,7 @@
  * struct knts_siv - one AES-SIV-CMAC-256 instance on kernel crypto
  * @cmac: cmac(aes) keyed with K1
  * @ctr: ctr(aes) keyed with K2
+ * @s2v: S2V values of the key
  *
  * Keyed once (a master key) and then used concurrently from any CPU, or
  * owned by one CPU and re-keyed per packet with BH disabled.
@@ -21,9 +22,11 @@
 struct knts_siv {
 	struct crypto_shash *cmac;
 	struct crypto_sync_skcipher *ctr;
+	struct knts_siv_s2v s2v;
 };
 
 int knts_siv_init(struct knts_siv *s);
+int knts_siv_setkey_long(struct knts_siv *s, const u8 *key, unsigned int len);
 void knts_siv_uninit(struct knts_siv *s);
 
 #endif /* _KNTS_SIV_KERNEL_H */

@@ -73,7 +73,7 @@ static inline void put_unaligned_be64(u64 v, void *p)
 	put_unaligned_be32((u32)v, (u8 *)p + 4);
 }
 
-/* Provided by the userspace side (userspace/core_user.c). */
+/* Provided by userspace/sysrandom.c. */
 void knts_random_bytes(void *buf, size_t len);
 
 static inline int knts_memneq(const void *a, const void *b, size_t n)

@@ -322,7 +322,7 @@ static int worker_key(struct worker *w)
 
 	keymgr_snapshot(w->s->keys, &k, &gen);
 	if (gen != w->key_gen) {
-		ret = knts_siv_setkey(&w->siv, k.keys[k.current].key,
+		ret = knts_siv_setkey_long(&w->siv, k.keys[k.current].key,
 				      NTSKEYS_KEY_LEN);
 		w->key_id = k.keys[k.current].id;
 		w->key_gen = ret ? 0 : gen;

@@ -77,7 +77,7 @@ static int keyring_refresh(struct ntp_thread *t)
 	memset(kr->present, 0, sizeof(kr->present));
 	for (i = 0; i < k.n; i++) {
 		slot = k.keys[i].id % NTSKEYS_MAX;
-		if (knts_siv_setkey(&kr->siv[slot], k.keys[i].key,
+		if (knts_siv_setkey_long(&kr->siv[slot], k.keys[i].key,
 				    NTSKEYS_KEY_LEN)) {
 			ret = -EIO;
 			goto out;

@@ -8,23 +8,36 @@
 #include <openssl/crypto.h>
 #include <openssl/params.h>
 #include <openssl/rand.h>
-#include <stdlib.h>
-#include <sys/random.h>
 
 #include "siv_openssl.h"
 
 int knts_siv_init(struct knts_siv *s)
 {
+	OSSL_PARAM params[] = {
+		OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_CIPHER,
+						 (char *)"AES-128-CBC", 0),
+		OSSL_PARAM_construct_end(),
+	};
 	EVP_MAC *mac = EVP_MAC_fetch(NULL, "CMAC", NULL);
+	EVP_CIPHER *ctr = EVP_CIPHER_fetch(NULL, "AES-128-CTR", NULL);
 
+	/*
+	 * Fetch the algorithms and bind them to the contexts once: per
+	 * message and per key only keys and IVs change, and OpenSSL 3's
+	 * implicit fetches are not cheap.
+	 */
 	s->keyed = 0;
 	s->cmac = mac ? EVP_MAC_CTX_new(mac) : NULL;
-	EVP_MAC_free(mac);
 	s->ctr = EVP_CIPHER_CTX_new();
-	if (!s->cmac || !s->ctr) {
+	EVP_MAC_free(mac);
+	if (!s->cmac || !s->ctr || !ctr ||
+	    !EVP_MAC_CTX_set_params(s->cmac, params) ||
+	    !EVP_EncryptInit_ex2(s->ctr, ctr, NULL, NULL, NULL)) {
+		EVP_CIPHER_free(ctr);
 		knts_siv_uninit(s);
 		return -ENOMEM;
 	}
+	EVP_CIPHER_free(ctr);
 	return 0;
 }
 
@@ -39,20 +52,26 @@ void knts_siv_uninit(struct knts_siv *s)
 
 int knts_siv_setkey(struct knts_siv *s, const u8 *key, unsigned int len)
 {
-	OSSL_PARAM params[] = {
-		OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_CIPHER,
-						 (char *)"AES-128-CBC", 0),
-		OSSL_PARAM_construct_end(),
-	};
-
 	if (len != KNTS_SIV_KEY_LEN)
 		return -EINVAL;
-	if (!EVP_MAC_init(s->cmac, key, len / 2, params) ||
-	    !EVP_EncryptInit_ex(s->ctr, EVP_aes_128_ctr(), NULL, key + len / 2,
-				NULL))
+	if (!EVP_MAC_init(s->cmac, key, len / 2, NULL) ||
+	    !EVP_EncryptInit_ex2(s->ctr, NULL, key + len / 2, NULL, NULL))
 		return -EIO;
 	s->keyed = 1;
-	return 0;
+	return knts_siv_prepare(s, false);
+}
+
+/* A key that seals many cookies: precompute what their S2V shares. */
+int knts_siv_setkey_long(struct knts_siv *s, const u8 *key, unsigned int len)
+{
+	int err = knts_siv_setkey(s, key, len);
+
+	return err ? err : knts_siv_prepare(s, true);
+}
+
+struct knts_siv_s2v *knts_siv_s2v(struct knts_siv *s)
+{
+	return &s->s2v;
 }
 
 int knts_siv_cmac(struct knts_siv *s, const u8 *a, size_t alen,
@@ -82,28 +101,9 @@ int knts_siv_ctr(struct knts_siv *s, const u8 iv[KNTS_SIV_TAG_LEN], u8 *buf,
 	if (!len)
 		return 0;
 	if (len > 0x7fffffff ||
-	    !EVP_EncryptInit_ex(s->ctr, NULL, NULL, NULL, iv) ||
+	    !EVP_EncryptInit_ex2(s->ctr, NULL, NULL, iv, NULL) ||
 	    !EVP_EncryptUpdate(s->ctr, buf, &out, buf, (int)len) ||
 	    (size_t)out != len)
 		return -EIO;
 	return 0;
-}
-
-void knts_random_bytes(void *buf, size_t len)
-{
-	/* getrandom() on Linux 3.17+: blocks only before the pool is seeded. */
-	u8 *p = buf;
-
-	while (len) {
-		ssize_t n = getrandom(p, len, 0);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			/* Never fall back to weak bytes: stop here. */
-			abort();
-		}
-		p += n;
-		len -= (size_t)n;
-	}
 }

@@ -14,9 +14,11 @@ struct knts_siv {
 	EVP_MAC_CTX *cmac;
 	EVP_CIPHER_CTX *ctr;
 	int keyed;
+	struct knts_siv_s2v s2v;
 };
 
 int knts_siv_init(struct knts_siv *s);
+int knts_siv_setkey_long(struct knts_siv *s, const u8 *key, unsigned int len);
 void knts_siv_uninit(struct knts_siv *s);
 
 #endif /* KNTS_SIV_OPENSSL_H */

@@ -163,6 +163,26 @@ def kntsd_conf(extra=""):
     return conf
 
 
+def profile(out):
+    """perf on CPU 0 while knts.ko serves NTS at a fixed rate."""
+    setup_network()
+    sh("modprobe knts")
+    kd = start(f"taskset -c 0 {KNTSD} -f {kntsd_conf()}")
+    wait_port(4460)
+    time.sleep(1)
+    rate = float(os.environ.get("KNTS_PROFILE_RATE", "6000"))
+    perf = subprocess.Popen(f"perf record -q -C 0 -g -e cpu-clock -o {WORK}/perf.data "
+                            f"-- sleep {RUN_SECONDS + 1}", shell=True)
+    r = measure("", rate, None)
+    perf.wait()
+    rep = sh(f"perf report -i {WORK}/perf.data --stdio --no-children "
+             f"--sort sym --percent-limit 0.7 -g none 2>/dev/null").stdout
+    with open(out, "w") as f:
+        f.write(json.dumps(r) + "\n" + rep)
+    print(rep)
+    stop(kd)
+
+
 def main(out):
     setup_network()
     results = {}
@@ -182,7 +202,7 @@ def main(out):
     wait_port(4460)
     wait_port(123, "udp")
     time.sleep(1)
-    results["kntsd_nts"] = find_max("", kd.pid)
+    results["kntsd_nts"] = find_max("", int(sh("pidof kntsd").stdout.split()[0]))
     stop(kd)
 
     print("== chronyd 4.3", flush=True)
@@ -222,4 +242,7 @@ def main(out):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    if sys.argv[1] == "--profile":
+        profile(sys.argv[2])
+    else:
+        main(sys.argv[1])
