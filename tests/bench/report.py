@@ -15,11 +15,11 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 ROWS = [
-    ("knts_nts", "knts.ko, NTS (AEAD 15, 100-byte cookies)"),
-    ("knts_plain", "knts.ko, plain NTP"),
-    ("kntsd_nts", "kntsd userspace path, NTS"),
-    ("chronyd_nts", "chronyd 4.3, NTS"),
-    ("chronyd_plain", "chronyd 4.3, plain NTP"),
+    ("knts_nts", "knts.ko, NTS (AEAD 15, 100-byte cookies)", "knts.ko\nNTS"),
+    ("knts_plain", "knts.ko, plain NTP", "knts.ko\nplain"),
+    ("kntsd_nts", "kntsd userspace path, NTS", "kntsd\nNTS"),
+    ("chronyd_nts", "chronyd 4.3, NTS", "chronyd\nNTS"),
+    ("chronyd_plain", "chronyd 4.3, plain NTP", "chronyd\nplain"),
 ]
 
 
@@ -45,7 +45,7 @@ def main(src, outdir):
         "T3-T2 p99 (us) | RTT p50 (us) | RTT p99 (us) |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for key, name in ROWS:
+    for key, name, _ in ROWS:
         r = res[key]
         t = r["t3_t2_us_half_load"]
         rt = r["rtt_us_half_load"]
@@ -78,19 +78,19 @@ def main(src, outdir):
     print("\n".join(lines))
 
     fig, ax = plt.subplots(1, 3, figsize=(15, 4.5))
-    names = [n.split(",")[0] + "\n" + n.split(",")[1].strip()[:20] for _, n in ROWS]
+    names = [short for _, _, short in ROWS]
     colors = ["#1f77b4", "#aec7e8", "#2ca02c", "#d62728", "#ff9896"]
-    ax[0].bar(names, [res[k]["rate"] for k, _ in ROWS], color=colors)
+    ax[0].bar(names, [res[k]["rate"] for k, _, _ in ROWS], color=colors)
     ax[0].set_title("max replies/s at <= 1 % loss")
-    ax[1].bar(names, [res[k]["cpu0_busy_us_per_reply"] for k, _ in ROWS],
+    ax[1].bar(names, [res[k]["cpu0_busy_us_per_reply"] for k, _, _ in ROWS],
               color=colors)
     ax[1].set_title("server CPU per reply (us)")
     x = range(len(ROWS))
     ax[2].bar([i - 0.2 for i in x],
-              [res[k]["t3_t2_us_half_load"]["p50"] for k, _ in ROWS], 0.4,
+              [res[k]["t3_t2_us_half_load"]["p50"] for k, _, _ in ROWS], 0.4,
               label="p50", color="#7f7f7f")
     ax[2].bar([i + 0.2 for i in x],
-              [res[k]["t3_t2_us_half_load"]["p99"] for k, _ in ROWS], 0.4,
+              [res[k]["t3_t2_us_half_load"]["p99"] for k, _, _ in ROWS], 0.4,
               label="p99", color="#bcbd22")
     ax[2].set_xticks(list(x))
     ax[2].set_xticklabels(names)
