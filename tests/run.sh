@@ -87,7 +87,7 @@ group_kunit() {
 
 group_vm() {
 	local rc
-	make -s module userspace >&2 && make -s -C tests/tools >&2 ||
+	make -s module userspace >&2 && make -s -C tests/bench >&2 ||
 		{ echo "FAIL: vm/build"; return; }
 	rm -rf "$out/vm"
 	scripts/vm.sh -i kmod/knts.ko -o "$out/vm" -- tests/vm/guest-run.sh >&2

@@ -62,10 +62,12 @@ struct opts {
 	bool plain;
 	double rate, duration;
 	unsigned int threads, sockets, sessions, verify, placeholders;
+	uint64_t count;		/* stop after this many requests (per run) */
+	unsigned int window;	/* at most this many unanswered, 0: no limit */
 };
 
 struct stats {
-	uint64_t sent, valid, naks, invalid, verified, verify_failed;
+	uint64_t sent, valid, naks, invalid, verified, verify_failed, lost;
 	double *t32, *rtt;
 	size_t nt32, nrtt;
 };
@@ -339,9 +341,33 @@ static void *thread_main(void *arg)
 	int j;
 
 	end = start + (uint64_t)(o.duration * 1e9);
-	while (mono_ns() < end) {
+	while (mono_ns() < end && (!o.count || t->st.sent < o.count / o.threads)) {
 		unsigned int batch = BATCH;
 		uint64_t now = mono_ns();
+
+		if (o.window) {
+			uint64_t out = t->st.sent - t->st.valid - t->st.naks -
+				       t->st.invalid - t->st.verify_failed -
+				       t->st.lost;
+
+			if (out >= o.window / o.threads) {
+				struct pollfd pfd[MAX_SOCKETS];
+				unsigned int k;
+
+				for (k = 0; k < t->nfds; k++) {
+					pfd[k].fd = t->fds[k];
+					pfd[k].events = POLLIN;
+				}
+				if (poll(pfd, t->nfds, 1000) <= 0)
+					t->st.lost += out;	/* a second: lost */
+				else
+					receive_all(t);
+				continue;
+			}
+			batch = (unsigned int)fmin(batch, o.window / o.threads - out);
+		}
+		if (o.count && batch > o.count / o.threads - t->st.sent)
+			batch = (unsigned int)(o.count / o.threads - t->st.sent);
 
 		if (per_thread > 0) {
 			if (now < next) {
@@ -371,10 +397,13 @@ static void *thread_main(void *arg)
 		sock = (sock + 1) % t->nfds;
 		receive_all(t);
 	}
-	/* Late replies. */
-	end = mono_ns() + 300000000ULL;
+	/* Late replies: a moment, or with a window until all are in. */
+	end = mono_ns() + (o.window ? 1000000000ULL : 300000000ULL);
 	while (mono_ns() < end) {
 		receive_all(t);
+		if (o.window && t->st.sent == t->st.valid + t->st.naks +
+		    t->st.invalid + t->st.verify_failed + t->st.lost)
+			break;
 		usleep(1000);
 	}
 	return NULL;
@@ -385,7 +414,10 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: ntsload -s HOST [-p NTSKE_PORT] [--ca FILE] [--keys NTSKEYS] [--plain]\n"
 		"               [--ntp-port P] [-r RATE] [-d SECONDS] [-T THREADS] [-S SOCKETS]\n"
-		"               [--sessions N] [--verify K] [--bind ADDR]... [-P PLACEHOLDERS] [-4|-6]\n");
+		"               [--sessions N] [--verify K] [--bind ADDR]... [-P PLACEHOLDERS] [-4|-6]\n"
+		"               [-n COUNT] [-w WINDOW]\n"
+		"  -r 0 (default): flat out; -w: at most WINDOW requests unanswered;\n"
+		"  -n: stop after COUNT requests (then wait for their replies)\n");
 	exit(2);
 }
 
@@ -394,7 +426,7 @@ int main(int argc, char **argv)
 	static const struct option lo[] = {
 		{ "ca", required_argument, NULL, 'c' },
 		{ "keys", required_argument, NULL, 'k' },
-		{ "plain", no_argument, NULL, 'n' },
+		{ "plain", no_argument, NULL, 'L' },
 		{ "ntp-port", required_argument, NULL, 'N' },
 		{ "sessions", required_argument, NULL, 'e' },
 		{ "verify", required_argument, NULL, 'v' },
@@ -410,19 +442,21 @@ int main(int argc, char **argv)
 	unsigned int i, k;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "s:p:r:d:T:S:P:46", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:p:r:d:T:S:P:n:w:46", lo, NULL)) != -1) {
 		switch (c) {
 		case 's': o.host = optarg; break;
 		case 'p': o.ke_port = optarg; break;
 		case 'c': o.ca = optarg; break;
 		case 'k': o.keys = optarg; break;
-		case 'n': o.plain = true; break;
+		case 'L': o.plain = true; break;
 		case 'N': o.ntp_port = optarg; break;
 		case 'r': o.rate = atof(optarg); break;
 		case 'd': o.duration = atof(optarg); break;
 		case 'T': o.threads = (unsigned int)atoi(optarg); break;
 		case 'S': o.sockets = (unsigned int)atoi(optarg); break;
 		case 'P': o.placeholders = (unsigned int)atoi(optarg); break;
+		case 'n': o.count = strtoull(optarg, NULL, 10); break;
+		case 'w': o.window = (unsigned int)atoi(optarg); break;
 		case 'e': o.sessions = (unsigned int)atoi(optarg); break;
 		case 'v': o.verify = (unsigned int)atoi(optarg); break;
 		case 'b':
@@ -483,8 +517,6 @@ int main(int argc, char **argv)
 		pthread_create(&th[i].tid, NULL, thread_main, &th[i]);
 	for (i = 0; i < o.threads; i++)
 		pthread_join(th[i].tid, NULL);
-	secs = o.duration;
-	(void)t0;
 
 	tot.t32 = malloc(MAX_SAMPLES * o.threads * sizeof(double));
 	tot.rtt = malloc(MAX_SAMPLES * o.threads * sizeof(double));
@@ -497,6 +529,7 @@ int main(int argc, char **argv)
 		tot.invalid += s->invalid;
 		tot.verified += s->verified;
 		tot.verify_failed += s->verify_failed;
+		tot.lost += s->lost;
 		memcpy(tot.t32 + tot.nt32, s->t32, s->nt32 * sizeof(double));
 		tot.nt32 += s->nt32;
 		memcpy(tot.rtt + tot.nrtt, s->rtt, s->nrtt * sizeof(double));
@@ -505,12 +538,14 @@ int main(int argc, char **argv)
 	/* A server whose replies do not authenticate scores zero. */
 	if (tot.verify_failed)
 		tot.valid = 0;
+	/* With a count, the duration is what it took. */
+	secs = o.count ? (double)(mono_ns() - t0) / 1e9 : o.duration;
 	qsort(tot.t32, tot.nt32, sizeof(double), cmp_double);
 	qsort(tot.rtt, tot.nrtt, sizeof(double), cmp_double);
 	printf("{\"mode\": \"%s\", \"target_rate\": %.0f, \"sent\": %llu, "
 	       "\"valid\": %llu, \"naks\": %llu, \"invalid\": %llu, "
 	       "\"verified\": %llu, \"verify_failed\": %llu, "
-	       "\"loss\": %.5f, \"rate\": %.1f, \"seconds\": %.2f, "
+	       "\"unanswered\": %llu, \"loss\": %.5f, \"rate\": %.1f, \"seconds\": %.2f, "
 	       "\"t3_t2_us\": {\"p50\": %.3f, \"p99\": %.3f, \"max\": %.3f}, "
 	       "\"rtt_us\": {\"p50\": %.1f, \"p99\": %.1f, \"max\": %.1f}}\n",
 	       o.plain ? "plain" : "nts", o.rate,
@@ -518,6 +553,8 @@ int main(int argc, char **argv)
 	       (unsigned long long)tot.naks, (unsigned long long)tot.invalid,
 	       (unsigned long long)tot.verified,
 	       (unsigned long long)tot.verify_failed,
+	       (unsigned long long)(tot.sent - tot.valid - tot.naks - tot.invalid -
+				    tot.verify_failed),
 	       tot.sent ? 1.0 - (double)tot.valid / (double)tot.sent : 1.0,
 	       (double)tot.valid / secs, secs,
 	       pct(tot.t32, tot.nt32, .5) * 1e6, pct(tot.t32, tot.nt32, .99) * 1e6,
