@@ -60,6 +60,23 @@ int knts_siv_prepare(struct knts_siv *s, bool long_lived)
 	return 0;
 }
 
+/**
+ * knts_siv_setkey_long() - key an instance that will seal many cookies
+ * @s: instance, not shared yet
+ * @key: K1 || K2
+ * @len: %KNTS_SIV_KEY_LEN
+ *
+ * As knts_siv_setkey(), and precomputes what every cookie's S2V shares.
+ *
+ * Return: 0 or a negative errno.
+ */
+int knts_siv_setkey_long(struct knts_siv *s, const u8 *key, unsigned int len)
+{
+	int err = knts_siv_setkey(s, key, len);
+
+	return err ? err : knts_siv_prepare(s, true);
+}
+
 /*
  * S2V(K1, ad[0], ..., ad[nad-1], P) of RFC 5297 section 2.4, over the
  * plaintext P of length plen, starting from the key's precomputed values.

@@ -54,6 +54,7 @@ struct knts_siv_s2v *knts_siv_s2v(struct knts_siv *s);
 
 /* The construction, siv.c. */
 int knts_siv_prepare(struct knts_siv *s, bool long_lived);
+int knts_siv_setkey_long(struct knts_siv *s, const u8 *key, unsigned int len);
 int knts_siv_encrypt(struct knts_siv *s, const struct knts_siv_vec *ad,
 		     unsigned int nad, u8 *buf, size_t ptlen);
 int knts_siv_decrypt(struct knts_siv *s, const struct knts_siv_vec *ad,

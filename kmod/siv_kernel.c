@@ -76,23 +76,6 @@ int knts_siv_setkey(struct knts_siv *s, const u8 *key, unsigned int len)
 }
 
 /**
- * knts_siv_setkey_long() - key an instance that will seal many cookies
- * @s: instance, not shared yet
- * @key: K1 || K2
- * @len: %KNTS_SIV_KEY_LEN
- *
- * As knts_siv_setkey(), and precomputes what every cookie's S2V shares.
- *
- * Return: 0 or a negative errno.
- */
-int knts_siv_setkey_long(struct knts_siv *s, const u8 *key, unsigned int len)
-{
-	int err = knts_siv_setkey(s, key, len);
-
-	return err ? err : knts_siv_prepare(s, true);
-}
-
-/**
  * knts_siv_s2v() - the instance's precomputed S2V values
  * @s: instance
  *

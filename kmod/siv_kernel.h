@@ -26,7 +26,6 @@ struct knts_siv {
 };
 
 int knts_siv_init(struct knts_siv *s);
-int knts_siv_setkey_long(struct knts_siv *s, const u8 *key, unsigned int len);
 void knts_siv_uninit(struct knts_siv *s);
 
 #endif /* _KNTS_SIV_KERNEL_H */

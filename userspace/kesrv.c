@@ -393,11 +393,25 @@ done:
 	return ret;
 }
 
+/* After an SSL call returned r <= 0: wait for the socket, or give up. */
+static bool conn_retry(struct worker *w, struct conn *c, int r)
+{
+	int e = SSL_get_error(c->ssl, r);
+
+	if (e == SSL_ERROR_WANT_READ)
+		conn_want(w, c, EPOLLIN);
+	else if (e == SSL_ERROR_WANT_WRITE)
+		conn_want(w, c, EPOLLOUT);
+	else
+		return false;
+	return true;
+}
+
 /* Advances a connection as far as it goes without blocking. */
 static void conn_step(struct worker *w, struct conn *c)
 {
 	struct kesrv_stats *st = &w->s->st;
-	int r, e;
+	int r;
 
 	for (;;) {
 		ERR_clear_error();
@@ -418,11 +432,8 @@ static void conn_step(struct worker *w, struct conn *c)
 				c->state = CONN_READ;
 				continue;
 			}
-			e = SSL_get_error(c->ssl, r);
-			if (e == SSL_ERROR_WANT_READ)
-				return conn_want(w, c, EPOLLIN);
-			if (e == SSL_ERROR_WANT_WRITE)
-				return conn_want(w, c, EPOLLOUT);
+			if (conn_retry(w, c, r))
+				return;
 			log_debug("NTS-KE %s: TLS handshake failed%s", c->peer,
 				  c->alpn_refused ? ": no ALPN ntske/1" : "");
 			return conn_close(w, c, c->alpn_refused ?
@@ -431,12 +442,9 @@ static void conn_step(struct worker *w, struct conn *c)
 			r = SSL_read(c->ssl, c->in + c->inlen,
 				     (int)(sizeof(c->in) - c->inlen));
 			if (r <= 0) {
-				e = SSL_get_error(c->ssl, r);
-				if (e == SSL_ERROR_WANT_READ)
-					return conn_want(w, c, EPOLLIN);
-				if (e == SSL_ERROR_WANT_WRITE)
-					return conn_want(w, c, EPOLLOUT);
-				return conn_close(w, c, &st->drop_io);
+				if (!conn_retry(w, c, r))
+					conn_close(w, c, &st->drop_io);
+				return;
 			}
 			c->inlen += (size_t)r;
 			switch (nke_scan(c->in, c->inlen)) {
@@ -459,12 +467,9 @@ static void conn_step(struct worker *w, struct conn *c)
 			r = SSL_write(c->ssl, c->out + c->outoff,
 				      (int)(c->outlen - c->outoff));
 			if (r <= 0) {
-				e = SSL_get_error(c->ssl, r);
-				if (e == SSL_ERROR_WANT_READ)
-					return conn_want(w, c, EPOLLIN);
-				if (e == SSL_ERROR_WANT_WRITE)
-					return conn_want(w, c, EPOLLOUT);
-				return conn_close(w, c, &st->drop_io);
+				if (!conn_retry(w, c, r))
+					conn_close(w, c, &st->drop_io);
+				return;
 			}
 			c->outoff += (size_t)r;
 			if (c->outoff == c->outlen)

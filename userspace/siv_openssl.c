@@ -61,14 +61,6 @@ int knts_siv_setkey(struct knts_siv *s, const u8 *key, unsigned int len)
 	return knts_siv_prepare(s, false);
 }
 
-/* A key that seals many cookies: precompute what their S2V shares. */
-int knts_siv_setkey_long(struct knts_siv *s, const u8 *key, unsigned int len)
-{
-	int err = knts_siv_setkey(s, key, len);
-
-	return err ? err : knts_siv_prepare(s, true);
-}
-
 struct knts_siv_s2v *knts_siv_s2v(struct knts_siv *s)
 {
 	return &s->s2v;
