@@ -69,7 +69,7 @@ fuzz:
 	tests/fuzz/run.sh 300
 
 install: all
-	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=updates \
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=updates CONFIG_MODULE_SIG_ALL= \
 		$(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR)) modules_install
 	install -D -m 0755 userspace/kntsctl $(DESTDIR)$(SBINDIR)/kntsctl
 	install -D -m 0755 userspace/kntsd $(DESTDIR)$(SBINDIR)/kntsd
