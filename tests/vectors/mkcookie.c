@@ -3,7 +3,10 @@
  * Prints kmod/cookie_vectors.h: cookies sealed by the userspace protocol
  * core on OpenSSL, for the kernel backend to open in KUnit.
  *
- *   mkcookie > kmod/cookie_vectors.h
+ *   cc -D_GNU_SOURCE -o mkcookie mkcookie.c ../../kmod/cookie.c \
+ *      ../../kmod/siv.c ../../userspace/siv_openssl.c \
+ *      ../../userspace/sysrandom.c -lcrypto
+ *   ./mkcookie > ../../kmod/cookie_vectors.h
  */
 #include <stdio.h>
 
