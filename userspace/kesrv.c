@@ -282,14 +282,21 @@ static bool ratelimit_ok(struct kesrv *s, const struct sockaddr_storage *ss)
 
 /* ---- connections ------------------------------------------------------ */
 
+/* Connections refused or failed: the sum of the causes. */
+uint64_t kesrv_dropped(const struct kesrv_stats *st)
+{
+	return atomic_load(&st->drop_maxconn) + atomic_load(&st->drop_ratelimit) +
+	       atomic_load(&st->drop_tls) + atomic_load(&st->drop_alpn) +
+	       atomic_load(&st->drop_timeout) + atomic_load(&st->drop_invalid) +
+	       atomic_load(&st->drop_io);
+}
+
 static void conn_close(struct worker *w, struct conn *c, _Atomic uint64_t *why)
 {
 	struct kesrv *s = w->s;
 
-	if (why) {
+	if (why)
 		atomic_fetch_add(why, 1);
-		atomic_fetch_add(&s->st.dropped, 1);
-	}
 	epoll_ctl(w->efd, EPOLL_CTL_DEL, c->fd, NULL);
 	if (c->ssl)
 		SSL_free(c->ssl);
@@ -502,14 +509,12 @@ static void accept_all(struct worker *w, int lfd)
 		if (atomic_fetch_add(&s->conns, 1) >= s->conf->max_connections) {
 			atomic_fetch_sub(&s->conns, 1);
 			atomic_fetch_add(&s->st.drop_maxconn, 1);
-			atomic_fetch_add(&s->st.dropped, 1);
 			close(fd);
 			continue;
 		}
 		if (!ratelimit_ok(s, &ss)) {
 			atomic_fetch_sub(&s->conns, 1);
 			atomic_fetch_add(&s->st.drop_ratelimit, 1);
-			atomic_fetch_add(&s->st.dropped, 1);
 			close(fd);
 			continue;
 		}
@@ -520,7 +525,6 @@ static void accept_all(struct worker *w, int lfd)
 			free(c);
 			atomic_fetch_sub(&s->conns, 1);
 			atomic_fetch_add(&s->st.drop_io, 1);
-			atomic_fetch_add(&s->st.dropped, 1);
 			close(fd);
 			continue;
 		}

@@ -22,7 +22,6 @@
 
 struct kesrv_stats {
 	_Atomic uint64_t accepted;	/* connections accepted */
-	_Atomic uint64_t dropped;	/* refused or failed, all causes */
 	_Atomic uint64_t drop_maxconn;	/* over maxntsconnections */
 	_Atomic uint64_t drop_ratelimit;	/* over ntsratelimit */
 	_Atomic uint64_t drop_tls;	/* TLS handshake failed */
@@ -34,6 +33,8 @@ struct kesrv_stats {
 	_Atomic uint64_t completed;	/* responses with cookies sent */
 	_Atomic uint64_t cookies;	/* cookies issued */
 };
+
+uint64_t kesrv_dropped(const struct kesrv_stats *st);
 
 struct kesrv_ctxs;
 

@@ -232,7 +232,6 @@ static void ctl_serve(struct kntsd *d)
 	} ke[] = {
 #define KE(k, f) { k, offsetof(struct kesrv_stats, f) }
 		KE("nts_ke_connections_accepted", accepted),
-		KE("nts_ke_connections_dropped", dropped),
 		KE("nts_ke_dropped_max_connections", drop_maxconn),
 		KE("nts_ke_dropped_rate_limit", drop_ratelimit),
 		KE("nts_ke_dropped_tls_handshake", drop_tls),
@@ -277,11 +276,13 @@ static void ctl_serve(struct kntsd *d)
 		pthread_mutex_unlock(&d->ts_lock);
 		off = (size_t)snprintf(buf, sizeof(buf),
 				       "version %s\nntp_path %s\nkernel_reachable %d\n"
-				       "time_source %s\nkeys_pushed %llu\n",
+				       "time_source %s\nkeys_pushed %llu\n"
+				       "nts_ke_connections_dropped %llu\n",
 				       KNTS_VERSION, d->kernel ? "kernel" : "userspace",
 				       d->kernel ? atomic_load(&d->kernel_ok) : 0,
 				       ts.source ? ts.source : "none",
-				       (unsigned long long)atomic_load(&d->keys_pushed));
+				       (unsigned long long)atomic_load(&d->keys_pushed),
+				       (unsigned long long)kesrv_dropped(&d->ke.st));
 		for (i = 0; i < sizeof(ke) / sizeof(ke[0]); i++)
 			off += (size_t)snprintf(buf + off, sizeof(buf) - off,
 				"%s %llu\n", ke[i].key, (unsigned long long)
@@ -387,6 +388,7 @@ int main(int argc, char **argv)
 {
 	static struct kntsd d;
 	char err[512];
+	double next_sync;
 	sigset_t mask;
 	int opt, sfd, verbose = 0, check = 0, ret = 1;
 
@@ -492,16 +494,20 @@ int main(int argc, char **argv)
 	}
 	log_info("kntsd %s started (%s)", KNTS_VERSION, d.conf_path);
 
+	/* The module's keys are checked every status interval. */
+	next_sync = mono_now() + d.conf.status_interval;
 	for (;;) {
 		struct pollfd pfd[2] = {
 			{ .fd = sfd, .events = POLLIN },
 			{ .fd = d.ctl_fd, .events = POLLIN },
 		};
 		double left = keymgr_next_rotation(&d.keys);
-		int timeout = (int)d.conf.status_interval * 1000;
+		double until_sync = next_sync - mono_now();
+		int timeout;
 
-		if (left < d.conf.status_interval)
-			timeout = left > 0 ? (int)(left * 1000) + 1 : 0;
+		if (until_sync < left)
+			left = until_sync;
+		timeout = left > 0 ? (int)(left * 1000) + 1 : 0;
 		if (poll(pfd, d.ctl_fd >= 0 ? 2 : 1, timeout) < 0 &&
 		    errno != EINTR)
 			break;
@@ -522,9 +528,13 @@ int main(int argc, char **argv)
 				log_err("key rotation: %s", err);
 			else
 				log_info("master keys rotated");
+			next_sync = 0;	/* push the rotated table now */
 		}
-		if (d.kernel)
-			sync_keys(&d);
+		if (mono_now() >= next_sync) {
+			if (d.kernel)
+				sync_keys(&d);
+			next_sync = mono_now() + d.conf.status_interval;
+		}
 	}
 
 	{
