@@ -85,26 +85,38 @@ group_kunit() {
 	scripts/kunit.sh
 }
 
-group_vm() {
-	local rc
-	make -s module userspace >&2 && make -s -C tests/bench >&2 ||
-		{ echo "FAIL: vm/build"; return; }
-	rm -rf "$out/vm"
-	scripts/vm.sh -i kmod/knts.ko -o "$out/vm" -- tests/vm/guest-run.sh >&2
+# vm_tests GROUP DIR [vm.sh options] -- [guest-run.sh arguments]: one boot
+# of the test VM running tests/vm/guest-run.sh; prints its result lines.
+vm_tests() {
+	local group=$1 dir=$out/$2 rc
+	shift 2
+	local opts=()
+	while [ "$1" != "--" ]; do
+		opts+=("$1")
+		shift
+	done
+	shift
+	rm -rf "$dir"
+	scripts/vm.sh "${opts[@]}" -o "$dir" -- tests/vm/guest-run.sh "$@" >&2
 	rc=$?
-	if [ -s "$out/vm/results" ]; then
-		cat "$out/vm/results"
+	if [ -s "$dir/results" ]; then
+		cat "$dir/results"
 		# Passed tests, but the harness saw a problem (e.g. dmesg).
 		if [ $rc -eq 126 ]; then
-			echo "FAIL: vm/kernel-log"
+			echo "FAIL: $group/kernel-log"
 		fi
 	else
-		echo "FAIL: vm/boot (harness exit $rc)"
+		echo "FAIL: $group/boot (harness exit $rc)"
 	fi
 }
 
+group_vm() {
+	make -s module userspace >&2 && make -s -C tests/bench >&2 ||
+		{ echo "FAIL: vm/build"; return; }
+	vm_tests vm vm -i kmod/knts.ko --
+}
+
 group_deb() {
-	local rc
 	if scripts/mkdeb.sh "$top/build/deb" >&2; then
 		echo "PASS: deb/build"
 	else
@@ -119,18 +131,7 @@ group_deb() {
 		echo "FAIL: deb/lintian"
 	fi
 	# A guest whose module tree has no knts.ko: DKMS builds it there.
-	rm -rf "$out/debvm"
-	scripts/vm.sh -o "$out/debvm" -- tests/vm/guest-run.sh \
-		tests/vm/deb-install.sh >&2
-	rc=$?
-	if [ -s "$out/debvm/results" ]; then
-		cat "$out/debvm/results"
-		if [ $rc -eq 126 ]; then
-			echo "FAIL: deb/kernel-log"
-		fi
-	else
-		echo "FAIL: deb/install (harness exit $rc)"
-	fi
+	vm_tests deb debvm -- tests/vm/deb-install.sh
 }
 
 group_run() {

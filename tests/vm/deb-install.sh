@@ -5,7 +5,7 @@
 # removal takes the module and the programs away.
 . "$(dirname "$0")/lib.sh"
 
-command -v chronyd >/dev/null || skip "chronyd missing (scripts/deps.sh)"
+need_chronyd
 ls "$top"/build/deb/knts-dkms_*_all.deb "$top"/build/deb/knts_*.deb >/dev/null ||
 	fail "no packages in build/deb (scripts/mkdeb.sh)"
 [ ! -e "/lib/modules/$(uname -r)/updates/knts.ko" ] || fail "the tree already has knts.ko"

@@ -45,6 +45,20 @@ expect_eq() { # what got want
 	[ "$2" = "$3" ] || fail "$1: got '$2', want '$3'"
 }
 
+need_chronyd() {
+	command -v chronyd >/dev/null || skip "chronyd missing (scripts/deps.sh)"
+}
+
+# cert_dir: a new directory others may enter (chronyd -Q reads as _chrony)
+# holding make_cert's certificate; prints its path.
+cert_dir() {
+	local d
+	d=$(mktemp -d)
+	chmod 755 "$d"
+	make_cert "$d"
+	echo "$d"
+}
+
 # make_cert DIR: a self-signed certificate for localhost, 127.0.0.1 and ::1
 # (DIR/cert.pem, world-readable as chronyd -Q needs; DIR/key.pem).
 make_cert() {

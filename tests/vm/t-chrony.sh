@@ -6,7 +6,7 @@
 # each reply for the next request.
 . "$(dirname "$0")/lib.sh"
 
-command -v chronyd >/dev/null || skip "chronyd missing (scripts/deps.sh)"
+need_chronyd
 knts_load
 d=$(mktemp -d)
 chmod 755 "$d"

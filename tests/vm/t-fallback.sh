@@ -5,12 +5,10 @@
 # module's counter names, and the log says which path serves.
 . "$(dirname "$0")/lib.sh"
 
-command -v chronyd >/dev/null || skip "chronyd missing (scripts/deps.sh)"
+need_chronyd
 echo "install knts /bin/false" > /etc/modprobe.d/knts-test.conf
-d=$(mktemp -d)
-chmod 755 "$d"
+d=$(cert_dir)
 trap 'kntsd_stop "$d"; rm -f /etc/modprobe.d/knts-test.conf' EXIT
-make_cert "$d"
 kntsd_conf "$d" "kntslocal stratum 3"
 kntsd_start "$d"
 grep -q "NTP served by kntsd on UDP port 123" "$d/kntsd.log" ||

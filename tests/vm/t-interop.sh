@@ -9,7 +9,7 @@
 #  - kntsctl query gives the same verdicts against chrony and knts.
 . "$(dirname "$0")/lib.sh"
 
-command -v chronyd >/dev/null || skip "chronyd missing (scripts/deps.sh)"
+need_chronyd
 NTPSEC=${KNTS_CACHE:-/var/cache/knts}/ntpsec
 [ -x "$NTPSEC/usr/sbin/ntpd" ] || skip "ntpsec not unpacked (scripts/deps.sh)"
 knts_load
@@ -39,7 +39,7 @@ expect_eq "json cookies" "$(json_get "$j" '(j["nts_ke"]["cookies"], j["nts_ke"][
 expect_eq "json verified" "$(json_get "$j" '[r["verified"] for r in j["replies"]]')" "[True, True]"
 expect_eq "json stratum" "$(json_get "$j" 'j["replies"][0]["stratum"]')" 2
 # A certificate we do not trust: refused, exit 1.
-other=$(mktemp -d); make_cert "$other"
+other=$(cert_dir)
 set +e
 out=$("$KNTSCTL" query localhost --ca "$other/cert.pem" 2>&1); rc=$?
 set -e

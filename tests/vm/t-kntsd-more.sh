@@ -4,11 +4,9 @@
 # key file copied in; two certificates chosen by SNI; ntsratelimit.
 . "$(dirname "$0")/lib.sh"
 
-command -v chronyd >/dev/null || skip "chronyd missing (scripts/deps.sh)"
+need_chronyd
 knts_load
-d=$(mktemp -d)
-chmod 755 "$d"
-make_cert "$d"
+d=$(cert_dir)
 trap 'kntsd_stop "$d"; kill $(cat "$d/chronyd.pid" 2>/dev/null) 2>/dev/null || true; knts_unload_quiet' EXIT
 
 # chronyd as the local clock's reference (stratum 5), no NTP port.

@@ -5,11 +5,9 @@
 # one keeps the old serving.
 . "$(dirname "$0")/lib.sh"
 
-command -v chronyd >/dev/null || skip "chronyd missing (scripts/deps.sh)"
+need_chronyd
 knts_load
-d=$(mktemp -d)
-chmod 755 "$d"
-make_cert "$d"
+d=$(cert_dir)
 KNTSD=$top/userspace/kntsd
 
 # Configuration errors.
@@ -97,9 +95,7 @@ grep -q "keeping the certificates in use" "$d/kntsd.log" || fail "bad cert not r
 cp "$d/cert.good" "$d/cert.pem"
 out=$(chrony_query "$d/cert.good" localhost)
 grep -q "System clock wrong by" <<<"$out" || fail "old cert no longer served"
-d2=$(mktemp -d)
-chmod 755 "$d2"
-make_cert "$d2"
+d2=$(cert_dir)
 cp "$d2/cert.pem" "$d/cert.pem"
 cp "$d2/key.pem" "$d/key.pem"
 kill -HUP "$(cat "$d/kntsd.pid")"
@@ -113,8 +109,7 @@ if grep -q "System clock wrong by" <<<"$out"; then
 fi
 
 # kntsd -t loads the certificates too: a key that does not match is an error.
-d3=$(mktemp -d)
-make_cert "$d3"
+d3=$(cert_dir)
 kntsd_conf "$d3" "kntslocal stratum 2"
 "$KNTSD" -f "$d3/kntsd.conf" -t | grep -q "configuration OK, 1 certificate" ||
 	fail "kntsd -t"

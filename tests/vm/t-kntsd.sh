@@ -7,11 +7,9 @@
 # stale, then leap 3.
 . "$(dirname "$0")/lib.sh"
 
-command -v chronyd >/dev/null || skip "chronyd missing (scripts/deps.sh)"
+need_chronyd
 knts_load
-d=$(mktemp -d)
-chmod 755 "$d"
-make_cert "$d"
+d=$(cert_dir)
 kntsd_conf "$d" "kntslocal stratum 2" "kntsuser nobody" \
 	"kntsstatusinterval 1" "kntsstale 6"
 trap 'kntsd_stop "$d"; knts_unload_quiet' EXIT

@@ -5,11 +5,9 @@
 # keeps serving real clients meanwhile.
 . "$(dirname "$0")/lib.sh"
 
-command -v chronyd >/dev/null || skip "chronyd missing (scripts/deps.sh)"
+need_chronyd
 knts_load
-d=$(mktemp -d)
-chmod 755 "$d"
-make_cert "$d"
+d=$(cert_dir)
 kntsd_conf "$d" "kntslocal stratum 2" "maxntsconnections 500" \
 	"ntsntpserver 127.0.0.1"
 trap 'kntsd_stop "$d"; knts_unload_quiet' EXIT

@@ -8,9 +8,7 @@
 load=$top/build/bench/ntsload
 [ -x "$load" ] || fail "build/bench/ntsload missing (make -C tests/bench)"
 knts_load
-d=$(mktemp -d)
-chmod 755 "$d"
-make_cert "$d"
+d=$(cert_dir)
 kntsd_conf "$d" "kntslocal stratum 2" "kntsstatusinterval 1"
 trap 'kntsd_stop "$d"; knts_unload_quiet' EXIT
 kntsd_start "$d"
