@@ -2,18 +2,18 @@
 #
 # knts: Network Time Security (RFC 8915) served from the Linux kernel.
 #
-#   make                build kmod/knts.ko and the programs in userspace/
+#   make                build knts.ko (kmod/ + core/) and the programs in userspace/
 #   make run            a working NTS server, proven by a chrony client
 #   make check          every test: unit, KUnit (UML), real-kernel VM, DKMS
 #   make bench          knts vs chronyd benchmark (Documentation/performance)
 #   make fuzz           the libFuzzer targets, 300 s each (tests/fuzz/run.sh)
-#   make style          checkpatch --strict and kernel-doc over kmod/
+#   make style          checkpatch --strict and kernel-doc over kmod/ and core/
 #   make sparse         the module under sparse (C=2) with W=1
 #   make install        module (updates/), programs, units (DESTDIR, PREFIX)
 #   make deb            knts-dkms and knts Debian packages in build/deb
 #   make dkms-install   register, build and install the module with DKMS
 
-VERSION := $(shell sed -n 's/^\#define KNTS_VERSION "\(.*\)"/\1/p' kmod/version.h)
+VERSION := $(shell sed -n 's/^\#define KNTS_VERSION "\(.*\)"/\1/p' core/version.h)
 
 # The kernel to build against: the running one when its build tree exists,
 # else the newest Debian amd64 headers installed.
@@ -71,12 +71,12 @@ fuzz:
 install: all
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=updates CONFIG_MODULE_SIG_ALL= \
 		$(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR)) modules_install
-	install -D -m 0755 userspace/kntsctl $(DESTDIR)$(SBINDIR)/kntsctl
-	install -D -m 0755 userspace/kntsd $(DESTDIR)$(SBINDIR)/kntsd
-	install -D -m 0644 userspace/kntsd.service \
+	install -D -m 0755 userspace/kntsctl/kntsctl $(DESTDIR)$(SBINDIR)/kntsctl
+	install -D -m 0755 userspace/kntsd/kntsd $(DESTDIR)$(SBINDIR)/kntsd
+	install -D -m 0644 userspace/kntsd/kntsd.service \
 		$(DESTDIR)$(UNITDIR)/kntsd.service
 	test -e $(DESTDIR)/etc/knts/kntsd.conf || \
-		install -D -m 0644 userspace/kntsd.conf $(DESTDIR)/etc/knts/kntsd.conf
+		install -D -m 0644 userspace/kntsd/kntsd.conf $(DESTDIR)/etc/knts/kntsd.conf
 	install -D -m 0644 uapi/linux/knts.h $(DESTDIR)$(PREFIX)/include/linux/knts.h
 	install -D -m 0644 scripts/knts.modules-load.conf \
 		$(DESTDIR)/usr/lib/modules-load.d/knts.conf.example
@@ -89,7 +89,7 @@ install: all
 	$(if $(DESTDIR),,depmod -a $(KVER))
 
 DKMS_SRC = /usr/src/knts-$(VERSION)
-DKMS_FILES = Kbuild Makefile dkms.conf kmod uapi
+DKMS_FILES = Kbuild Makefile dkms.conf kmod core uapi
 
 dkms-src:
 	rm -rf $(DESTDIR)$(DKMS_SRC)

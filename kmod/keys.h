@@ -10,7 +10,7 @@
 #include <linux/rcupdate.h>
 #include <linux/u64_stats_sync.h>
 
-#include "cookie.h"
+#include "core/cookie.h"
 #include "siv_kernel.h"
 
 #define KNTS_AEAD_AES_SIV_CMAC_256	15

@@ -12,7 +12,7 @@
 #include "socket.h"
 #include "stats.h"
 #include "timestatus.h"
-#include "version.h"
+#include "core/version.h"
 
 static ushort port = 123;
 module_param(port, ushort, 0444);

@@ -15,7 +15,7 @@
 #include "netlink.h"
 #include "stats.h"
 #include "timestatus.h"
-#include "version.h"
+#include "core/version.h"
 
 /* Not const: 6.1's NLA_POLICY_FULL_RANGE() takes a plain pointer. */
 static struct netlink_range_validation knts_stale_range = {

@@ -15,7 +15,7 @@
 #include <linux/timekeeping.h>
 #include <net/udp.h>
 
-#include "nts.h"
+#include "core/nts.h"
 #include "receive.h"
 #include "socket.h"
 #include "stats.h"

@@ -8,7 +8,7 @@
 #include <crypto/hash.h>
 #include <crypto/skcipher.h>
 
-#include "siv.h"
+#include "core/siv.h"
 
 /**
  * struct knts_siv - one AES-SIV-CMAC-256 instance on kernel crypto

@@ -18,7 +18,7 @@
 #include <net/udp.h>
 #include <net/udp_tunnel.h>
 
-#include "ntp.h"
+#include "core/ntp.h"
 #include "receive.h"
 #include "socket.h"
 

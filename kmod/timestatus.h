@@ -9,7 +9,7 @@
 #include <linux/types.h>
 
 #include "knts.h"
-#include "ntp.h"
+#include "core/ntp.h"
 
 #define KNTS_STALE_MAX_S	604800
 /* Announced before any status is set: ~2^-20 s, a typical clock read. */

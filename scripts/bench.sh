@@ -16,7 +16,7 @@ rm -rf "$out"
 mkdir -p "$out"
 KNTS_BENCH_SECONDS=${1:-2}
 export KNTS_BENCH_SECONDS
-scripts/vm.sh -i kmod/knts.ko -c 2 -m 3072 -t 5400 -o "$out" -- \
+scripts/vm.sh -i knts.ko -c 2 -m 3072 -t 5400 -o "$out" -- \
 	env KNTS_BENCH_SECONDS="$KNTS_BENCH_SECONDS" \
 	python3 tests/bench/bench.py /run/kntsvm/bench.json
 /usr/bin/python3 tests/bench/report.py "$out/bench.json" Documentation/performance

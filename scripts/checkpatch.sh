@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# checkpatch.pl --strict and kernel-doc over the module's sources, with the
-# scripts taken from Debian's linux-source-6.1 (cached under $KNTS_CACHE).
+# checkpatch.pl --strict and kernel-doc over the module's sources (kmod/ and
+# core/), with the scripts taken from Debian's linux-source-6.1 (cached under
+# $KNTS_CACHE).
 # Prints PASS:/FAIL: lines; exits non-zero on any finding.
 #
 #   scripts/checkpatch.sh [FILE...]
@@ -30,7 +31,10 @@ cd "$top" || exit 1
 if [ $# -gt 0 ]; then
 	files=("$@")
 else
-	mapfile -t files < <(ls kmod/*.c kmod/*.h uapi/linux/*.h | grep -v "\.mod\.c$")
+	# core/core_user.h is userspace's stand-in for the kernel's headers
+	# (it defines u8 from uint8_t): not kernel code.
+	mapfile -t files < <(ls kmod/*.[ch] core/*.[ch] uapi/linux/*.h |
+		grep -v -e "\.mod\.c$" -e "^core/core_user\.h$")
 fi
 
 rc=0
@@ -46,7 +50,7 @@ fi
 
 c_files=()
 for f in "${files[@]}"; do
-	case $f in kmod/*) c_files+=("$f") ;; esac
+	case $f in kmod/* | core/*) c_files+=("$f") ;; esac
 done
 out=$("$cp_dir/scripts/kernel-doc" -none "${c_files[@]}" 2>&1)
 if [ -n "$out" ]; then

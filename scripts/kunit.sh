@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Run the module's KUnit suites on UML, in a kernel tree from Debian's
-# linux-source-6.1 with kmod/ linked in as net/knts.  The source tree and the
+# linux-source-6.1 with this tree linked in as net/knts (the top-level Kbuild
+# builds kmod/ and core/; kmod/Kconfig declares the options).  The source tree and the
 # build directory are cached under $KNTS_CACHE/kunit, so later runs are
 # incremental.  Prints one line per test case:
 #   PASS: kunit/<suite>/<case>   FAIL: ...   SKIP: ...
@@ -32,13 +33,14 @@ fi
 # Link the module in, the way drivers/net/wireguard sits in the tree.  The
 # build directory is shared by every checkout: objects built from another
 # checkout's sources may look newer than ours, so they go when it changes.
-if [ "$(readlink "$src/net/knts")" != "$top/kmod" ]; then
+if [ "$(readlink "$src/net/knts")" != "$top" ]; then
 	rm -rf "$base/build/net/knts"
 fi
-ln -sfn "$top/kmod" "$src/net/knts"
-grep -q 'net/knts/Kconfig' "$src/net/Kconfig" ||
-	sed -i '/^endif   # if NET/i source "net/knts/Kconfig"' "$src/net/Kconfig"
-grep -q 'net/knts/Kconfig' "$src/net/Kconfig" ||
+ln -sfn "$top" "$src/net/knts"
+sed -i 's|^source "net/knts/Kconfig"$|source "net/knts/kmod/Kconfig"|' "$src/net/Kconfig"
+grep -q 'net/knts/kmod/Kconfig' "$src/net/Kconfig" ||
+	sed -i '/^endif   # if NET/i source "net/knts/kmod/Kconfig"' "$src/net/Kconfig"
+grep -q 'net/knts/kmod/Kconfig' "$src/net/Kconfig" ||
 	{ echo "kunit.sh: could not hook net/Kconfig" >&2; exit 1; }
 grep -q 'CONFIG_KNTS' "$src/net/Makefile" ||
 	echo 'obj-$(CONFIG_KNTS) += knts/' >> "$src/net/Makefile"

@@ -10,7 +10,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 out=$(mkdir -p "${1:-build/deb}" && cd "${1:-build/deb}" && pwd)
-ver=$(sed -n 's/^#define KNTS_VERSION "\(.*\)"/\1/p' kmod/version.h)
+ver=$(sed -n 's/^#define KNTS_VERSION "\(.*\)"/\1/p' core/version.h)
 arch=$(dpkg --print-architecture)
 maint="knts developers <dev@knts.invalid>"
 date=$(date -R -d @"${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || date +%s)}")
@@ -81,10 +81,10 @@ dpkg-deb --root-owner-group -Zxz --build "$r" "$out/knts-dkms_${ver}_all.deb" >/
 
 # --- knts ---
 r=$tmp/knts
-install -D -m 0755 -s userspace/kntsd "$r/usr/sbin/kntsd"
-install -D -m 0755 -s userspace/kntsctl "$r/usr/sbin/kntsctl"
-install -D -m 0644 userspace/kntsd.service "$r/lib/systemd/system/kntsd.service"
-install -D -m 0644 userspace/kntsd.conf "$r/etc/knts/kntsd.conf"
+install -D -m 0755 -s userspace/kntsd/kntsd "$r/usr/sbin/kntsd"
+install -D -m 0755 -s userspace/kntsctl/kntsctl "$r/usr/sbin/kntsctl"
+install -D -m 0644 userspace/kntsd/kntsd.service "$r/lib/systemd/system/kntsd.service"
+install -D -m 0644 userspace/kntsd/kntsd.conf "$r/etc/knts/kntsd.conf"
 sed -i 's/^#kntsuser _chrony$/kntsuser _knts/' "$r/etc/knts/kntsd.conf"
 install -D -m 0644 scripts/knts.modules-load.conf "$r/usr/lib/modules-load.d/knts.conf.example"
 install -d "$r/etc/modprobe.d"

@@ -63,12 +63,12 @@ EOC
 		else
 			modprobe udp_tunnel
 			modprobe ip6_udp_tunnel
-			insmod kmod/knts.ko
+			insmod knts.ko
 		fi
 		loaded=1
 	fi
-	say "knts.ko loaded: $(userspace/kntsctl status | sed -n 's/^Listening *: //p')"
-	userspace/kntsd -f "$state/kntsd.conf" &
+	say "knts.ko loaded: $(userspace/kntsctl/kntsctl status | sed -n 's/^Listening *: //p')"
+	userspace/kntsd/kntsd -f "$state/kntsd.conf" &
 	kntsd_pid=$!
 	for _ in $(seq 1 100); do
 		[ -S "$state/kntsd.sock" ] && break
@@ -77,14 +77,14 @@ EOC
 	sleep 1
 
 	say "kntsctl query localhost (NTS-KE, then 3 authenticated exchanges)"
-	userspace/kntsctl query localhost --ca "$state/cert.pem" -c 3
+	userspace/kntsctl/kntsctl query localhost --ca "$state/cert.pem" -c 3
 	say "chronyd -Q: a chrony client, as the seed verifies an NTS server"
 	timeout 60 chronyd -Q -t 15 -f /dev/null "ntstrustedcerts $state/cert.pem" \
 		"server localhost iburst nts maxsamples 1" 2>&1
 	say "kntsctl serverstats"
-	userspace/kntsctl -c "$state/kntsd.sock" serverstats
+	userspace/kntsctl/kntsctl -c "$state/kntsd.sock" serverstats
 	say "kntsctl keys"
-	userspace/kntsctl keys
+	userspace/kntsctl/kntsctl keys
 	if [ -n "${KNTS_RUN_ONCE:-}" ]; then
 		say "done (KNTS_RUN_ONCE)"
 		return 0
@@ -92,7 +92,7 @@ EOC
 	say "serving NTS on localhost (123/udp, 4460/tcp); Ctrl-C stops"
 	while kill -0 "$kntsd_pid" 2>/dev/null; do
 		sleep 30
-		userspace/kntsctl -c "$state/kntsd.sock" serverstats |
+		userspace/kntsctl/kntsctl -c "$state/kntsd.sock" serverstats |
 			grep -E '^(NTP packets received|Authenticated|NTS-KE connections accepted)'
 	done
 }
@@ -108,11 +108,11 @@ make -s all >/dev/null
 state=${KNTS_RUN_DIR:-$top/build/run}
 kver=$(uname -r)
 if [ -d "/lib/modules/$kver/build" ] && modprobe -q udp_tunnel 2>/dev/null &&
-   [ "$(modinfo -F vermagic kmod/knts.ko | cut -d' ' -f1)" = "$kver" ]; then
+   [ "$(modinfo -F vermagic knts.ko | cut -d' ' -f1)" = "$kver" ]; then
 	say "this kernel ($kver) loads knts.ko: serving here"
 	serve "$state"
 else
 	say "this kernel ($kver) cannot load knts.ko: running it in the test VM (Debian $(basename "$(readlink -f /var/cache/knts/kernel/current)") under QEMU)"
-	exec scripts/vm.sh -i kmod/knts.ko -t 864000 -- \
+	exec scripts/vm.sh -i knts.ko -t 864000 -- \
 		env KNTS_RUN_ONCE="${KNTS_RUN_ONCE:-}" scripts/run.sh --serve "$state"
 fi

@@ -3,8 +3,8 @@
 #
 # The manual pages under Documentation/man: each formats without a single
 # groff warning (man --warnings, which is groff -ww), and the pages name
-# what the code has: every kntsd.conf directive of userspace/config.c and
-# every serverstats counter of userspace/ctl_status.c.
+# what the code has: every kntsd.conf directive of userspace/kntsd/config.c and
+# every serverstats counter of userspace/kntsctl/status.c.
 #
 #   tests/man-check.sh         one "PASS: man/<name>" or "FAIL: man/<name>"
 #                              line a check; exits non-zero on any failure
@@ -69,13 +69,13 @@ documented() {
 
 # kntsd.conf(5): the directives[] table of config.c.
 names=$(sed -n '/^static const struct directive directives\[\]/,/^};/p' \
-	"$top/userspace/config.c" | sed -n 's/^[[:space:]]*{ "\([a-z]*\)",.*/\1/p')
+	"$top/userspace/kntsd/config.c" | sed -n 's/^[[:space:]]*{ "\([a-z]*\)",.*/\1/p')
 missing=
 for n in $names; do
 	documented kntsd.conf.5 "$n" || missing="$missing $n"
 done
 if [ -z "$names" ]; then
-	echo "no directives found in userspace/config.c" >&2
+	echo "no directives found in userspace/kntsd/config.c" >&2
 	fail kntsd.conf.5-directives
 elif [ -n "$missing" ]; then
 	echo "kntsd.conf.5 lacks directives:$missing" >&2
@@ -84,16 +84,16 @@ else
 	echo "PASS: man/kntsd.conf.5-directives"
 fi
 
-# kntsctl(8): the serverstats JSON keys of ctl_status.c.
+# kntsctl(8): the serverstats JSON keys of kntsctl/status.c.
 keys=$(sed -n 's/.*{ "[^"]*", "\([a-z0-9_]*\)" },*$/\1/p' \
-	"$top/userspace/ctl_status.c")
+	"$top/userspace/kntsctl/status.c")
 missing=
 for k in $keys; do
 	grep -qE "^\.BR \".*\" \" \(\" ${k} \"\)\"\$" "$dir/kntsctl.8" ||
 		missing="$missing $k"
 done
 if [ -z "$keys" ]; then
-	echo "no counters found in userspace/ctl_status.c" >&2
+	echo "no counters found in userspace/kntsctl/status.c" >&2
 	fail kntsctl.8-counters
 elif [ -n "$missing" ]; then
 	echo "kntsctl.8 lacks serverstats counters:$missing" >&2

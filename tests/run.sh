@@ -39,7 +39,7 @@ group_build() {
 		cat "$out/userspace.log" >&2
 		echo "FAIL: build/userspace-Werror"
 	fi
-	v1=$(sed -n 's/^#define KNTS_VERSION "\(.*\)"/\1/p' kmod/version.h)
+	v1=$(sed -n 's/^#define KNTS_VERSION "\(.*\)"/\1/p' core/version.h)
 	v2=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 	if [ -n "$v1" ] && [ "$v1" = "$v2" ]; then
 		echo "PASS: build/version-agrees"
@@ -63,7 +63,7 @@ group_style() {
 group_unit() {
 	local rc=0
 	make -s -C tests/unit O="$out/unit" run || rc=1
-	python3 tests/vectors/check_cookies.py kmod/cookie_vectors.h || rc=1
+	python3 tests/vectors/check_cookies.py core/cookie_vectors.h || rc=1
 	return $rc
 }
 
@@ -113,7 +113,7 @@ vm_tests() {
 group_vm() {
 	make -s module userspace >&2 && make -s -C tests/bench >&2 ||
 		{ echo "FAIL: vm/build"; return; }
-	vm_tests vm vm -i kmod/knts.ko --
+	vm_tests vm vm -i knts.ko --
 }
 
 group_deb() {

@@ -12,8 +12,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "../../kmod/nts_client.h"
-#include "../../userspace/siv_openssl.h"
+#include "core/nts_client.h"
+#include "lib/siv_openssl.h"
 
 static double now(void)
 {

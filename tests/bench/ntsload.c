@@ -27,10 +27,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../kmod/nts_client.h"
-#include "../../userspace/nke_client.h"
-#include "../../userspace/ntskeys.h"
-#include "../../userspace/siv_openssl.h"
+#include "core/nts_client.h"
+#include "lib/nke_client.h"
+#include "lib/ntskeys.h"
+#include "lib/siv_openssl.h"
 
 #define TEMPLATES 4096
 #define BATCH 32

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Shared by the libFuzzer targets and mkseeds: the fixed keys (cookie
- * vector 0 of kmod/cookie_vectors.h), the client's unique identifier and
+ * vector 0 of core/cookie_vectors.h), the client's unique identifier and
  * transmit timestamp that fuzz_reply checks replies against, and a check
  * that aborts (so that libFuzzer keeps the input) with a message.
  */
@@ -11,9 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "../../kmod/nts_client.h"
-#include "../../kmod/cookie_vectors.h"
-#include "../../userspace/siv_openssl.h"
+#include "core/nts_client.h"
+#include "core/cookie_vectors.h"
+#include "lib/siv_openssl.h"
 
 /* The client of fuzz_reply and of the seeds. */
 #define FUZZ_UID_LEN	32

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * libFuzzer: knts_cookie_open() on arbitrary bytes under a fixed master key
- * (vector 0 of kmod/cookie_vectors.h).  It returns 0, -EMSGSIZE (not 100
+ * (vector 0 of core/cookie_vectors.h).  It returns 0, -EMSGSIZE (not 100
  * bytes: the buffer untouched) or -EBADMSG (the key area wiped, the key id
  * and nonce untouched), and never reads or writes outside the cookie.
  * Each input is also used as key id and session keys for a seal/open round

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libFuzzer: the NTS-KE record layer (userspace/ntske.c) on arbitrary
+ * libFuzzer: the NTS-KE record layer (userspace/lib/ntske.c) on arbitrary
  * bytes.  nke_scan() first; a COMPLETE message is parsed as a request and
  * answered (8 dummy 100-byte cookies, a server name and port) into a
  * 16384-byte buffer, and that answer must scan COMPLETE and read back with
@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "fuzz_common.h"
-#include "../../userspace/ntske.h"
+#include "lib/ntske.h"
 
 #define OUT_CAP		16384
 #define COOKIE_LEN	100

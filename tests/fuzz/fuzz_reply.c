@@ -2,7 +2,7 @@
 /*
  * libFuzzer: knts_client_reply(), the client side's parser of bytes from
  * the network, for a client with a fixed unique identifier, transmit
- * timestamp and S2C key (vector 0 of kmod/cookie_vectors.h).  It returns 0,
+ * timestamp and S2C key (vector 0 of core/cookie_vectors.h).  It returns 0,
  * -EBADMSG or -EPERM, and every cookie it reports lies inside the reply.
  *
  * Each input is also tried "resealed": when its extension fields are well

@@ -3,7 +3,7 @@
  * libFuzzer: the server's whole path for one datagram, as kmod/receive.c
  * takes it, in userspace: knts_ntp_parse(), then for a plain request its
  * reply and RATE kiss-o'-death, for an NTS request the key lookup (one key,
- * vector 0 of kmod/cookie_vectors.h), knts_cookie_open() on a copy of the
+ * vector 0 of core/cookie_vectors.h), knts_cookie_open() on a copy of the
  * cookie, knts_nts_verify() with its C2S, and the reply
  * (knts_nts_reply_begin/seal into a buffer of exactly the request's length)
  * or the NTSN NAK.  Every reply must fit in the request's length and be

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests for userspace/config.c: defaults, every directive, comments
+ * Unit tests for userspace/kntsd/config.c: defaults, every directive, comments
  * and blanks, certificate pairs, every error naming file:line, the rules
  * only the whole file can check, last-one-wins, and conf_load() on real
  * files, a missing one and one over 1 MiB.
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "../../userspace/config.h"
+#include "kntsd/config.h"
 #include "unit.h"
 
 #define NAME "test.conf"

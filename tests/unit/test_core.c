@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests for the protocol core (kmod/siv.c, cookie.c, nts.c,
+ * Unit tests for the protocol core (core/siv.c, cookie.c, nts.c,
  * nts_client.c) compiled for userspace on the OpenSSL backend: RFC 5297
  * known answers, agreement with OpenSSL's own AES-SIV, tamper detection, the
  * checked-in cookie vectors, and whole client/server exchanges.
@@ -8,9 +8,9 @@
 #include <openssl/evp.h>
 #include <stdlib.h>
 
-#include "../../kmod/nts_client.h"
-#include "../../kmod/cookie_vectors.h"
-#include "../../userspace/siv_openssl.h"
+#include "core/nts_client.h"
+#include "core/cookie_vectors.h"
+#include "lib/siv_openssl.h"
 #include "unit.h"
 
 #define BUF_LEN 2048

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests for userspace/ntske.c: chrony 4.3's NTS-KE server behaviour
+ * Unit tests for userspace/lib/ntske.c: chrony 4.3's NTS-KE server behaviour
  * (a valid request and its full response read back by the client side,
  * every error class, the empty Next Protocol and AEAD answers, unknown
  * records), nke_scan() at every split point, the size limits and the
@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "../../userspace/ntske.h"
+#include "lib/ntske.h"
 #include "unit.h"
 
 #define CRIT NKE_CRITICAL

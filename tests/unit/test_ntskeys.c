@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests for userspace/ntskeys.c: chrony's ntskeys file, NKS0 and NKS1,
+ * Unit tests for userspace/lib/ntskeys.c: chrony's ntskeys file, NKS0 and NKS1,
  * the current key, every error naming file:line, format/parse round trips
  * and the file mode check of ntskeys_load().
  */
@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../../userspace/ntskeys.h"
+#include "lib/ntskeys.h"
 #include "unit.h"
 
 #define NAME "ntskeys"

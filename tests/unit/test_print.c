@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests for userspace/print.c: the same calls give valid JSON or text.
+ * Unit tests for userspace/lib/print.c: the same calls give valid JSON or text.
  */
 #include <stdlib.h>
 
-#include "../../userspace/print.h"
+#include "lib/print.h"
 #include "unit.h"
 
 static char *buf;

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests for userspace/util.c: argument parsers and NTP conversions.
+ * Unit tests for userspace/lib/util.c: argument parsers and NTP conversions.
  */
 #include <stdint.h>
 
-#include "../../userspace/util.h"
+#include "lib/util.h"
 #include "unit.h"
 
 static void parse_u32_bounds(void)

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""kmod/cookie_vectors.h against an independent AES-SIV (pyca/cryptography,
+"""core/cookie_vectors.h against an independent AES-SIV (pyca/cryptography,
 which uses OpenSSL's SIV mode): every cookie must be chrony's server cookie,
 key_id || nonce || AES-SIV_master(AD=[""], nonce, C2S || S2C)."""
 import re
@@ -8,7 +8,7 @@ import sys
 
 from cryptography.hazmat.primitives.ciphers.aead import AESSIV
 
-path = sys.argv[1] if len(sys.argv) > 1 else "kmod/cookie_vectors.h"
+path = sys.argv[1] if len(sys.argv) > 1 else "core/cookie_vectors.h"
 arrays = {m.group(1): bytes(int(x, 16) for x in
                             re.findall(r"0x([0-9a-f]{2})", m.group(2)))
           for m in re.finditer(r"static const u8 (\w+)\[\d+\] = {([^}]*)}",

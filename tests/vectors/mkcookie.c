@@ -1,17 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Prints kmod/cookie_vectors.h: cookies sealed by the userspace protocol
+ * Prints core/cookie_vectors.h: cookies sealed by the userspace protocol
  * core on OpenSSL, for the kernel backend to open in KUnit.
  *
- *   cc -D_GNU_SOURCE -o mkcookie mkcookie.c ../../kmod/cookie.c \
- *      ../../kmod/siv.c ../../userspace/siv_openssl.c \
- *      ../../userspace/sysrandom.c -lcrypto
- *   ./mkcookie > ../../kmod/cookie_vectors.h
+ *   cc -D_GNU_SOURCE -I../.. -I../../userspace -o mkcookie mkcookie.c \
+ *      ../../core/cookie.c ../../core/siv.c \
+ *      ../../userspace/lib/siv_openssl.c ../../userspace/lib/sysrandom.c \
+ *      -lcrypto
+ *   ./mkcookie > ../../core/cookie_vectors.h
  */
 #include <stdio.h>
 
-#include "../../kmod/cookie.h"
-#include "../../userspace/siv_openssl.h"
+#include "core/cookie.h"
+#include "lib/siv_openssl.h"
 
 #define NVEC 3
 

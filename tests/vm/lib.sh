@@ -3,7 +3,7 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-export KNTSCTL=$top/userspace/kntsctl
+export KNTSCTL=$top/userspace/kntsctl/kntsctl
 export PYTHONPATH=$top/tests/lib
 
 fail() {
@@ -98,7 +98,7 @@ kntsd_conf() {
 kntsd_start() {
 	local d=$1 i
 	[ -f "$d/kntsd.log" ] && cat "$d/kntsd.log" >> "$d/kntsd.log.old"
-	"$top/userspace/kntsd" -f "$d/kntsd.conf" -d > "$d/kntsd.log" 2>&1 &
+	"$top/userspace/kntsd/kntsd" -f "$d/kntsd.conf" -d > "$d/kntsd.log" 2>&1 &
 	echo $! > "$d/kntsd.pid"
 	for i in $(seq 1 100); do
 		grep -q "kntsd .* started" "$d/kntsd.log" 2>/dev/null && return 0

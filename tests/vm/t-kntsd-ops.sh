@@ -8,7 +8,7 @@
 need_chronyd
 knts_load
 d=$(cert_dir)
-KNTSD=$top/userspace/kntsd
+KNTSD=$top/userspace/kntsd/kntsd
 
 # Configuration errors.
 for bad in "ntsport 0" "ntsrotate -1" "kntslocal stratum 16" "bogus 1" \

@@ -5,7 +5,7 @@
 
 knts_load
 lsmod | grep -q '^knts ' || fail "knts not in lsmod"
-want=$(sed -n 's/^#define KNTS_VERSION "\(.*\)"/\1/p' "$top/kmod/version.h")
+want=$(sed -n 's/^#define KNTS_VERSION "\(.*\)"/\1/p' "$top/core/version.h")
 expect_eq "module version" "$(cat /sys/module/knts/version)" "$want"
 grep -q "knts $want serving NTP on UDP port 123 (IPv4, IPv6)" <(dmesg) || fail "no load message"
 

@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 #include "ctl.h"
-#include "util.h"
-#include "../kmod/version.h"
+#include "lib/util.h"
+#include "core/version.h"
 
 static const char usage_text[] =
 "Usage: kntsctl [-j] OBJECT [COMMAND [ARGS]]\n"

@@ -12,7 +12,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
-#include "../uapi/linux/knts.h"
+#include "uapi/linux/knts.h"
 #include "config.h"
 #include "keymgr.h"
 #include "timesync.h"

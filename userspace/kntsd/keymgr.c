@@ -18,7 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../kmod/core.h"
+#include "core/core.h"
 #include "keymgr.h"
 
 double mono_now(void)

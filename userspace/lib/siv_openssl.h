@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The OpenSSL backend of the protocol core's AES-SIV (kmod/siv.h).
+ * The OpenSSL backend of the protocol core's AES-SIV (core/siv.h).
  */
 #ifndef KNTS_SIV_OPENSSL_H
 #define KNTS_SIV_OPENSSL_H
 
 #include <openssl/evp.h>
 
-#include "../kmod/siv.h"
+#include "core/siv.h"
 
 /* One AES-SIV-CMAC-256 instance: CMAC keyed with K1, CTR with K2. */
 struct knts_siv {

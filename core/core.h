@@ -26,8 +26,8 @@ static inline void knts_random_bytes(void *buf, size_t len)
 
 #else
 
-/* The same facilities in userspace: userspace/core_user.h. */
-#include "../userspace/core_user.h"
+/* The same facilities in userspace: core/core_user.h. */
+#include "core_user.h"
 
 #endif /* __KERNEL__ */
 

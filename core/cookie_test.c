@@ -8,7 +8,7 @@
 #include <linux/slab.h>
 
 #include "cookie.h"
-#include "siv_kernel.h"
+#include "kmod/siv_kernel.h"
 #include "test_util.h"
 #include "cookie_vectors.h"
 

@@ -11,7 +11,7 @@
 
 #include "cookie_vectors.h"
 #include "nts_client.h"
-#include "siv_kernel.h"
+#include "kmod/siv_kernel.h"
 #include "test_util.h"
 
 #define BUF_LEN 2048

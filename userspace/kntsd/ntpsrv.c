@@ -19,11 +19,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../kmod/nts.h"
+#include "core/nts.h"
 #include "log.h"
 #include "ntpsrv.h"
-#include "siv_openssl.h"
-#include "util.h"
+#include "lib/siv_openssl.h"
+#include "lib/util.h"
 
 #define BATCH 32
 #define CMSG_SPACE_ALL 256

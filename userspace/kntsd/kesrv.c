@@ -23,11 +23,11 @@
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
 
-#include "../kmod/cookie.h"
+#include "core/cookie.h"
 #include "kesrv.h"
 #include "log.h"
-#include "ntske.h"
-#include "siv_openssl.h"
+#include "lib/ntske.h"
+#include "lib/siv_openssl.h"
 
 #define KESRV_EVENTS 64
 #define KESRV_OUT_MAX 2048

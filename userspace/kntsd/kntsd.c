@@ -31,13 +31,13 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "../kmod/version.h"
-#include "../uapi/linux/knts.h"
+#include "core/version.h"
+#include "uapi/linux/knts.h"
 #include "config.h"
 #include "kesrv.h"
 #include "keymgr.h"
 #include "log.h"
-#include "nl.h"
+#include "lib/nl.h"
 #include "ntpsrv.h"
 #include "timesync.h"
 

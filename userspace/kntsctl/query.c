@@ -13,13 +13,13 @@
 #include <unistd.h>
 #include <openssl/crypto.h>
 
-#include "../kmod/nts_client.h"
+#include "core/nts_client.h"
 #include "ctl.h"
-#include "nke_client.h"
-#include "ntske.h"
-#include "print.h"
-#include "siv_openssl.h"
-#include "util.h"
+#include "lib/nke_client.h"
+#include "lib/ntske.h"
+#include "lib/print.h"
+#include "lib/siv_openssl.h"
+#include "lib/util.h"
 
 struct query {
 	const char *host, *port, *ca, *ntp_server, *ntp_port;

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <sys/random.h>
 
-#include "core_user.h"
+#include "core/core_user.h"
 
 #define POOL 4096
 

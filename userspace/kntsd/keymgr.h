@@ -11,7 +11,7 @@
 #include <pthread.h>
 #include <stdint.h>
 
-#include "ntskeys.h"
+#include "lib/ntskeys.h"
 
 struct keymgr {
 	pthread_mutex_t lock;	/* guards k, generation, last_rotation */

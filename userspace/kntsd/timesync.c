@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "timesync.h"
-#include "util.h"
+#include "lib/util.h"
 
 /* Seconds chronyc may take before its answer is given up. */
 #define CHRONYC_TIMEOUT_MS 2000

@@ -9,11 +9,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../uapi/linux/knts.h"
+#include "uapi/linux/knts.h"
 #include "ctl.h"
-#include "ntskeys.h"
-#include "print.h"
-#include "util.h"
+#include "lib/ntskeys.h"
+#include "lib/print.h"
+#include "lib/util.h"
 
 static const char *aead_name(uint16_t aead)
 {

@@ -7,7 +7,7 @@
 
 #include <stdbool.h>
 
-#include "nl.h"
+#include "lib/nl.h"
 
 struct ctl {
 	bool json;

@@ -14,7 +14,7 @@
 #include <netlink/genl/genl.h>
 #include <sys/socket.h>
 
-#include "../uapi/linux/knts.h"
+#include "uapi/linux/knts.h"
 #include "nl.h"
 #include "ntskeys.h"
 

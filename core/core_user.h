@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What the protocol core (kmod/core.h) takes from the kernel, provided in
+ * What the protocol core (core/core.h) takes from the kernel, provided in
  * userspace: kernel integer types, unaligned big-endian access, random
  * bytes, constant-time comparison and wiping.
  */
@@ -73,7 +73,7 @@ static inline void put_unaligned_be64(u64 v, void *p)
 	put_unaligned_be32((u32)v, (u8 *)p + 4);
 }
 
-/* Provided by userspace/sysrandom.c. */
+/* Provided by userspace/lib/sysrandom.c. */
 void knts_random_bytes(void *buf, size_t len);
 
 static inline int knts_memneq(const void *a, const void *b, size_t n)

@@ -6,7 +6,7 @@
 #include <kunit/test.h>
 #include <linux/slab.h>
 
-#include "siv_kernel.h"
+#include "kmod/siv_kernel.h"
 #include "test_util.h"
 
 struct siv_vector {

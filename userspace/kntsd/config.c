@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "config.h"
-#include "util.h"
+#include "lib/util.h"
 
 #define CONF_MAX_LINE	2048		/* chrony's MAX_LINE_LENGTH */
 #define CONF_MAX_FILE	(1024 * 1024)

@@ -4,7 +4,8 @@
  *
  * The construction (S2V, the CTR IV, tag checks) is shared C in siv.c; the
  * AES-CMAC and AES-CTR primitives come from a backend: kernel crypto in the
- * module (siv_kernel.c), OpenSSL in userspace (userspace/siv_openssl.c).
+ * module (kmod/siv_kernel.c), OpenSSL in userspace
+ * (userspace/lib/siv_openssl.c).
  * Each backend defines struct knts_siv, one keyed instance.
  */
 #ifndef _KNTS_SIV_H

@@ -17,7 +17,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
-#include "../kmod/cookie.h"
+#include "core/cookie.h"
 #include "nke_client.h"
 
 static double now_real(void)

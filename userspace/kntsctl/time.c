@@ -7,9 +7,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "../uapi/linux/knts.h"
+#include "uapi/linux/knts.h"
 #include "ctl.h"
-#include "util.h"
+#include "lib/util.h"
 
 /* Without "stale S", a status set by hand is trusted for one hour. */
 #define TIME_SET_DEFAULT_STALE 3600

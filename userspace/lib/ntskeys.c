@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../kmod/core.h"
+#include "core/core.h"
 #include "ntskeys.h"
 
 /* chrony's keys are 32 bytes of hex on one line: lines are short. */

@@ -8,10 +8,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "../uapi/linux/knts.h"
+#include "uapi/linux/knts.h"
 #include "ctl.h"
-#include "print.h"
-#include "util.h"
+#include "lib/print.h"
+#include "lib/util.h"
 
 struct status {
 	char version[32];
