@@ -6,6 +6,9 @@
 #include <linux/percpu.h>
 #include <linux/string.h>
 
+/* Its names for every counter, checked against enum knts_stat at build. */
+#include "uapi/knts_counters.h"
+
 #include "stats.h"
 
 /**

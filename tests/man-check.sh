@@ -4,7 +4,7 @@
 # The manual pages under Documentation/man: each formats without a single
 # groff warning (man --warnings, which is groff -ww), and the pages name
 # what the code has: every kntsd.conf directive of userspace/kntsd/config.c and
-# every serverstats counter of userspace/kntsctl/status.c.
+# every serverstats counter of uapi/knts_counters.h.
 #
 #   tests/man-check.sh         one "PASS: man/<name>" or "FAIL: man/<name>"
 #                              line a check; exits non-zero on any failure
@@ -84,16 +84,18 @@ else
 	echo "PASS: man/kntsd.conf.5-directives"
 fi
 
-# kntsctl(8): the serverstats JSON keys of kntsctl/status.c.
-keys=$(sed -n 's/.*{ "[^"]*", "\([a-z0-9_]*\)" },*$/\1/p' \
-	"$top/userspace/kntsctl/status.c")
+# kntsctl(8): every counter key of uapi/knts_counters.h, expanded by cpp.
+keys=$(printf '%s\n' '#include "uapi/knts_counters.h"' \
+	'#define KEY(id, label, key) key' \
+	'@keys: KNTS_STATS(KEY) KNTS_KE_STATS(KEY, KEY, KEY)' |
+	cpp -P -I"$top" - | sed -n 's/^@keys: //p' | tr -s ' ' '\n')
 missing=
 for k in $keys; do
 	grep -qE "^\.BR \".*\" \" \(\" ${k} \"\)\"\$" "$dir/kntsctl.8" ||
 		missing="$missing $k"
 done
-if [ -z "$keys" ]; then
-	echo "no counters found in userspace/kntsctl/status.c" >&2
+if [ "$(echo "$keys" | wc -w)" -lt 30 ]; then
+	echo "too few counters found in uapi/knts_counters.h: '$keys'" >&2
 	fail kntsctl.8-counters
 elif [ -n "$missing" ]; then
 	echo "kntsctl.8 lacks serverstats counters:$missing" >&2

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "uapi/knts_counters.h"
 #include "uapi/linux/knts.h"
 #include "ctl.h"
 #include "lib/print.h"
@@ -30,30 +31,9 @@ struct status {
 	uint32_t rl_rate, rl_burst;
 };
 
-/* chronyc serverstats names where chrony has the counter. */
-static const struct {
-	const char *label;
-	const char *key;
-} stat_names[__KNTS_STAT_MAX] = {
-	[KNTS_STAT_RX_PACKETS] = { "NTP packets received", "ntp_packets_received" },
-	[KNTS_STAT_RX_DROPPED] = { "NTP packets dropped", "ntp_packets_dropped" },
-	[KNTS_STAT_DROP_MALFORMED] = { "Dropped: malformed", "dropped_malformed" },
-	[KNTS_STAT_DROP_MODE] = { "Dropped: not mode 3", "dropped_mode" },
-	[KNTS_STAT_DROP_SIZE] = { "Dropped: bad length", "dropped_size" },
-	[KNTS_STAT_DROP_RATELIMIT] = { "Dropped: rate limited", "dropped_ratelimit" },
-	[KNTS_STAT_DROP_NOT_NTS] = { "Dropped: NTS required", "dropped_not_nts" },
-	[KNTS_STAT_DROP_TX] = { "Dropped: send failed", "dropped_tx" },
-	[KNTS_STAT_AUTH_REPLIES] = { "Authenticated NTP packets", "authenticated_ntp_packets" },
-	[KNTS_STAT_PLAIN_REPLIES] = { "Unauthenticated NTP replies", "unauthenticated_ntp_replies" },
-	[KNTS_STAT_NAKS] = { "NTS NAKs sent", "nts_naks_sent" },
-	[KNTS_STAT_KODS] = { "RATE kiss-o'-death sent", "rate_kods_sent" },
-	[KNTS_STAT_COOKIE_UNKNOWN_KEY] = { "Cookie failures: unknown key", "cookie_unknown_key" },
-	[KNTS_STAT_COOKIE_BAD_LENGTH] = { "Cookie failures: bad length", "cookie_bad_length" },
-	[KNTS_STAT_COOKIE_BAD_TAG] = { "Cookie failures: bad tag", "cookie_bad_tag" },
-	[KNTS_STAT_AUTH_FAILED] = { "Authenticator failures", "authenticator_failures" },
-	[KNTS_STAT_COOKIES_ISSUED] = { "NTS cookies issued", "nts_cookies_issued" },
-	[KNTS_STAT_RX_TS_KERNEL] = { "NTP kernel RX timestamps", "ntp_kernel_rx_timestamps" },
-	[KNTS_STAT_RX_TS_FALLBACK] = { "NTP fallback RX timestamps", "ntp_fallback_rx_timestamps" },
+/* The module's counters, by &enum knts_stat (uapi/knts_counters.h). */
+static const struct knts_counter_name stat_names[__KNTS_STAT_MAX] = {
+	[KNTS_STAT_RX_PACKETS] = KNTS_STATS(KNTS_COUNTER_NAME)
 };
 
 static int parse_time(struct nlattr *nest, struct status *st)
@@ -248,22 +228,8 @@ int do_status(struct ctl *c, int argc, char **argv)
 }
 
 /* kntsd's NTS-KE counters: chrony's names first, then knts's causes. */
-static const struct {
-	const char *label;
-	const char *key;
-} ke_names[] = {
-	{ "NTS-KE connections accepted", "nts_ke_connections_accepted" },
-	{ "NTS-KE connections dropped", "nts_ke_connections_dropped" },
-	{ "NTS-KE dropped: connections", "nts_ke_dropped_max_connections" },
-	{ "NTS-KE dropped: rate limited", "nts_ke_dropped_rate_limit" },
-	{ "NTS-KE dropped: TLS handshake", "nts_ke_dropped_tls_handshake" },
-	{ "NTS-KE dropped: no ALPN", "nts_ke_dropped_alpn" },
-	{ "NTS-KE dropped: timeout", "nts_ke_dropped_timeout" },
-	{ "NTS-KE dropped: malformed", "nts_ke_dropped_malformed" },
-	{ "NTS-KE dropped: I/O error", "nts_ke_dropped_io" },
-	{ "NTS-KE error responses", "nts_ke_errors_sent" },
-	{ "NTS-KE sessions completed", "nts_ke_sessions_completed" },
-	{ "NTS-KE cookies issued", "nts_ke_cookies_issued" },
+static const struct knts_counter_name ke_names[] = {
+	KNTS_KE_STATS(KNTS_COUNTER_NAME, KNTS_COUNTER_NAME, KNTS_COUNTER_NAME)
 };
 
 int do_serverstats(struct ctl *c, int argc, char **argv)

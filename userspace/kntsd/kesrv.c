@@ -285,10 +285,9 @@ static bool ratelimit_ok(struct kesrv *s, const struct sockaddr_storage *ss)
 /* Connections refused or failed: the sum of the causes. */
 uint64_t kesrv_dropped(const struct kesrv_stats *st)
 {
-	return atomic_load(&st->drop_maxconn) + atomic_load(&st->drop_ratelimit) +
-	       atomic_load(&st->drop_tls) + atomic_load(&st->drop_alpn) +
-	       atomic_load(&st->drop_timeout) + atomic_load(&st->drop_invalid) +
-	       atomic_load(&st->drop_io);
+#define KESRV_STAT_ADD(field, label, key) + atomic_load(&st->field)
+	return 0 KNTS_KE_STATS(KESRV_STAT_NONE, KESRV_STAT_NONE, KESRV_STAT_ADD);
+#undef KESRV_STAT_ADD
 }
 
 static void conn_close(struct worker *w, struct conn *c, _Atomic uint64_t *why)

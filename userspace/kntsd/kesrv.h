@@ -14,24 +14,18 @@
 #include <openssl/ssl.h>
 
 #include "config.h"
+#include "uapi/knts_counters.h"
 #include "keymgr.h"
 
 /* chrony's SERVER_TIMEOUT: a session must be done in 2 seconds. */
 #define KESRV_TIMEOUT 2.0
 #define KESRV_RL_BUCKETS 4096
 
+/* The NTS-KE counters of uapi/knts_counters.h; the total is derived. */
+#define KESRV_STAT_FIELD(field, label, key) _Atomic uint64_t field;
+#define KESRV_STAT_NONE(field, label, key)
 struct kesrv_stats {
-	_Atomic uint64_t accepted;	/* connections accepted */
-	_Atomic uint64_t drop_maxconn;	/* over maxntsconnections */
-	_Atomic uint64_t drop_ratelimit;	/* over ntsratelimit */
-	_Atomic uint64_t drop_tls;	/* TLS handshake failed */
-	_Atomic uint64_t drop_alpn;	/* ... for want of ALPN ntske/1 */
-	_Atomic uint64_t drop_timeout;	/* not done within KESRV_TIMEOUT */
-	_Atomic uint64_t drop_invalid;	/* records that can never parse */
-	_Atomic uint64_t drop_io;	/* connection reset or closed early */
-	_Atomic uint64_t errors_sent;	/* NTS-KE Error records sent */
-	_Atomic uint64_t completed;	/* responses with cookies sent */
-	_Atomic uint64_t cookies;	/* cookies issued */
+	KNTS_KE_STATS(KESRV_STAT_FIELD, KESRV_STAT_NONE, KESRV_STAT_FIELD)
 };
 
 uint64_t kesrv_dropped(const struct kesrv_stats *st);

@@ -13,7 +13,6 @@
  * leap 3 once the last pushed state goes stale.
  */
 #include <errno.h>
-#include <stddef.h>
 #include <grp.h>
 #include <linux/capability.h>
 #include <poll.h>
@@ -32,6 +31,7 @@
 #include <unistd.h>
 
 #include "core/version.h"
+#include "uapi/knts_counters.h"
 #include "uapi/linux/knts.h"
 #include "config.h"
 #include "kesrv.h"
@@ -224,49 +224,36 @@ static int ctl_open(const char *path)
 	return fd;
 }
 
+/* "key value" lines of uapi/knts_counters.h's counters, for kntsctl. */
+static size_t ctl_counters(struct kntsd *d, char *buf, size_t size)
+{
+	static const struct knts_counter_name ntp[__KNTS_STAT_MAX] = {
+		[KNTS_STAT_RX_PACKETS] = KNTS_STATS(KNTS_COUNTER_NAME)
+	};
+	const struct kesrv_stats *st = &d->ke.st;
+	size_t off = 0, i;
+
+#define CTL_PUT(key, v)							\
+	off += (size_t)snprintf(buf + off, size - off, "%s %llu\n", key,	\
+				(unsigned long long)(v))
+#define CTL_KE(field, label, key) CTL_PUT(#key, atomic_load(&st->field));
+#define CTL_KE_TOTAL(field, label, key) CTL_PUT(#key, kesrv_dropped(st));
+#define CTL_KE_NONE(field, label, key)
+	KNTS_KE_STATS(CTL_KE_NONE, CTL_KE_TOTAL, CTL_KE_NONE)
+	KNTS_KE_STATS(CTL_KE, CTL_KE_NONE, CTL_KE)
+	for (i = KNTS_STAT_RX_PACKETS; !d->kernel && i < __KNTS_STAT_MAX; i++)
+		CTL_PUT(ntp[i].key, atomic_load(&d->ntp.stats[i]));
+#undef CTL_KE_NONE
+#undef CTL_KE_TOTAL
+#undef CTL_KE
+#undef CTL_PUT
+	return off;
+}
+
 static void ctl_serve(struct kntsd *d)
 {
-	static const struct {
-		const char *key;
-		size_t off;
-	} ke[] = {
-#define KE(k, f) { k, offsetof(struct kesrv_stats, f) }
-		KE("nts_ke_connections_accepted", accepted),
-		KE("nts_ke_dropped_max_connections", drop_maxconn),
-		KE("nts_ke_dropped_rate_limit", drop_ratelimit),
-		KE("nts_ke_dropped_tls_handshake", drop_tls),
-		KE("nts_ke_dropped_alpn", drop_alpn),
-		KE("nts_ke_dropped_timeout", drop_timeout),
-		KE("nts_ke_dropped_malformed", drop_invalid),
-		KE("nts_ke_dropped_io", drop_io),
-		KE("nts_ke_errors_sent", errors_sent),
-		KE("nts_ke_sessions_completed", completed),
-		KE("nts_ke_cookies_issued", cookies),
-#undef KE
-	};
-	static const char *const ntp_keys[__KNTS_STAT_MAX] = {
-		[KNTS_STAT_RX_PACKETS] = "ntp_packets_received",
-		[KNTS_STAT_RX_DROPPED] = "ntp_packets_dropped",
-		[KNTS_STAT_DROP_MALFORMED] = "dropped_malformed",
-		[KNTS_STAT_DROP_MODE] = "dropped_mode",
-		[KNTS_STAT_DROP_SIZE] = "dropped_size",
-		[KNTS_STAT_DROP_RATELIMIT] = "dropped_ratelimit",
-		[KNTS_STAT_DROP_NOT_NTS] = "dropped_not_nts",
-		[KNTS_STAT_DROP_TX] = "dropped_tx",
-		[KNTS_STAT_AUTH_REPLIES] = "authenticated_ntp_packets",
-		[KNTS_STAT_PLAIN_REPLIES] = "unauthenticated_ntp_replies",
-		[KNTS_STAT_NAKS] = "nts_naks_sent",
-		[KNTS_STAT_KODS] = "rate_kods_sent",
-		[KNTS_STAT_COOKIE_UNKNOWN_KEY] = "cookie_unknown_key",
-		[KNTS_STAT_COOKIE_BAD_LENGTH] = "cookie_bad_length",
-		[KNTS_STAT_COOKIE_BAD_TAG] = "cookie_bad_tag",
-		[KNTS_STAT_AUTH_FAILED] = "authenticator_failures",
-		[KNTS_STAT_COOKIES_ISSUED] = "nts_cookies_issued",
-		[KNTS_STAT_RX_TS_KERNEL] = "ntp_kernel_rx_timestamps",
-		[KNTS_STAT_RX_TS_FALLBACK] = "ntp_fallback_rx_timestamps",
-	};
 	char buf[4096];
-	size_t off = 0, i;
+	size_t off;
 	struct time_status ts;
 	int fd;
 
@@ -276,23 +263,12 @@ static void ctl_serve(struct kntsd *d)
 		pthread_mutex_unlock(&d->ts_lock);
 		off = (size_t)snprintf(buf, sizeof(buf),
 				       "version %s\nntp_path %s\nkernel_reachable %d\n"
-				       "time_source %s\nkeys_pushed %llu\n"
-				       "nts_ke_connections_dropped %llu\n",
+				       "time_source %s\nkeys_pushed %llu\n",
 				       KNTS_VERSION, d->kernel ? "kernel" : "userspace",
 				       d->kernel ? atomic_load(&d->kernel_ok) : 0,
 				       ts.source ? ts.source : "none",
-				       (unsigned long long)atomic_load(&d->keys_pushed),
-				       (unsigned long long)kesrv_dropped(&d->ke.st));
-		for (i = 0; i < sizeof(ke) / sizeof(ke[0]); i++)
-			off += (size_t)snprintf(buf + off, sizeof(buf) - off,
-				"%s %llu\n", ke[i].key, (unsigned long long)
-				atomic_load((_Atomic uint64_t *)((char *)&d->ke.st +
-								 ke[i].off)));
-		for (i = 0; !d->kernel && i < __KNTS_STAT_MAX; i++)
-			if (ntp_keys[i])
-				off += (size_t)snprintf(buf + off, sizeof(buf) - off,
-					"%s %llu\n", ntp_keys[i],
-					(unsigned long long)atomic_load(&d->ntp.stats[i]));
+				       (unsigned long long)atomic_load(&d->keys_pushed));
+		off += ctl_counters(d, buf + off, sizeof(buf) - off);
 		if (write(fd, buf, off) < 0)
 			log_debug("control socket: %s", strerror(errno));
 		close(fd);
