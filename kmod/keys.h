@@ -34,7 +34,6 @@ struct knts_key_stats {
  * @added_ns: CLOCK_BOOTTIME when it was installed
  * @siv: keyed AES-SIV, used concurrently by every CPU
  * @stats: per-CPU use counters
- * @rcu: deferred free
  */
 struct knts_key {
 	u32 id;
@@ -42,7 +41,6 @@ struct knts_key {
 	u64 added_ns;
 	struct knts_siv siv;
 	struct knts_key_stats __percpu *stats;
-	struct rcu_head rcu;
 };
 
 /**

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests for userspace/lib/util.c: argument parsers and NTP conversions.
+ * Unit tests for userspace/lib/util.c: argument parsers, hex, word
+ * splitting and NTP conversions.
  */
 #include <stdint.h>
 
@@ -120,6 +121,44 @@ static void matches_prefixes(void)
 	EXPECT(!matches("x", "status"));
 }
 
+static void hex_forms(void)
+{
+	uint8_t b[3] = { 0 };
+	uint32_t v = 7;
+
+	EXPECT(hex_digit('0') == 0 && hex_digit('9') == 9);
+	EXPECT(hex_digit('a') == 10 && hex_digit('F') == 15);
+	EXPECT(hex_digit('g') < 0 && hex_digit(' ') < 0);
+	EXPECT(parse_hex("00fFa5", 6, b, 3) == 0 && b[0] == 0 &&
+	       b[1] == 0xff && b[2] == 0xa5);
+	EXPECT(parse_hex("00fFa", 5, b, 3) < 0);	/* odd length */
+	EXPECT(parse_hex("00fFa5", 6, b, 2) < 0);	/* too long */
+	EXPECT(parse_hex("0g0000", 6, b, 3) < 0);
+	EXPECT(parse_hex_u32("1", &v) == 0 && v == 1);
+	EXPECT(parse_hex_u32("DEADbeef", &v) == 0 && v == 0xdeadbeef);
+	v = 7;
+	EXPECT(parse_hex_u32("", &v) < 0);
+	EXPECT(parse_hex_u32("123456789", &v) < 0);	/* nine digits */
+	EXPECT(parse_hex_u32("0x12", &v) < 0);
+	EXPECT(parse_hex_u32(" 12", &v) < 0);
+	EXPECT(parse_hex_u32("-1", &v) < 0);
+	EXPECT(v == 7);
+}
+
+static void split_words_counts(void)
+{
+	char line[] = "  a\tbb  c \r";
+	char three[] = "x y z";
+	char *w[3];
+
+	EXPECT(split_words(line, " \t\r", w, 3) == 3);
+	EXPECT_STR(w[0], "a");
+	EXPECT_STR(w[1], "bb");
+	EXPECT_STR(w[2], "c");
+	EXPECT(split_words(three, " ", w, 2) == 3);	/* max + 1: too many */
+	EXPECT(split_words((char[]){ " \t " }, " \t", w, 3) == 0);
+}
+
 static void utc_format(void)
 {
 	char buf[32];
@@ -138,6 +177,8 @@ int main(void)
 	RUN(format_refid_forms);
 	RUN(ntp_timestamps);
 	RUN(matches_prefixes);
+	RUN(hex_forms);
+	RUN(split_words_counts);
 	RUN(utc_format);
 	return unit_any_failed;
 }

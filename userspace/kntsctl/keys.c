@@ -115,19 +115,22 @@ static int build_one_key(struct nl_msg *msg, void *arg)
 	return 0;
 }
 
+/* A key id as kntsctl keys prints it: hex, "0x" allowed. */
+static int parse_key_id(const char *s, uint32_t *id)
+{
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		s += 2;
+	return parse_hex_u32(s, id);
+}
+
 static int keys_del(struct ctl *c, const char *arg)
 {
-	unsigned long long v;
 	uint32_t id;
-	char *end;
 	int err;
 
-	errno = 0;
-	v = strtoull(arg, &end, 16);
-	if (!*arg || *end || errno || v > UINT32_MAX)
+	if (parse_key_id(arg, &id))
 		return ctl_usage_error("keys del: a key id in hex, not \"%s\"",
 				       arg);
-	id = (uint32_t)v;
 	if (!ctl_nl(c))
 		return 1;
 	err = knts_nl_request(c->nl, KNTS_CMD_KEY_DEL, build_del, NULL, &id);
@@ -138,11 +141,10 @@ static int keys_del(struct ctl *c, const char *arg)
 static int read_key(const char *path, uint8_t key[NTSKEYS_KEY_LEN])
 {
 	char buf[256];
-	unsigned int n = 0, i;
+	size_t len, i, n = 0;
 	struct stat st;
-	size_t len;
 	FILE *f;
-	int hi = -1, ok = 1;
+	int ret;
 
 	f = strcmp(path, "-") ? fopen(path, "re") : stdin;
 	if (!f) {
@@ -159,26 +161,13 @@ static int read_key(const char *path, uint8_t key[NTSKEYS_KEY_LEN])
 	len = fread(buf, 1, sizeof(buf) - 1, f);
 	if (f != stdin)
 		fclose(f);
-	for (i = 0; i < len && ok; i++) {
-		int v;
-
-		if (buf[i] == ' ' || buf[i] == '\n' || buf[i] == '\t' ||
-		    buf[i] == '\r')
-			continue;
-		v = buf[i] >= '0' && buf[i] <= '9' ? buf[i] - '0' :
-		    buf[i] >= 'a' && buf[i] <= 'f' ? buf[i] - 'a' + 10 :
-		    buf[i] >= 'A' && buf[i] <= 'F' ? buf[i] - 'A' + 10 : -1;
-		if (v < 0 || n == NTSKEYS_KEY_LEN) {
-			ok = 0;
-		} else if (hi < 0) {
-			hi = v;
-		} else {
-			key[n++] = (uint8_t)(hi << 4 | v);
-			hi = -1;
-		}
-	}
+	/* The digits, closed up in place. */
+	for (i = 0; i < len; i++)
+		if (!strchr(" \t\r\n", buf[i]))
+			buf[n++] = buf[i];
+	ret = parse_hex(buf, n, key, NTSKEYS_KEY_LEN);
 	explicit_bzero(buf, sizeof(buf));
-	if (!ok || n != NTSKEYS_KEY_LEN || hi >= 0) {
+	if (ret) {
 		fprintf(stderr, "kntsctl: %s: want %d bytes as %d hex digits\n",
 			path, NTSKEYS_KEY_LEN, 2 * NTSKEYS_KEY_LEN);
 		explicit_bzero(key, NTSKEYS_KEY_LEN);
@@ -202,20 +191,15 @@ static int push_keys(struct ctl *c, struct ntskeys *k, const char *what)
 static int keys_set(struct ctl *c, int argc, char **argv)
 {
 	struct ntskeys k = { .n = 1, .current = 0 };
-	unsigned long long v;
 	bool current = false;
-	char *end;
 	int ret;
 
 	if (argc < 2 || argc > 3 || (argc == 3 && !matches(argv[2], "current")))
 		return ctl_usage_error("keys set ID FILE|- [current]");
-	errno = 0;
-	v = strtoull(argv[0], &end, 16);
-	if (!*argv[0] || *end || errno || v > UINT32_MAX)
+	if (parse_key_id(argv[0], &k.keys[0].id))
 		return ctl_usage_error("keys set: a key id in hex, not \"%s\"",
 				       argv[0]);
 	current = argc == 3;
-	k.keys[0].id = (uint32_t)v;
 	k.keys[0].aead = NTSKEYS_AEAD;
 	if (read_key(argv[1], k.keys[0].key))
 		return 1;
@@ -259,7 +243,7 @@ static int keys_generate(struct ctl *c, const char *path)
 		return 1;
 	}
 	ntskeys_generate(&k);
-	ret = ntskeys_save(path, &k, 0, err, sizeof(err));
+	ret = ntskeys_save(path, &k, NTSKEYS_WRITE, err, sizeof(err));
 	if (ret)
 		fprintf(stderr, "kntsctl: %s\n", err);
 	else
@@ -284,7 +268,7 @@ static int keys_rotate(struct ctl *c, const char *path)
 		return 1;
 	}
 	ntskeys_rotate(&k);
-	ret = ntskeys_save(path, &k, 0, err, sizeof(err));
+	ret = ntskeys_save(path, &k, NTSKEYS_WRITE, err, sizeof(err));
 	if (ret)
 		fprintf(stderr, "kntsctl: %s\n", err);
 	else

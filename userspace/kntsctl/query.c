@@ -28,14 +28,6 @@ struct query {
 	double timeout;
 };
 
-static double now_real(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static double ntp_to_unix(uint64_t ntp)
 {
 	return (double)(ntp >> 32) - (double)NTP_UNIX_OFFSET +

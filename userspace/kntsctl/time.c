@@ -15,36 +15,6 @@
 #define TIME_SET_DEFAULT_STALE 3600
 #define TIME_SET_MAX_STALE 604800
 
-struct time_req {
-	uint32_t stratum, leap, stale;
-	int32_t precision;
-	uint32_t root_delay, root_disp, refid;
-	uint64_t ref_time;
-	bool has_leap, has_precision;
-};
-
-static int build_time(struct nl_msg *msg, void *arg)
-{
-	const struct time_req *r = arg;
-	struct nlattr *nest;
-
-	nest = nla_nest_start(msg, KNTS_A_TIME);
-	if (!nest ||
-	    nla_put_u8(msg, KNTS_TIME_A_STRATUM, (uint8_t)r->stratum) ||
-	    (r->has_leap &&
-	     nla_put_u8(msg, KNTS_TIME_A_LEAP, (uint8_t)r->leap)) ||
-	    (r->has_precision &&
-	     nla_put_u8(msg, KNTS_TIME_A_PRECISION, (uint8_t)r->precision)) ||
-	    nla_put_u32(msg, KNTS_TIME_A_ROOT_DELAY, r->root_delay) ||
-	    nla_put_u32(msg, KNTS_TIME_A_ROOT_DISP, r->root_disp) ||
-	    nla_put_u32(msg, KNTS_TIME_A_REFID, r->refid) ||
-	    nla_put_u64(msg, KNTS_TIME_A_REF_TIME, r->ref_time) ||
-	    nla_put_u32(msg, KNTS_TIME_A_STALE_AFTER, r->stale))
-		return -EMSGSIZE;
-	nla_nest_end(msg, nest);
-	return 0;
-}
-
 static int parse_reftime(const char *s, uint64_t *out)
 {
 	struct timespec ts = { 0 };
@@ -65,25 +35,30 @@ static int parse_reftime(const char *s, uint64_t *out)
 
 static int time_set(struct ctl *c, int argc, char **argv)
 {
-	struct time_req r = { .stale = TIME_SET_DEFAULT_STALE };
+	struct knts_nl_time r = { .stale_after = TIME_SET_DEFAULT_STALE };
 	bool has_stratum = false, has_reftime = false;
+	uint32_t v;
+	int32_t prec;
 	int err;
 
 	for (; argc > 0; argc--, argv++) {
 		if (matches(*argv, "stratum")) {
 			NEXT_ARG();
-			if (parse_u32(*argv, 1, 15, &r.stratum))
+			if (parse_u32(*argv, 1, 15, &v))
 				return ctl_usage_error("stratum: 1..15, not \"%s\"", *argv);
+			r.stratum = (uint8_t)v;
 			has_stratum = true;
 		} else if (matches(*argv, "leap")) {
 			NEXT_ARG();
-			if (parse_u32(*argv, 0, 3, &r.leap))
+			if (parse_u32(*argv, 0, 3, &v))
 				return ctl_usage_error("leap: 0..3, not \"%s\"", *argv);
+			r.leap = (uint8_t)v;
 			r.has_leap = true;
 		} else if (matches(*argv, "precision")) {
 			NEXT_ARG();
-			if (parse_s32(*argv, -32, 0, &r.precision))
+			if (parse_s32(*argv, -32, 0, &prec))
 				return ctl_usage_error("precision: -32..0, not \"%s\"", *argv);
+			r.precision = (int8_t)prec;
 			r.has_precision = true;
 		} else if (matches(*argv, "refid")) {
 			NEXT_ARG();
@@ -104,7 +79,7 @@ static int time_set(struct ctl *c, int argc, char **argv)
 			has_reftime = true;
 		} else if (matches(*argv, "stale")) {
 			NEXT_ARG();
-			if (parse_u32(*argv, 1, TIME_SET_MAX_STALE, &r.stale))
+			if (parse_u32(*argv, 1, TIME_SET_MAX_STALE, &r.stale_after))
 				return ctl_usage_error("stale: seconds, 1..%u, not \"%s\"",
 						       TIME_SET_MAX_STALE, *argv);
 		} else {
@@ -118,7 +93,8 @@ static int time_set(struct ctl *c, int argc, char **argv)
 
 	if (!ctl_nl(c))
 		return 1;
-	err = knts_nl_request(c->nl, KNTS_CMD_TIME_SET, build_time, NULL, &r);
+	err = knts_nl_request(c->nl, KNTS_CMD_TIME_SET, knts_nl_build_time,
+			      NULL, &r);
 	if (err)
 		return ctl_nl_error(c, "time set", err);
 	return 0;

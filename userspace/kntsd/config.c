@@ -105,25 +105,6 @@ static bool word_is(const char *s, const char *word)
 	return !strcasecmp(s, word);
 }
 
-/* Splits a line into at most max words; returns the count, or max + 1. */
-static unsigned int split(char *line, char **words, unsigned int max)
-{
-	unsigned int n = 0;
-	char *p = line;
-
-	for (;;) {
-		p += strspn(p, CONF_BLANKS);
-		if (!*p)
-			return n;
-		if (n == max)
-			return max + 1;
-		words[n++] = p;
-		p += strcspn(p, CONF_BLANKS);
-		if (*p)
-			*p++ = '\0';
-	}
-}
-
 static int get_u32(const struct parser *p, const char *opt, const char *s,
 		   uint32_t min, uint32_t max, uint32_t *out)
 {
@@ -437,7 +418,7 @@ static int parse_line(struct parser *p, char *line)
 	char *w[CONF_MAX_WORDS];
 	unsigned int n, nargs;
 
-	n = split(line, w, CONF_MAX_WORDS);
+	n = split_words(line, CONF_BLANKS, w, CONF_MAX_WORDS);
 	if (!n || strchr("#!;%", w[0][0]))
 		return 0;
 	d = find_directive(w[0]);

@@ -28,6 +28,8 @@
 #include "log.h"
 #include "lib/ntske.h"
 #include "lib/siv_openssl.h"
+#include "lib/sock.h"
+#include "lib/util.h"
 
 #define KESRV_EVENTS 64
 #define KESRV_OUT_MAX 2048
@@ -592,27 +594,20 @@ out:
 	return NULL;
 }
 
+static int tcp_setup(int fd, int family)
+{
+	int one = 1;
+
+	(void)family;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	return 0;
+}
+
 static int listen_on(int family, uint16_t port, unsigned int backlog)
 {
-	struct sockaddr_storage ss = { .ss_family = (sa_family_t)family };
-	int fd, one = 1;
-	socklen_t len;
+	int fd = sock_bind_any(family, SOCK_STREAM, port, tcp_setup);
 
-	fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (family == AF_INET6) {
-		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
-		((struct sockaddr_in6 *)&ss)->sin6_port = htons(port);
-		((struct sockaddr_in6 *)&ss)->sin6_addr = in6addr_any;
-		len = sizeof(struct sockaddr_in6);
-	} else {
-		((struct sockaddr_in *)&ss)->sin_port = htons(port);
-		len = sizeof(struct sockaddr_in);
-	}
-	if (bind(fd, (struct sockaddr *)&ss, len) ||
-	    listen(fd, (int)backlog)) {
+	if (fd >= 0 && listen(fd, (int)backlog)) {
 		int e = -errno;
 
 		close(fd);

@@ -20,14 +20,7 @@
 
 #include "core/core.h"
 #include "keymgr.h"
-
-double mono_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
+#include "lib/util.h"
 
 /* Writes the table; the caller holds m->lock. */
 static int save_locked(struct keymgr *m, char *err, size_t errlen)
@@ -35,7 +28,7 @@ static int save_locked(struct keymgr *m, char *err, size_t errlen)
 	m->k.age = mono_now() - m->last_rotation;
 	if (m->k.age < 0)
 		m->k.age = 0;
-	return ntskeys_save(m->path, &m->k, m->version, err, errlen);
+	return ntskeys_save(m->path, &m->k, NTSKEYS_WRITE, err, errlen);
 }
 
 /* Reads the file into the table; the caller holds m->lock. */

@@ -20,7 +20,6 @@ struct keymgr {
 	uint32_t rotate;	/* seconds, 0 = never */
 	double last_rotation;	/* CLOCK_MONOTONIC when the next key was made */
 	uint64_t generation;	/* changes whenever the table does */
-	int version;		/* layout written: 0 = NKS0 (chrony 4.3) */
 };
 
 int keymgr_init(struct keymgr *m, const char *dumpdir, uint32_t rotate,
@@ -30,6 +29,5 @@ int keymgr_rotate(struct keymgr *m, char *err, size_t errlen);
 double keymgr_next_rotation(struct keymgr *m);
 void keymgr_snapshot(struct keymgr *m, struct ntskeys *out, uint64_t *gen);
 void keymgr_destroy(struct keymgr *m);
-double mono_now(void);
 
 #endif /* KNTS_KEYMGR_H */

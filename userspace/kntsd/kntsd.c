@@ -38,6 +38,7 @@
 #include "keymgr.h"
 #include "log.h"
 #include "lib/nl.h"
+#include "lib/util.h"
 #include "ntpsrv.h"
 #include "timesync.h"
 
@@ -115,31 +116,6 @@ static void sync_keys(struct kntsd *d)
 	ntskeys_wipe(&k);
 }
 
-struct time_push {
-	const struct time_status *ts;
-	uint32_t stale;
-};
-
-static int build_time(struct nl_msg *msg, void *arg)
-{
-	const struct time_push *p = arg;
-	const struct time_status *ts = p->ts;
-	struct nlattr *nest = nla_nest_start(msg, KNTS_A_TIME);
-
-	if (!nest ||
-	    nla_put_u8(msg, KNTS_TIME_A_LEAP, ts->leap) ||
-	    nla_put_u8(msg, KNTS_TIME_A_STRATUM, ts->stratum) ||
-	    nla_put_u8(msg, KNTS_TIME_A_PRECISION, (uint8_t)ts->precision) ||
-	    nla_put_u32(msg, KNTS_TIME_A_ROOT_DELAY, ts->root_delay) ||
-	    nla_put_u32(msg, KNTS_TIME_A_ROOT_DISP, ts->root_disp) ||
-	    nla_put_u32(msg, KNTS_TIME_A_REFID, ts->refid) ||
-	    nla_put_u64(msg, KNTS_TIME_A_REF_TIME, ts->ref_time) ||
-	    nla_put_u32(msg, KNTS_TIME_A_STALE_AFTER, p->stale))
-		return -EMSGSIZE;
-	nla_nest_end(msg, nest);
-	return 0;
-}
-
 /*
  * The clock's state, every kntsstatusinterval seconds, to the module (or
  * to kntsd's own NTP server).  Its own thread: asking chronyd may take a
@@ -175,9 +151,17 @@ static void *sync_main(void *arg)
 		if (!nl)
 			nl = knts_nl_open();
 		if (nl) {
-			struct time_push p = { &ts, d->conf.stale };
+			struct knts_nl_time t = {
+				.leap = ts.leap, .has_leap = true,
+				.stratum = ts.stratum,
+				.precision = ts.precision, .has_precision = true,
+				.root_delay = ts.root_delay,
+				.root_disp = ts.root_disp,
+				.refid = ts.refid, .ref_time = ts.ref_time,
+				.stale_after = d->conf.stale,
+			};
 			int err = knts_nl_request(nl, KNTS_CMD_TIME_SET,
-						  build_time, NULL, &p);
+						  knts_nl_build_time, NULL, &t);
 
 			atomic_store(&d->kernel_ok, !err);
 			if (err) {

@@ -23,6 +23,7 @@
 #include "log.h"
 #include "ntpsrv.h"
 #include "lib/siv_openssl.h"
+#include "lib/sock.h"
 #include "lib/util.h"
 
 #define BATCH 32
@@ -347,37 +348,26 @@ out:
 	return NULL;
 }
 
-static int ntp_socket(int family, uint16_t port)
+/* Kernel RX timestamps, and the address each request was sent to. */
+static int udp_setup(int fd, int family)
 {
-	struct sockaddr_storage ss = { .ss_family = (sa_family_t)family };
-	int fd, one = 1, tsflags = SOF_TIMESTAMPING_RX_SOFTWARE |
-				   SOF_TIMESTAMPING_SOFTWARE;
-	socklen_t len;
+	int one = 1, tsflags = SOF_TIMESTAMPING_RX_SOFTWARE |
+			       SOF_TIMESTAMPING_SOFTWARE;
 
-	fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0)
-		return -errno;
 	if (setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPING, &tsflags,
 		       sizeof(tsflags)))
 		log_warn("NTP: no kernel RX timestamps: %s", strerror(errno));
-	if (family == AF_INET6) {
-		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+	if (family == AF_INET6)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one,
 			   sizeof(one));
-		((struct sockaddr_in6 *)&ss)->sin6_port = htons(port);
-		len = sizeof(struct sockaddr_in6);
-	} else {
+	else
 		setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one));
-		((struct sockaddr_in *)&ss)->sin_port = htons(port);
-		len = sizeof(struct sockaddr_in);
-	}
-	if (bind(fd, (struct sockaddr *)&ss, len)) {
-		int e = -errno;
+	return 0;
+}
 
-		close(fd);
-		return e;
-	}
-	return fd;
+static int ntp_socket(int family, uint16_t port)
+{
+	return sock_bind_any(family, SOCK_DGRAM, port, udp_setup);
 }
 
 /**

@@ -88,11 +88,9 @@ int timesync_parse_tracking(const char *csv, struct time_status *ts)
 	}
 	if (n != 13)
 		return -EINVAL;
-	errno = 0;
-	v = strtoul(f[0], &end, 16);
-	if (errno || *end || !*f[0] || v > UINT32_MAX)
+	if (parse_hex_u32(f[0], &ts->refid))
 		return -EINVAL;
-	ts->refid = (uint32_t)v;
+	errno = 0;
 	v = strtoul(f[2], &end, 10);
 	if (errno || *end || v < 1 || v > 15)
 		return -EINVAL;

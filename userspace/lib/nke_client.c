@@ -19,14 +19,7 @@
 
 #include "core/cookie.h"
 #include "nke_client.h"
-
-static double now_real(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
+#include "util.h"
 
 /* Connects with a deadline; returns the socket or -1 (errno set). */
 int nke_connect(const char *host, const char *port, int family, int type,

@@ -247,3 +247,24 @@ int knts_nl_build_keys(struct nl_msg *msg, void *arg)
 	return nla_put_u32(msg, KNTS_A_KEY_CURRENT, k->keys[k->current].id) ?
 	       -EMSGSIZE : 0;
 }
+
+/* A time-set request from a struct knts_nl_time. */
+int knts_nl_build_time(struct nl_msg *msg, void *arg)
+{
+	const struct knts_nl_time *t = arg;
+	struct nlattr *nest = nla_nest_start(msg, KNTS_A_TIME);
+
+	if (!nest ||
+	    nla_put_u8(msg, KNTS_TIME_A_STRATUM, t->stratum) ||
+	    (t->has_leap && nla_put_u8(msg, KNTS_TIME_A_LEAP, t->leap)) ||
+	    (t->has_precision &&
+	     nla_put_u8(msg, KNTS_TIME_A_PRECISION, (uint8_t)t->precision)) ||
+	    nla_put_u32(msg, KNTS_TIME_A_ROOT_DELAY, t->root_delay) ||
+	    nla_put_u32(msg, KNTS_TIME_A_ROOT_DISP, t->root_disp) ||
+	    nla_put_u32(msg, KNTS_TIME_A_REFID, t->refid) ||
+	    nla_put_u64(msg, KNTS_TIME_A_REF_TIME, t->ref_time) ||
+	    nla_put_u32(msg, KNTS_TIME_A_STALE_AFTER, t->stale_after))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}

@@ -50,4 +50,20 @@ int knts_nl_parse_keys(struct nlattr **tb, struct nlattr *head, int len,
 		       void *arg);
 int knts_nl_build_keys(struct nl_msg *msg, void *arg);
 
+/*
+ * A time-set message: the clock's state the module announces, trusted for
+ * stale_after seconds.  Without has_leap or has_precision the module keeps
+ * its defaults for them (leap 0, its own clock's precision).
+ */
+struct knts_nl_time {
+	uint8_t leap, stratum;
+	int8_t precision;
+	bool has_leap, has_precision;
+	uint32_t root_delay, root_disp, refid;	/* NTP short formats, value */
+	uint64_t ref_time;			/* NTP timestamp */
+	uint32_t stale_after;
+};
+
+int knts_nl_build_time(struct nl_msg *msg, void *arg);
+
 #endif /* KNTS_NL_H */

@@ -4,7 +4,6 @@
  * Errors name file:line.  Key bytes are wiped from every buffer they pass
  * through.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -17,6 +16,7 @@
 
 #include "core/core.h"
 #include "ntskeys.h"
+#include "util.h"
 
 /* chrony's keys are 32 bytes of hex on one line: lines are short. */
 #define NTSKEYS_MAX_FILE 4096
@@ -38,72 +38,6 @@ static int fail(char *err, size_t errlen, const char *name, int line,
 	else
 		snprintf(err, errlen, "%s: %s", name, msg);
 	return -EINVAL;
-}
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = (char)tolower((unsigned char)c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-/* Exactly n bytes of hex, either case. */
-static int parse_hex(const char *s, size_t slen, uint8_t *out, size_t n)
-{
-	size_t i;
-
-	if (slen != 2 * n)
-		return -1;
-	for (i = 0; i < n; i++) {
-		int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
-
-		if (hi < 0 || lo < 0)
-			return -1;
-		out[i] = (uint8_t)(hi << 4 | lo);
-	}
-	return 0;
-}
-
-/* Splits a line into at most max words; returns the count, or max + 1. */
-static unsigned int split(char *line, char **words, unsigned int max)
-{
-	unsigned int n = 0;
-	char *p = line;
-
-	for (;;) {
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (!*p)
-			return n;
-		if (n == max)
-			return max + 1;
-		words[n++] = p;
-		while (*p && *p != ' ' && *p != '\t')
-			p++;
-		if (*p)
-			*p++ = '\0';
-	}
-}
-
-static int parse_id(const char *s, uint32_t *id)
-{
-	uint32_t v = 0;
-	size_t i, n = strlen(s);
-
-	if (n < 1 || n > 8)
-		return -1;
-	for (i = 0; i < n; i++) {
-		int h = hexval(s[i]);
-
-		if (h < 0)
-			return -1;
-		v = v << 4 | (uint32_t)h;
-	}
-	*id = v;
-	return 0;
 }
 
 static int parse_age(const char *s, double *age)
@@ -148,7 +82,7 @@ int ntskeys_parse(const char *text, size_t len, const char *name,
 		lineno++;
 		if (lineno > 1 && !*line)
 			continue;
-		nw = split(line, w, 3);
+		nw = split_words(line, " \t", w, 3);
 		if (lineno == 1) {
 			if (nw == 1 && !strcmp(w[0], "NKS0")) {
 				version = 0;
@@ -181,7 +115,7 @@ int ntskeys_parse(const char *text, size_t len, const char *name,
 				     "more than %d keys", NTSKEYS_MAX);
 				goto out;
 			}
-			if (nw != (version ? 3u : 2u) || parse_id(w[0], &k->id)) {
+			if (nw != (version ? 3u : 2u) || parse_hex_u32(w[0], &k->id)) {
 				fail(err, errlen, name, lineno,
 				     version ? "want \"ID HEXKEY AEAD\"" :
 					       "want \"ID HEXKEY\"");

@@ -20,6 +20,10 @@
 #define NTSKEYS_MAX 4
 #define NTSKEYS_KEY_LEN 32
 #define NTSKEYS_AEAD 15
+/* The layout knts writes: NKS0, which chrony 4.3 reads (newer chrony too). */
+#define NTSKEYS_NKS0 0
+#define NTSKEYS_NKS1 1
+#define NTSKEYS_WRITE NTSKEYS_NKS0
 
 struct ntskey {
 	uint32_t id;

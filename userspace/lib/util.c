@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Small parsers and converters shared by kntsctl and kntsd.
+ * Small parsers, converters and clocks shared by kntsctl, kntsd and the
+ * test tools.
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -81,17 +82,8 @@ int parse_refid(const char *s, uint32_t *out)
 		return 0;
 	}
 	n = strlen(s);
-	if (n == 10 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		for (i = 2; i < n; i++) {
-			if (!isxdigit((unsigned char)s[i]))
-				return -EINVAL;
-			v = v << 4 | (uint32_t)(isdigit((unsigned char)s[i]) ?
-					s[i] - '0' :
-					tolower((unsigned char)s[i]) - 'a' + 10);
-		}
-		*out = v;
-		return 0;
-	}
+	if (n == 10 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		return parse_hex_u32(s + 2, out);
 	if (n > 4)
 		return -EINVAL;
 	for (i = 0; i < 4; i++) {
@@ -103,6 +95,95 @@ int parse_refid(const char *s, uint32_t *out)
 	}
 	*out = v;
 	return 0;
+}
+
+/* One hex digit's value, either case, or -1. */
+int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Exactly n bytes as 2n hex digits of s[0..slen). Returns 0 or -EINVAL. */
+int parse_hex(const char *s, size_t slen, uint8_t *out, size_t n)
+{
+	size_t i;
+
+	if (slen != 2 * n)
+		return -EINVAL;
+	for (i = 0; i < n; i++) {
+		int hi = hex_digit(s[2 * i]), lo = hex_digit(s[2 * i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return -EINVAL;
+		out[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+/* One to eight hex digits, nothing else (key ids, refids). */
+int parse_hex_u32(const char *s, uint32_t *out)
+{
+	uint32_t v = 0;
+	size_t i, n = strlen(s);
+
+	if (n < 1 || n > 8)
+		return -EINVAL;
+	for (i = 0; i < n; i++) {
+		int h = hex_digit(s[i]);
+
+		if (h < 0)
+			return -EINVAL;
+		v = v << 4 | (uint32_t)h;
+	}
+	*out = v;
+	return 0;
+}
+
+/*
+ * Splits line in place into at most max words separated by any of the
+ * characters of blanks.  Returns the count, or max + 1 when there are more.
+ */
+unsigned int split_words(char *line, const char *blanks, char **words,
+			 unsigned int max)
+{
+	unsigned int n = 0;
+	char *p = line;
+
+	for (;;) {
+		p += strspn(p, blanks);
+		if (!*p)
+			return n;
+		if (n == max)
+			return max + 1;
+		words[n++] = p;
+		p += strcspn(p, blanks);
+		if (*p)
+			*p++ = '\0';
+	}
+}
+
+/* CLOCK_MONOTONIC in seconds: deadlines, intervals. */
+double mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* CLOCK_REALTIME in seconds. */
+double now_real(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 uint64_t ntp_ts_from_timespec(const struct timespec *ts)

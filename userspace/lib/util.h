@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Small parsers and converters shared by kntsctl and kntsd.
+ * Small parsers, converters and clocks shared by kntsctl, kntsd and the
+ * test tools.
  */
 #ifndef KNTS_UTIL_H
 #define KNTS_UTIL_H
@@ -17,6 +18,14 @@ int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out);
 int parse_s32(const char *s, int32_t min, int32_t max, int32_t *out);
 int parse_ntp_short(const char *s, uint32_t *out);
 int parse_refid(const char *s, uint32_t *out);
+int hex_digit(char c);
+int parse_hex(const char *s, size_t slen, uint8_t *out, size_t n);
+int parse_hex_u32(const char *s, uint32_t *out);
+unsigned int split_words(char *line, const char *blanks, char **words,
+			 unsigned int max);
+
+double mono_now(void);
+double now_real(void);
 
 uint64_t ntp_ts_from_timespec(const struct timespec *ts);
 void ntp_ts_to_timespec(uint64_t ntp, struct timespec *ts);

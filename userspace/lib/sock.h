@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Listening sockets on the wildcard address: kntsd's NTS-KE (TCP) and
+ * fallback NTP (UDP) sockets.
+ */
+#ifndef KNTS_SOCK_H
+#define KNTS_SOCK_H
+
+#include <stdint.h>
+
+/* Sets a socket's options before it is bound; returns 0 or -errno. */
+typedef int (*sock_setup_t)(int fd, int family);
+
+int sock_bind_any(int family, int type, uint16_t port, sock_setup_t setup);
+
+#endif /* KNTS_SOCK_H */
