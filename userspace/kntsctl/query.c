@@ -113,86 +113,62 @@ static int query_usage(const char *why, const char *arg)
 			       arg ? arg : "", arg ? "\"" : "");
 }
 
-int do_query(struct ctl *c, int argc, char **argv)
+static int query_args(struct query *q, int argc, char **argv)
 {
-	struct query q = { .port = "4460", .family = AF_UNSPEC, .count = 1,
-			   .timeout = 5.0 };
-	struct nke_client_result *res;
-	struct nke_session *ses;
-	uint8_t *keys;
-	struct knts_siv c2s, s2c;
-	char ntp_addr[INET6_ADDRSTRLEN], port[8], err[512];
-	const char *ke_addr;
-	const char *ntp_host;
-	unsigned int i, next = 0, ok = 0;
 	uint32_t v;
-	int fd, ret;
 
 	for (; argc > 0; argc--, argv++) {
 		if (!strcmp(*argv, "-p") || !strcmp(*argv, "--port")) {
 			NEXT_ARG();
 			if (parse_u32(*argv, 1, 65535, &v))
 				return query_usage("port: 1..65535, not", *argv);
-			q.port = *argv;
+			q->port = *argv;
 		} else if (!strcmp(*argv, "--ntp-server")) {
 			NEXT_ARG();
-			q.ntp_server = *argv;
+			q->ntp_server = *argv;
 		} else if (!strcmp(*argv, "--ntp-port")) {
 			NEXT_ARG();
 			if (parse_u32(*argv, 1, 65535, &v))
 				return query_usage("NTP port: 1..65535, not", *argv);
-			q.ntp_port = *argv;
+			q->ntp_port = *argv;
 		} else if (!strcmp(*argv, "--ca")) {
 			NEXT_ARG();
-			q.ca = *argv;
+			q->ca = *argv;
 		} else if (!strcmp(*argv, "-4")) {
-			q.family = AF_INET;
+			q->family = AF_INET;
 		} else if (!strcmp(*argv, "-6")) {
-			q.family = AF_INET6;
+			q->family = AF_INET6;
 		} else if (!strcmp(*argv, "-c") || !strcmp(*argv, "--count")) {
 			NEXT_ARG();
-			if (parse_u32(*argv, 1, 1000, &q.count))
+			if (parse_u32(*argv, 1, 1000, &q->count))
 				return query_usage("count: 1..1000, not", *argv);
 		} else if (!strcmp(*argv, "-t") || !strcmp(*argv, "--timeout")) {
 			NEXT_ARG();
 			if (parse_u32(*argv, 1, 60, &v))
 				return query_usage("timeout: 1..60 seconds, not", *argv);
-			q.timeout = v;
-		} else if (**argv == '-' || q.host) {
+			q->timeout = v;
+		} else if (**argv == '-' || q->host) {
 			return query_usage("unexpected argument", *argv);
 		} else {
-			q.host = *argv;
+			q->host = *argv;
 		}
 	}
-	if (!q.host)
+	if (!q->host)
 		return query_usage("a HOST is required", NULL);
+	return 0;
+}
 
-	ses = calloc(1, sizeof(*ses));
-	if (!ses)
-		return 1;
-	res = &ses->res;
-	keys = ses->keys;
-	ke_addr = ses->addr;
-	ret = nke_client_run(q.host, q.port, q.family, q.ca, q.timeout, ses,
-			     err, sizeof(err));
-	if (ret < 0) {
-		fprintf(stderr, "kntsctl: %s: %s\n", q.host, err);
-		free(ses);
-		return 1;
-	}
-	ntp_host = q.ntp_server ? q.ntp_server :
-		   res->server[0] ? res->server : q.host;
-	if (q.ntp_port)
-		snprintf(port, sizeof(port), "%s", q.ntp_port);
-	else
-		snprintf(port, sizeof(port), "%u", res->port ? res->port : 123);
+/* What NTS-KE agreed on; returns false when it did not agree. */
+static bool print_nts_ke(const struct query *q, const struct nke_session *ses,
+			 bool agreed, const char *ntp_host, const char *port)
+{
+	const struct nke_client_result *res = &ses->res;
 
-	print_begin(stdout, c->json);
 	open_json_object("nts_ke");
-	print_string(PRINT_ANY, "server", "NTS-KE          : %s", q.host);
-	print_string(PRINT_ANY, "address", " (%s", ke_addr);
-	print_string(PRINT_ANY, "port", " port %s), TLS 1.3\n", q.port);
-	if (ret > 0) {
+	print_string(PRINT_ANY, "server", "NTS-KE          : %s", q->host);
+	print_string(PRINT_ANY, "address", " (%s", ses->addr);
+	print_string(PRINT_ANY, "port", " port %s), TLS 1.3\n", q->port);
+	if (!agreed) {
 		print_s64(PRINT_ANY, "error", "Result          : error %lld",
 			  res->error);
 		print_s64(PRINT_ANY, "next_protocol", ", next protocol %lld",
@@ -201,9 +177,7 @@ int do_query(struct ctl *c, int argc, char **argv)
 		print_u64(PRINT_ANY, "cookies", ", %llu cookies: no agreement\n",
 			  res->ncookies);
 		close_json_object();
-		print_end();
-		free(ses);
-		return 1;
+		return false;
 	}
 	print_u64(PRINT_ANY, "aead", "AEAD            : %llu (AES-SIV-CMAC-256)\n",
 		  (uint64_t)res->aead);
@@ -213,69 +187,126 @@ int do_query(struct ctl *c, int argc, char **argv)
 	print_string(PRINT_ANY, "ntp_server", "NTP server      : %s", ntp_host);
 	print_string(PRINT_ANY, "ntp_port", " port %s\n", port);
 	close_json_object();
+	return true;
+}
 
-	if (knts_siv_init(&c2s) || knts_siv_init(&s2c) ||
-	    knts_siv_setkey(&c2s, keys, KNTS_SESSION_KEY_LEN) ||
-	    knts_siv_setkey(&s2c, keys + KNTS_SESSION_KEY_LEN,
-			    KNTS_SESSION_KEY_LEN)) {
-		OPENSSL_cleanse(keys, KNTS_COOKIE_KEYS_LEN);
-		free(ses);
-		return 1;
+/* One exchange's line ("Reply N : ..."); returns whether it verified. */
+static bool print_exchange(unsigned int n, const struct exchange *x)
+{
+	char refid[32];
+
+	open_json_object(NULL);
+	print_u64(PRINT_ANY, "n", "Reply %llu       : ", n);
+	print_bool(PRINT_JSON, "replied", NULL, x->replied);
+	print_bool(PRINT_JSON, "verified", NULL, x->verified);
+	print_bool(PRINT_JSON, "nak", NULL, x->nak);
+	if (!x->replied) {
+		print_text("no reply\n");
+	} else if (x->nak) {
+		print_text("NTS NAK (the server refused the cookie or authenticator)\n");
+	} else if (!x->verified) {
+		print_text("authenticator did NOT verify\n");
+	} else {
+		format_refid(x->r.refid, x->r.stratum, refid, sizeof(refid));
+		print_text("verified, ");
+		print_double(PRINT_ANY, "offset", "offset %+.6f s, ", x->offset);
+		print_double(PRINT_ANY, "delay", "delay %.6f s, ", x->delay);
+		print_u64(PRINT_ANY, "stratum", "stratum %llu, ", x->r.stratum);
+		print_string(PRINT_ANY, "refid", "refid %s, ", refid);
+		print_u64(PRINT_ANY, "leap", "leap %llu, ", x->r.leap);
+		print_u64(PRINT_ANY, "new_cookies", "%llu new cookie(s)\n",
+			  x->r.cookies);
 	}
+	close_json_object();
+	return x->verified;
+}
+
+/* q->count authenticated exchanges with the NTP server; returns verified. */
+static unsigned int run_exchanges(const struct query *q, int fd,
+				  struct nke_session *ses,
+				  struct knts_siv *c2s, struct knts_siv *s2c)
+{
+	unsigned int i, next = 0, ok = 0;
+
+	open_json_array("replies");
+	for (i = 0; i < q->count; i++) {
+		struct exchange x;
+
+		ntp_exchange(fd, c2s, s2c, &ses->res, &next, q->timeout, &x);
+		ok += print_exchange(i + 1, &x);
+		if (i + 1 < q->count)
+			usleep(200000);
+	}
+	close_json_array();
+	print_u64(PRINT_ANY, "verified", "Verified        : %llu", ok);
+	print_u64(PRINT_ANY, "count", " of %llu\n", q->count);
+	return ok;
+}
+
+/* C2S and S2C from NTS-KE's exported keys, which are wiped. */
+static int session_keys(struct knts_siv *c2s, struct knts_siv *s2c,
+			uint8_t *keys)
+{
+	int err = knts_siv_setkey(c2s, keys, KNTS_SESSION_KEY_LEN) ||
+		  knts_siv_setkey(s2c, keys + KNTS_SESSION_KEY_LEN,
+				  KNTS_SESSION_KEY_LEN);
+
 	OPENSSL_cleanse(keys, KNTS_COOKIE_KEYS_LEN);
+	return err;
+}
+
+int do_query(struct ctl *c, int argc, char **argv)
+{
+	struct query q = { .port = "4460", .family = AF_UNSPEC, .count = 1,
+			   .timeout = 5.0 };
+	char ntp_addr[INET6_ADDRSTRLEN], port[8], err[512];
+	struct knts_siv c2s = { 0 }, s2c = { 0 };
+	unsigned int ok = 0;
+	struct nke_session *ses;
+	const char *ntp_host;
+	int fd, ret;
+
+	ret = query_args(&q, argc, argv);
+	if (ret)
+		return ret;
+	ses = calloc(1, sizeof(*ses));
+	if (!ses)
+		return 1;
+	ret = nke_client_run(q.host, q.port, q.family, q.ca, q.timeout, ses,
+			     err, sizeof(err));
+	if (ret < 0) {
+		fprintf(stderr, "kntsctl: %s: %s\n", q.host, err);
+		goto out;
+	}
+	ntp_host = q.ntp_server ? q.ntp_server :
+		   ses->res.server[0] ? ses->res.server : q.host;
+	if (q.ntp_port)
+		snprintf(port, sizeof(port), "%s", q.ntp_port);
+	else
+		snprintf(port, sizeof(port), "%u",
+			 ses->res.port ? ses->res.port : 123);
+
+	print_begin(stdout, c->json);
+	if (!print_nts_ke(&q, ses, ret == 0, ntp_host, port))
+		goto out_print;
+	if (knts_siv_init(&c2s) || knts_siv_init(&s2c) ||
+	    session_keys(&c2s, &s2c, ses->keys))
+		goto out_print;
 	fd = nke_connect(ntp_host, port, q.family, SOCK_DGRAM, q.timeout,
 			 ntp_addr, sizeof(ntp_addr));
 	if (fd < 0) {
 		fprintf(stderr, "kntsctl: NTP server %s: %s\n", ntp_host,
 			strerror(errno));
-		print_end();
-		free(ses);
-		return 1;
+		goto out_print;
 	}
-	open_json_array("replies");
-	for (i = 0; i < q.count; i++) {
-		struct exchange x;
-		char refid[32];
-
-		ntp_exchange(fd, &c2s, &s2c, res, &next, q.timeout, &x);
-		open_json_object(NULL);
-		print_u64(PRINT_ANY, "n", "Reply %llu       : ", i + 1);
-		print_bool(PRINT_JSON, "replied", NULL, x.replied);
-		print_bool(PRINT_JSON, "verified", NULL, x.verified);
-		print_bool(PRINT_JSON, "nak", NULL, x.nak);
-		if (!x.replied) {
-			print_text("no reply\n");
-		} else if (x.nak) {
-			print_text("NTS NAK (the server refused the cookie or authenticator)\n");
-		} else if (!x.verified) {
-			print_text("authenticator did NOT verify\n");
-		} else {
-			ok++;
-			format_refid(x.r.refid, x.r.stratum, refid, sizeof(refid));
-			print_text("verified, ");
-			print_double(PRINT_ANY, "offset", "offset %+.6f s, ",
-				     x.offset);
-			print_double(PRINT_ANY, "delay", "delay %.6f s, ",
-				     x.delay);
-			print_u64(PRINT_ANY, "stratum", "stratum %llu, ",
-				  x.r.stratum);
-			print_string(PRINT_ANY, "refid", "refid %s, ", refid);
-			print_u64(PRINT_ANY, "leap", "leap %llu, ", x.r.leap);
-			print_u64(PRINT_ANY, "new_cookies", "%llu new cookie(s)\n",
-				  x.r.cookies);
-		}
-		close_json_object();
-		if (i + 1 < q.count)
-			usleep(200000);
-	}
-	close_json_array();
-	print_u64(PRINT_ANY, "verified", "Verified        : %llu", ok);
-	print_u64(PRINT_ANY, "count", " of %llu\n", q.count);
-	print_end();
+	ok = run_exchanges(&q, fd, ses, &c2s, &s2c);
 	close(fd);
+out_print:
+	print_end();
+out:
 	knts_siv_uninit(&c2s);
 	knts_siv_uninit(&s2c);
 	OPENSSL_cleanse(ses, sizeof(*ses));
 	free(ses);
-	return ok == q.count ? 0 : 1;
+	return ok > 0 && ok == q.count ? 0 : 1;
 }

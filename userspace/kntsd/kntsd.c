@@ -57,6 +57,7 @@ struct kntsd {
 	_Atomic uint64_t keys_pushed;
 	struct time_status last_ts;
 	pthread_mutex_t ts_lock;
+	bool sync_started;		/* sync_thread runs */
 };
 
 static void usage(void)
@@ -344,20 +345,18 @@ static int on_signal(struct kntsd *d, int sig)
 	return 0;
 }
 
-int main(int argc, char **argv)
+/* Options; returns -1 to go on, else the exit status. */
+static int parse_args(struct kntsd *d, int argc, char **argv, bool *verbose,
+		      bool *check)
 {
-	static struct kntsd d;
-	char err[512];
-	double next_sync;
-	sigset_t mask;
-	int opt, sfd, verbose = 0, check = 0, ret = 1;
+	int opt;
 
-	d.conf_path = CONF_DEFAULT_PATH;
+	d->conf_path = CONF_DEFAULT_PATH;
 	while ((opt = getopt(argc, argv, "f:dtVh")) != -1) {
 		switch (opt) {
-		case 'f': d.conf_path = optarg; break;
-		case 'd': verbose = 1; break;
-		case 't': check = 1; break;
+		case 'f': d->conf_path = optarg; break;
+		case 'd': *verbose = true; break;
+		case 't': *check = true; break;
 		case 'V': printf("kntsd %s\n", KNTS_VERSION); return 0;
 		case 'h': usage(); return 0;
 		default: usage(); return 2;
@@ -367,6 +366,199 @@ int main(int argc, char **argv)
 		usage();
 		return 2;
 	}
+	return -1;
+}
+
+/* kntsd -t: the configuration, and the certificates and keys it names. */
+static int check_config(struct kntsd *d)
+{
+	char err[512];
+
+	pthread_mutex_init(&d->ke.ctx_lock, NULL);
+	if (kesrv_load_certs(&d->ke, &d->conf, err, sizeof(err))) {
+		log_err("%s", err);
+		return 1;
+	}
+	printf("%s: configuration OK, %u certificate%s\n", d->conf_path,
+	       d->conf.ncerts, d->conf.ncerts == 1 ? "" : "s");
+	return 0;
+}
+
+/* Signals arrive on a descriptor, handled in the main loop. */
+static int block_signals(void)
+{
+	sigset_t mask;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	return signalfd(-1, &mask, SFD_CLOEXEC);
+}
+
+/* The master keys, from ntsdumpdir or new, owned by kntsuser. */
+static int open_keys(struct kntsd *d)
+{
+	char err[512] = "";
+
+	if (prepare_dumpdir(&d->conf) ||
+	    keymgr_init(&d->keys, d->conf.dumpdir, d->conf.rotate, err,
+			sizeof(err))) {
+		if (err[0])
+			log_err("%s", err);
+		return -1;
+	}
+	if (d->conf.user) {
+		struct passwd *pw = getpwnam(d->conf.user);
+
+		if (pw && chown(d->keys.path, pw->pw_uid, pw->pw_gid))
+			log_warn("%s: %s", d->keys.path, strerror(errno));
+	}
+	return 0;
+}
+
+/* NTP: knts.ko (opening the family loads it) unless told otherwise. */
+static int open_ntp(struct kntsd *d)
+{
+	char err[512];
+
+	if (d->conf.ntp_path != CONF_NTP_USERSPACE) {
+		d->nl = knts_nl_open();
+		if (!d->nl && !system("modprobe -q knts"))
+			d->nl = knts_nl_open();
+		d->kernel = d->nl != NULL;
+		if (!d->kernel && d->conf.ntp_path == CONF_NTP_KERNEL) {
+			log_err("kntsntp kernel: knts.ko is not available (modprobe knts)");
+			return -1;
+		}
+	}
+	if (d->kernel) {
+		log_info("NTP served by knts.ko");
+	} else if (ntpsrv_init(&d->ntp, &d->conf, &d->keys, err, sizeof(err))) {
+		log_err("%s", err);
+		return -1;
+	}
+	return 0;
+}
+
+/* What needs root: keys, listeners, the module; then root is dropped. */
+static int start(struct kntsd *d)
+{
+	char err[512];
+
+	if (open_keys(d))
+		return -1;
+	if (kesrv_init(&d->ke, &d->conf, &d->keys, err, sizeof(err))) {
+		log_err("%s", err);
+		return -1;
+	}
+	if (open_ntp(d))
+		return -1;
+	d->ctl_fd = ctl_open(d->conf.control);
+	if (d->ctl_fd < 0)
+		log_warn("kntscontrol %s: %s (kntsctl serverstats shows the module's counters only)",
+			 d->conf.control, strerror(-d->ctl_fd));
+	if (drop_privileges(&d->conf))
+		return -1;
+	if (d->kernel)
+		sync_keys(d);
+	d->sync_stop = eventfd(0, EFD_CLOEXEC);
+	if (kesrv_start(&d->ke) || (!d->kernel && ntpsrv_start(&d->ntp)) ||
+	    d->sync_stop < 0 ||
+	    pthread_create(&d->sync_thread, NULL, sync_main, d)) {
+		log_err("cannot start: %s", strerror(errno));
+		return -1;
+	}
+	d->sync_started = true;
+	log_info("kntsd %s started (%s)", KNTS_VERSION, d->conf_path);
+	return 0;
+}
+
+/* Key rotation on schedule; the module's keys checked every interval. */
+static void on_timers(struct kntsd *d, double *next_sync)
+{
+	char err[512];
+
+	if (keymgr_next_rotation(&d->keys) <= 0) {
+		if (keymgr_rotate(&d->keys, err, sizeof(err)))
+			log_err("key rotation: %s", err);
+		else
+			log_info("master keys rotated");
+		*next_sync = 0;	/* push the rotated table now */
+	}
+	if (mono_now() >= *next_sync) {
+		if (d->kernel)
+			sync_keys(d);
+		*next_sync = mono_now() + d->conf.status_interval;
+	}
+}
+
+/* Until SIGTERM or SIGINT: signals, the control socket, timers. */
+static int run(struct kntsd *d, int sfd)
+{
+	double next_sync = mono_now() + d->conf.status_interval;
+
+	for (;;) {
+		struct pollfd pfd[2] = {
+			{ .fd = sfd, .events = POLLIN },
+			{ .fd = d->ctl_fd, .events = POLLIN },
+		};
+		double left = keymgr_next_rotation(&d->keys);
+		double until_sync = next_sync - mono_now();
+		int timeout;
+
+		if (until_sync < left)
+			left = until_sync;
+		timeout = left > 0 ? (int)(left * 1000) + 1 : 0;
+		if (poll(pfd, d->ctl_fd >= 0 ? 2 : 1, timeout) < 0 &&
+		    errno != EINTR)
+			return 1;
+		if (pfd[0].revents & POLLIN) {
+			struct signalfd_siginfo si;
+
+			if (read(sfd, &si, sizeof(si)) == sizeof(si) &&
+			    on_signal(d, (int)si.ssi_signo)) {
+				log_info("signal %u: stopping", si.ssi_signo);
+				return 0;
+			}
+		}
+		if (d->ctl_fd >= 0 && (pfd[1].revents & POLLIN))
+			ctl_serve(d);
+		on_timers(d, &next_sync);
+	}
+}
+
+static void stop(struct kntsd *d)
+{
+	uint64_t one = 1;
+
+	if (d->sync_started &&
+	    write(d->sync_stop, &one, sizeof(one)) == sizeof(one))
+		pthread_join(d->sync_thread, NULL);
+	kesrv_stop(&d->ke);
+	if (!d->kernel)
+		ntpsrv_stop(&d->ntp);
+	knts_nl_close(d->nl);
+	if (d->ctl_fd >= 0) {
+		close(d->ctl_fd);
+		unlink(d->conf.control);
+	}
+	keymgr_destroy(&d->keys);
+	conf_free(&d->conf);
+}
+
+int main(int argc, char **argv)
+{
+	static struct kntsd d;
+	bool verbose = false, check = false;
+	char err[512];
+	int ret, sfd;
+
+	ret = parse_args(&d, argc, argv, &verbose, &check);
+	if (ret >= 0)
+		return ret;
 	log_init(verbose);
 	conf_defaults(&d.conf);
 	if (conf_load(&d.conf, d.conf_path, err, sizeof(err))) {
@@ -378,140 +570,15 @@ int main(int argc, char **argv)
 			d.conf_path);
 		return 1;
 	}
-	if (check) {
-		/* The certificates and keys must load too. */
-		pthread_mutex_init(&d.ke.ctx_lock, NULL);
-		if (kesrv_load_certs(&d.ke, &d.conf, err, sizeof(err))) {
-			log_err("%s", err);
-			return 1;
-		}
-		printf("%s: configuration OK, %u certificate%s\n", d.conf_path,
-		       d.conf.ncerts, d.conf.ncerts == 1 ? "" : "s");
-		return 0;
-	}
+	if (check)
+		return check_config(&d);
 	pthread_mutex_init(&d.ts_lock, NULL);
 	d.ctl_fd = -1;
 	d.sync_stop = -1;
-
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGHUP);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGINT);
-	sigprocmask(SIG_BLOCK, &mask, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
-
-	if (prepare_dumpdir(&d.conf) ||
-	    keymgr_init(&d.keys, d.conf.dumpdir, d.conf.rotate, err,
-			sizeof(err))) {
-		if (err[0])
-			log_err("%s", err);
+	sfd = block_signals();
+	if (start(&d))
 		return 1;
-	}
-	if (d.conf.user) {
-		struct passwd *pw = getpwnam(d.conf.user);
-
-		if (pw && chown(d.keys.path, pw->pw_uid, pw->pw_gid))
-			log_warn("%s: %s", d.keys.path, strerror(errno));
-	}
-	if (kesrv_init(&d.ke, &d.conf, &d.keys, err, sizeof(err))) {
-		log_err("%s", err);
-		return 1;
-	}
-
-	/* NTP: knts.ko (opening the family loads it) unless told otherwise. */
-	if (d.conf.ntp_path != CONF_NTP_USERSPACE) {
-		d.nl = knts_nl_open();
-		if (!d.nl && !system("modprobe -q knts"))
-			d.nl = knts_nl_open();
-		d.kernel = d.nl != NULL;
-		if (!d.kernel && d.conf.ntp_path == CONF_NTP_KERNEL) {
-			log_err("kntsntp kernel: knts.ko is not available (modprobe knts)");
-			return 1;
-		}
-	}
-	if (d.kernel) {
-		log_info("NTP served by knts.ko");
-	} else if (ntpsrv_init(&d.ntp, &d.conf, &d.keys, err, sizeof(err))) {
-		log_err("%s", err);
-		return 1;
-	}
-	d.ctl_fd = ctl_open(d.conf.control);
-	if (d.ctl_fd < 0)
-		log_warn("kntscontrol %s: %s (kntsctl serverstats shows the module's counters only)",
-			 d.conf.control, strerror(-d.ctl_fd));
-
-	if (drop_privileges(&d.conf))
-		return 1;
-	if (d.kernel)
-		sync_keys(&d);
-	d.sync_stop = eventfd(0, EFD_CLOEXEC);
-	if (kesrv_start(&d.ke) || (!d.kernel && ntpsrv_start(&d.ntp)) ||
-	    d.sync_stop < 0 ||
-	    pthread_create(&d.sync_thread, NULL, sync_main, &d)) {
-		log_err("cannot start: %s", strerror(errno));
-		return 1;
-	}
-	log_info("kntsd %s started (%s)", KNTS_VERSION, d.conf_path);
-
-	/* The module's keys are checked every status interval. */
-	next_sync = mono_now() + d.conf.status_interval;
-	for (;;) {
-		struct pollfd pfd[2] = {
-			{ .fd = sfd, .events = POLLIN },
-			{ .fd = d.ctl_fd, .events = POLLIN },
-		};
-		double left = keymgr_next_rotation(&d.keys);
-		double until_sync = next_sync - mono_now();
-		int timeout;
-
-		if (until_sync < left)
-			left = until_sync;
-		timeout = left > 0 ? (int)(left * 1000) + 1 : 0;
-		if (poll(pfd, d.ctl_fd >= 0 ? 2 : 1, timeout) < 0 &&
-		    errno != EINTR)
-			break;
-		if (pfd[0].revents & POLLIN) {
-			struct signalfd_siginfo si;
-
-			if (read(sfd, &si, sizeof(si)) == sizeof(si) &&
-			    on_signal(&d, (int)si.ssi_signo)) {
-				log_info("signal %u: stopping", si.ssi_signo);
-				ret = 0;
-				break;
-			}
-		}
-		if (d.ctl_fd >= 0 && (pfd[1].revents & POLLIN))
-			ctl_serve(&d);
-		if (keymgr_next_rotation(&d.keys) <= 0) {
-			if (keymgr_rotate(&d.keys, err, sizeof(err)))
-				log_err("key rotation: %s", err);
-			else
-				log_info("master keys rotated");
-			next_sync = 0;	/* push the rotated table now */
-		}
-		if (mono_now() >= next_sync) {
-			if (d.kernel)
-				sync_keys(&d);
-			next_sync = mono_now() + d.conf.status_interval;
-		}
-	}
-
-	{
-		uint64_t one = 1;
-
-		if (write(d.sync_stop, &one, sizeof(one)) == sizeof(one))
-			pthread_join(d.sync_thread, NULL);
-	}
-	kesrv_stop(&d.ke);
-	if (!d.kernel)
-		ntpsrv_stop(&d.ntp);
-	knts_nl_close(d.nl);
-	if (d.ctl_fd >= 0) {
-		close(d.ctl_fd);
-		unlink(d.conf.control);
-	}
-	keymgr_destroy(&d.keys);
-	conf_free(&d.conf);
+	ret = run(&d, sfd);
+	stop(&d);
 	return ret;
 }

@@ -38,11 +38,22 @@ struct keyring {
 	uint64_t gen;
 };
 
+/* One recvmmsg()/sendmmsg() round: requests in, replies out. */
+struct ntp_batch {
+	uint8_t in[BATCH][KNTS_NTP_MAX_LEN + 4];	/* + 4: see MSG_TRUNC */
+	uint8_t out[BATCH][KNTS_NTP_MAX_LEN];
+	uint8_t cin[BATCH][CMSG_SPACE_ALL], cout[BATCH][CMSG_SPACE_ALL];
+	struct sockaddr_storage peer[BATCH];
+	struct mmsghdr rx[BATCH], tx[BATCH];
+	struct iovec riov[BATCH], tiov[BATCH];
+};
+
 struct ntp_thread {
 	struct ntpsrv *n;
 	struct keyring kr;
 	struct knts_siv session;	/* C2S, then S2C, per request */
 	uint8_t cookie[KNTS_COOKIE_LEN];
+	struct ntp_batch b;
 };
 
 static void stat_inc(struct ntpsrv *n, enum knts_stat s, uint64_t v)
@@ -232,84 +243,104 @@ static uint64_t parse_cmsgs(struct ntpsrv *n, struct msghdr *mh,
 	return ntp_now();
 }
 
-static void serve_batch(struct ntp_thread *t, int fd)
+/* Reads up to BATCH requests; returns how many (0 on error). */
+static int batch_receive(struct ntp_batch *b, int fd)
 {
-	static uint8_t in[BATCH][KNTS_NTP_MAX_LEN + 4];
-	static uint8_t out[BATCH][KNTS_NTP_MAX_LEN];
-	static uint8_t cin[BATCH][CMSG_SPACE_ALL], cout[BATCH][CMSG_SPACE_ALL];
-	struct sockaddr_storage peer[BATCH];
-	struct mmsghdr rx[BATCH], tx[BATCH];
-	struct iovec riov[BATCH], tiov[BATCH];
-	int i, got, ntx = 0;
+	int i, got;
 
 	for (i = 0; i < BATCH; i++) {
-		riov[i].iov_base = in[i];
-		riov[i].iov_len = sizeof(in[i]);
-		memset(&rx[i], 0, sizeof(rx[i]));
-		rx[i].msg_hdr.msg_name = &peer[i];
-		rx[i].msg_hdr.msg_namelen = sizeof(peer[i]);
-		rx[i].msg_hdr.msg_iov = &riov[i];
-		rx[i].msg_hdr.msg_iovlen = 1;
-		rx[i].msg_hdr.msg_control = cin[i];
-		rx[i].msg_hdr.msg_controllen = sizeof(cin[i]);
+		struct msghdr *mh = &b->rx[i].msg_hdr;
+
+		b->riov[i].iov_base = b->in[i];
+		b->riov[i].iov_len = sizeof(b->in[i]);
+		memset(&b->rx[i], 0, sizeof(b->rx[i]));
+		mh->msg_name = &b->peer[i];
+		mh->msg_namelen = sizeof(b->peer[i]);
+		mh->msg_iov = &b->riov[i];
+		mh->msg_iovlen = 1;
+		mh->msg_control = b->cin[i];
+		mh->msg_controllen = sizeof(b->cin[i]);
 	}
-	got = recvmmsg(fd, rx, BATCH, MSG_DONTWAIT, NULL);
+	got = recvmmsg(fd, b->rx, BATCH, MSG_DONTWAIT, NULL);
+	return got > 0 ? got : 0;
+}
+
+/* Queues reply ntx, rlen bytes of out[ntx], to request i's sender. */
+static void batch_queue(struct ntp_batch *b, int ntx, int i, unsigned int rlen,
+			int family, struct in_pktinfo *pi4,
+			struct in6_pktinfo *pi6)
+{
+	struct msghdr *mh = &b->tx[ntx].msg_hdr;
+	struct cmsghdr *cm;
+
+	memset(&b->tx[ntx], 0, sizeof(b->tx[ntx]));
+	b->tiov[ntx].iov_base = b->out[ntx];
+	b->tiov[ntx].iov_len = rlen;
+	mh->msg_name = &b->peer[i];
+	mh->msg_namelen = b->rx[i].msg_hdr.msg_namelen;
+	mh->msg_iov = &b->tiov[ntx];
+	mh->msg_iovlen = 1;
+	if (!family)
+		return;
+	/* Reply from the address the request was sent to. */
+	mh->msg_control = b->cout[ntx];
+	mh->msg_controllen = family == AF_INET ? CMSG_SPACE(sizeof(*pi4)) :
+						 CMSG_SPACE(sizeof(*pi6));
+	memset(b->cout[ntx], 0, mh->msg_controllen);
+	cm = CMSG_FIRSTHDR(mh);
+	if (family == AF_INET) {
+		pi4->ipi_ifindex = 0;
+		pi4->ipi_spec_dst = pi4->ipi_addr;
+		cm->cmsg_level = IPPROTO_IP;
+		cm->cmsg_type = IP_PKTINFO;
+		cm->cmsg_len = CMSG_LEN(sizeof(*pi4));
+		memcpy(CMSG_DATA(cm), pi4, sizeof(*pi4));
+	} else {
+		cm->cmsg_level = IPPROTO_IPV6;
+		cm->cmsg_type = IPV6_PKTINFO;
+		cm->cmsg_len = CMSG_LEN(sizeof(*pi6));
+		memcpy(CMSG_DATA(cm), pi6, sizeof(*pi6));
+	}
+}
+
+/* Sends the queued replies; those the stack refused count as lost. */
+static void batch_send(struct ntp_thread *t, int fd, int ntx)
+{
+	int i, sent;
+
+	if (ntx <= 0)
+		return;
+	sent = sendmmsg(fd, t->b.tx, (unsigned int)ntx, 0);
+	for (i = sent < 0 ? 0 : sent; i < ntx; i++)
+		drop(t->n, KNTS_STAT_DROP_TX);
+}
+
+/* One batch: receive, answer each request, send the answers. */
+static void serve_batch(struct ntp_thread *t, int fd)
+{
+	struct ntp_batch *b = &t->b;
+	int i, got, ntx = 0;
+
+	got = batch_receive(b, fd);
 	for (i = 0; i < got; i++) {
-		struct msghdr *mh = &tx[ntx].msg_hdr;
+		struct msghdr *mh = &b->rx[i].msg_hdr;
+		unsigned int len = b->rx[i].msg_len, rlen;
 		struct in_pktinfo pi4;
 		struct in6_pktinfo pi6;
-		struct cmsghdr *cm;
-		unsigned int len = rx[i].msg_len, rlen;
 		uint64_t rx_ts;
 		int family;
 
-		rx_ts = parse_cmsgs(t->n, &rx[i].msg_hdr, &pi4, &pi6, &family);
-		if ((rx[i].msg_hdr.msg_flags & MSG_TRUNC) ||
-		    len > KNTS_NTP_MAX_LEN) {
+		rx_ts = parse_cmsgs(t->n, mh, &pi4, &pi6, &family);
+		if ((mh->msg_flags & MSG_TRUNC) || len > KNTS_NTP_MAX_LEN) {
 			stat_inc(t->n, KNTS_STAT_RX_PACKETS, 1);
 			drop(t->n, KNTS_STAT_DROP_SIZE);
 			continue;
 		}
-		rlen = serve(t, in[i], len, rx_ts, out[ntx]);
-		if (!rlen)
-			continue;
-		memset(&tx[ntx], 0, sizeof(tx[ntx]));
-		tiov[ntx].iov_base = out[ntx];
-		tiov[ntx].iov_len = rlen;
-		mh->msg_name = &peer[i];
-		mh->msg_namelen = rx[i].msg_hdr.msg_namelen;
-		mh->msg_iov = &tiov[ntx];
-		mh->msg_iovlen = 1;
-		/* Reply from the address the request was sent to. */
-		if (family) {
-			mh->msg_control = cout[ntx];
-			mh->msg_controllen = family == AF_INET ?
-				CMSG_SPACE(sizeof(pi4)) : CMSG_SPACE(sizeof(pi6));
-			memset(cout[ntx], 0, mh->msg_controllen);
-			cm = CMSG_FIRSTHDR(mh);
-			if (family == AF_INET) {
-				pi4.ipi_ifindex = 0;
-				pi4.ipi_spec_dst = pi4.ipi_addr;
-				cm->cmsg_level = IPPROTO_IP;
-				cm->cmsg_type = IP_PKTINFO;
-				cm->cmsg_len = CMSG_LEN(sizeof(pi4));
-				memcpy(CMSG_DATA(cm), &pi4, sizeof(pi4));
-			} else {
-				cm->cmsg_level = IPPROTO_IPV6;
-				cm->cmsg_type = IPV6_PKTINFO;
-				cm->cmsg_len = CMSG_LEN(sizeof(pi6));
-				memcpy(CMSG_DATA(cm), &pi6, sizeof(pi6));
-			}
-		}
-		ntx++;
+		rlen = serve(t, b->in[i], len, rx_ts, b->out[ntx]);
+		if (rlen)
+			batch_queue(b, ntx++, i, rlen, family, &pi4, &pi6);
 	}
-	if (ntx > 0) {
-		int sent = sendmmsg(fd, tx, (unsigned int)ntx, 0);
-
-		/* Replies the stack refused: counted as sent, and as lost. */
-		for (i = sent < 0 ? 0 : sent; i < ntx; i++)
-			drop(t->n, KNTS_STAT_DROP_TX);
-	}
+	batch_send(t, fd, ntx);
 }
 
 static void *ntp_main(void *arg)
