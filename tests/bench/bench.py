@@ -20,8 +20,8 @@ import time
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 LOAD = os.path.join(TOP, "build", "bench", "ntsload")
-KNTSD = os.path.join(TOP, "userspace", "kntsd")
-KNTSCTL = os.path.join(TOP, "userspace", "kntsctl")
+KNTSD = os.path.join(TOP, "userspace", "kntsd", "kntsd")
+KNTSCTL = os.path.join(TOP, "userspace", "kntsctl", "kntsctl")
 WORK = "/tmp/bench"
 SERVER, NAME = "10.77.0.1", "bench.knts"
 SOURCES = [f"10.77.0.{i}" for i in range(2, 10)]

@@ -161,9 +161,9 @@ static int read_key(const char *path, uint8_t key[NTSKEYS_KEY_LEN])
 	len = fread(buf, 1, sizeof(buf) - 1, f);
 	if (f != stdin)
 		fclose(f);
-	/* The digits, closed up in place. */
+	/* The digits, closed up in place; a NUL is kept, for parse_hex to refuse. */
 	for (i = 0; i < len; i++)
-		if (!strchr(" \t\r\n", buf[i]))
+		if (!buf[i] || !strchr(" \t\r\n", buf[i]))
 			buf[n++] = buf[i];
 	ret = parse_hex(buf, n, key, NTSKEYS_KEY_LEN);
 	explicit_bzero(buf, sizeof(buf));
