@@ -9,12 +9,13 @@
 
 #ifdef __KERNEL__
 
-#include <asm/unaligned.h>
 #include <crypto/algapi.h>
 #include <linux/errno.h>
 #include <linux/random.h>
 #include <linux/string.h>
 #include <linux/types.h>
+
+#include "compat.h"
 
 static inline void knts_random_bytes(void *buf, size_t len)
 {

@@ -9,14 +9,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh --bench
-make -s module userspace
+vmkver=$(basename "$(readlink -f "${KNTS_CACHE:-/var/cache/knts}/kernel/current")")
+make -s module KVER="$vmkver"
+make -s userspace
 make -s -C tests/bench
 out=build/bench/vm
 rm -rf "$out"
 mkdir -p "$out"
 KNTS_BENCH_SECONDS=${1:-2}
 export KNTS_BENCH_SECONDS
-scripts/vm.sh -i knts.ko -c 2 -m 3072 -t 5400 -o "$out" -- \
+scripts/vm.sh -i "build/kmod/$vmkver/knts.ko" -c 2 -m 3072 -t 5400 -o "$out" -- \
 	env KNTS_BENCH_SECONDS="$KNTS_BENCH_SECONDS" \
 	python3 tests/bench/bench.py /run/kntsvm/bench.json
 /usr/bin/python3 tests/bench/report.py "$out/bench.json" Documentation/performance

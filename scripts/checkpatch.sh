@@ -50,11 +50,18 @@ checkpatch() {
 	"$cp_dir/scripts/checkpatch.pl" --strict --no-tree --terse \
 		--show-types --ignore SPDX_LICENSE_TAG"$1" -f "${@:2}" 2>&1
 }
-rc=0
-out=$([ ${#plain[@]} -eq 0 ] || checkpatch "" "${plain[@]}"
-      [ ${#xmacro[@]} -eq 0 ] || checkpatch ,COMPLEX_MACRO,MACRO_ARG_REUSE "${xmacro[@]}")
-if [ -n "$(echo "$out" | grep -E '(ERROR|WARNING|CHECK):')" ]; then
+# A finding, or checkpatch.pl failing for any reason (its exit status), is
+# a FAIL.
+rc=0 cprc=0 out=
+if [ ${#plain[@]} -gt 0 ]; then
+	out=$(checkpatch "" "${plain[@]}") || cprc=$?
+fi
+if [ ${#xmacro[@]} -gt 0 ]; then
+	out="$out$(checkpatch ,COMPLEX_MACRO,MACRO_ARG_REUSE "${xmacro[@]}")" || cprc=$?
+fi
+if [ $cprc -ne 0 ] || grep -qE '(ERROR|WARNING|CHECK):' <<< "$out"; then
 	echo "$out" >&2
+	echo "checkpatch.sh: checkpatch.pl exit $cprc" >&2
 	echo "FAIL: style/checkpatch"
 	rc=1
 else
@@ -65,8 +72,11 @@ c_files=()
 for f in "${files[@]}"; do
 	case $f in kmod/* | core/*) c_files+=("$f") ;; esac
 done
-out=$([ ${#c_files[@]} -eq 0 ] || "$cp_dir/scripts/kernel-doc" -none "${c_files[@]}" 2>&1)
-if [ -n "$out" ]; then
+kdrc=0 out=
+if [ ${#c_files[@]} -gt 0 ]; then
+	out=$("$cp_dir/scripts/kernel-doc" -none "${c_files[@]}" 2>&1) || kdrc=$?
+fi
+if [ $kdrc -ne 0 ] || [ -n "$out" ]; then
 	echo "$out" >&2
 	echo "FAIL: style/kernel-doc"
 	rc=1

@@ -7,9 +7,12 @@
 #   scripts/deps.sh          install build + test dependencies
 #   scripts/deps.sh --bench  ... and what make bench needs
 #
-# The test kernel (Debian's linux-image for the same ABI as the installed
-# headers) is unpacked under $KNTS_CACHE/kernel, not installed: the host's
-# /boot and bootloader stay untouched.
+# The test kernels are Debian 12's own: 6.1 (linux-headers-amd64), 6.12 and
+# 6.12-rt (linux-headers-6.12-amd64, linux-headers-6.12-rt-amd64: 6.12 is
+# also the base of RHEL 10, Debian 13 and SLES 16).  knts.ko is built against
+# each one's headers; its linux-image, the same ABI, is unpacked under
+# $KNTS_CACHE/kernel/<kver> (linked as current, 6.12 and 6.12-rt), not
+# installed: the host's /boot and bootloader stay untouched.
 set -eu
 
 KNTS_CACHE=${KNTS_CACHE:-/var/cache/knts}
@@ -18,7 +21,8 @@ export DEBIAN_FRONTEND=noninteractive
 PKGS="build-essential pkg-config bc bison flex cpio kmod file
 libssl-dev openssl libnl-3-dev libnl-genl-3-dev libelf-dev
 qemu-system-x86 busybox-static
-linux-source-6.1 linux-headers-amd64 sparse dkms clang libclang-rt-14-dev
+linux-source-6.1 linux-headers-amd64 linux-headers-6.12-amd64
+linux-headers-6.12-rt-amd64 sparse dkms clang libclang-rt-14-dev
 python3 python3-yaml python3-cryptography iproute2 chrony gnutls-bin xz-utils ca-certificates lintian groff-base man-db"
 
 # --bench: what make bench needs on top (the plot).
@@ -40,28 +44,36 @@ if [ -n "$missing" ]; then
 	apt-get install -y -q --no-install-recommends $missing
 fi
 
-# The kernel ABI the test VM boots: the one whose headers are installed by
-# linux-headers-amd64, so knts.ko is built against exactly that kernel.
-abi=$(dpkg-query -W -f='${Depends}\n' linux-headers-amd64 |
-	sed -n 's/.*linux-headers-\([0-9.]*-[0-9]*\)-amd64.*/\1/p')
-if [ -z "$abi" ]; then
-	echo "deps.sh: cannot tell the kernel ABI of linux-headers-amd64" >&2
-	exit 1
-fi
-kver="$abi-amd64"
-kdir="$KNTS_CACHE/kernel/$kver"
-if [ ! -f "$kdir/boot/vmlinuz-$kver" ]; then
-	echo "deps.sh: unpacking linux-image-$kver into $kdir"
-	tmp=$(mktemp -d)
-	(cd "$tmp" && apt-get download -q "linux-image-$kver")
-	rm -rf "$kdir.new"
-	mkdir -p "$kdir.new"
-	dpkg -x "$tmp"/linux-image-"$kver"_*.deb "$kdir.new"
-	depmod -b "$kdir.new" "$kver"
-	rm -rf "$tmp" "$kdir"
-	mv "$kdir.new" "$kdir"
-fi
-ln -sfn "$kver" "$KNTS_CACHE/kernel/current"
+# test_kernel LINK HEADERS_METAPACKAGE: the kernel whose headers that
+# metapackage installed, unpacked and linked as $KNTS_CACHE/kernel/LINK.
+test_kernel() {
+	link=$1 meta=$2
+	kver=$(dpkg-query -W -f='${Depends}\n' "$meta" |
+		sed -n 's/.*linux-headers-\([^ ,]*-amd64\).*/\1/p')
+	if [ -z "$kver" ] || [ ! -d "/usr/src/linux-headers-$kver" ]; then
+		echo "deps.sh: cannot tell the kernel $meta installed" >&2
+		exit 1
+	fi
+	kdir="$KNTS_CACHE/kernel/$kver"
+	if [ ! -f "$kdir/boot/vmlinuz-$kver" ]; then
+		echo "deps.sh: unpacking linux-image-$kver into $kdir"
+		tmp=$(mktemp -d)
+		(cd "$tmp" && apt-get download -q "linux-image-$kver")
+		rm -rf "$kdir.new"
+		mkdir -p "$kdir.new"
+		dpkg -x "$tmp"/linux-image-"$kver"_*.deb "$kdir.new"
+		depmod -b "$kdir.new" "$kver"
+		rm -rf "$tmp" "$kdir"
+		mv "$kdir.new" "$kdir"
+	fi
+	ln -sfn "$kver" "$KNTS_CACHE/kernel/$link"
+	kernels="$kernels $link=$kver"
+}
+kernels=
+mkdir -p "$KNTS_CACHE/kernel"
+test_kernel current linux-headers-amd64
+test_kernel 6.12 linux-headers-6.12-amd64
+test_kernel 6.12-rt linux-headers-6.12-rt-amd64
 
 # ntpsec conflicts with chrony as a package: unpack it into a private prefix.
 nsdir="$KNTS_CACHE/ntpsec"
@@ -80,4 +92,4 @@ if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
 	systemctl disable --now chrony.service >/dev/null 2>&1 || true
 fi
 
-echo "deps.sh: ready (test kernel $kver, cache $KNTS_CACHE)"
+echo "deps.sh: ready (test kernels$kernels; cache $KNTS_CACHE)"

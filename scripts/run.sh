@@ -63,7 +63,7 @@ EOC
 		else
 			modprobe udp_tunnel
 			modprobe ip6_udp_tunnel
-			insmod knts.ko
+			insmod "build/kmod/$(uname -r)/knts.ko"
 		fi
 		loaded=1
 	fi
@@ -104,15 +104,17 @@ fi
 
 [ "$(id -u)" = 0 ] || { echo "run.sh: run as root (it loads a kernel module)" >&2; exit 1; }
 scripts/deps.sh >/dev/null
-make -s all >/dev/null
+make -s userspace >/dev/null
 state=${KNTS_RUN_DIR:-$top/build/run}
 kver=$(uname -r)
 if [ -d "/lib/modules/$kver/build" ] && modprobe -q udp_tunnel 2>/dev/null &&
-   [ "$(modinfo -F vermagic knts.ko | cut -d' ' -f1)" = "$kver" ]; then
+   make -s module KVER="$kver" >/dev/null; then
 	say "this kernel ($kver) loads knts.ko: serving here"
 	serve "$state"
 else
-	say "this kernel ($kver) cannot load knts.ko: running it in the test VM (Debian $(basename "$(readlink -f /var/cache/knts/kernel/current)") under QEMU)"
-	exec scripts/vm.sh -i knts.ko -t 864000 -- \
+	vmkver=$(basename "$(readlink -f /var/cache/knts/kernel/current)")
+	make -s module KVER="$vmkver" >/dev/null
+	say "this kernel ($kver) cannot load knts.ko: running it in the test VM (Debian $vmkver under QEMU)"
+	exec scripts/vm.sh -i "build/kmod/$vmkver/knts.ko" -t 864000 -- \
 		env KNTS_RUN_ONCE="${KNTS_RUN_ONCE:-}" scripts/run.sh --serve "$state"
 fi

@@ -1,12 +1,16 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Boot Debian's 6.1 kernel under QEMU with this machine's root file system
+# Boot a Debian kernel (6.1 unless -k says otherwise) under QEMU with this machine's root file system
 # mounted read-only over 9p (writes land in a tmpfs overlay), run one command
 # in the guest as root, and return its exit status.
 #
-#   scripts/vm.sh [-i MODULE.ko]... [-o DIR] [-t SECONDS] [-m MB] [-c CPUS]
-#                 -- COMMAND [ARGS...]
+#   scripts/vm.sh [-k KERNEL] [-i MODULE.ko]... [-o DIR] [-t SECONDS] [-m MB]
+#                 [-c CPUS] -- COMMAND [ARGS...]
+#
+# -k picks the kernel unpacked by scripts/deps.sh under $KNTS_CACHE/kernel:
+# "current" (the default: Debian 12's 6.1, the ABI of linux-headers-amd64),
+# "6.12", "6.12-rt", or a full version.
 #
 # -i installs a module into the guest's /lib/modules/$(uname -r)/updates the
 # way a package would: the harness runs depmod for the guest on this host
@@ -26,16 +30,17 @@ set -euo pipefail
 
 KNTS_CACHE=${KNTS_CACHE:-/var/cache/knts}
 here=$(cd "$(dirname "$0")" && pwd)
-outdir= timeout_s=600 mem=2048 cpus=2 install=()
+outdir= timeout_s=600 mem=2048 cpus=2 install=() kernel=current
 
-while getopts "i:o:t:m:c:" opt; do
+while getopts "k:i:o:t:m:c:" opt; do
 	case $opt in
+	k) kernel=$OPTARG ;;
 	i) install+=("$OPTARG") ;;
 	o) outdir=$OPTARG ;;
 	t) timeout_s=$OPTARG ;;
 	m) mem=$OPTARG ;;
 	c) cpus=$OPTARG ;;
-	*) echo "usage: $0 [-o DIR] [-t SECONDS] [-m MB] [-c CPUS] -- COMMAND..." >&2
+	*) echo "usage: $0 [-k KERNEL] [-i MODULE.ko]... [-o DIR] [-t SECONDS] [-m MB] [-c CPUS] -- COMMAND..." >&2
 	   exit 125 ;;
 	esac
 done
@@ -48,8 +53,8 @@ fi
 
 die() { echo "vm.sh: $*" >&2; exit 125; }
 
-kroot=$(readlink -f "$KNTS_CACHE/kernel/current" 2>/dev/null) ||
-	die "no test kernel in $KNTS_CACHE/kernel (run scripts/deps.sh)"
+kroot=$(readlink -e "$KNTS_CACHE/kernel/$kernel" 2>/dev/null) ||
+	die "no test kernel '$kernel' in $KNTS_CACHE/kernel (run scripts/deps.sh)"
 kver=$(basename "$kroot")
 vmlinuz=$kroot/boot/vmlinuz-$kver
 moddir=$kroot/lib/modules/$kver
@@ -96,16 +101,17 @@ modules_order() {
 		order+=("$m")
 	}
 	for m in virtio_pci 9pnet_virtio 9p overlay; do visit "$m"; done
+	# Built into the kernel (6.12 has virtio_pci so): nothing to load.
 	for m in "${order[@]}"; do
 		modinfo -b "$kroot" -k "$kver" -n "$m"
-	done
+	done | grep -vx '(builtin)'
 }
 
 vmcache=$KNTS_CACHE/vm
 mkdir -p "$vmcache"
 mods=$(modules_order) || die "cannot list the modules of $kver (run scripts/deps.sh)"
 [ -n "$mods" ] || die "no modules found for $kver"
-key=$( (stage1; echo "$kver"; echo "$mods"; sha256sum /bin/busybox) | sha256sum | cut -c1-16)
+key=$( (sha256sum "$0"; echo "$kver"; echo "$mods"; sha256sum /bin/busybox) | sha256sum | cut -c1-16)
 initrd=$vmcache/initrd-$kver-$key.cpio.gz
 if [ ! -f "$initrd" ]; then
 	[ -x /bin/busybox ] || die "busybox-static missing (run scripts/deps.sh)"
@@ -115,9 +121,15 @@ if [ ! -f "$initrd" ]; then
 	stage1 > "$t/init"
 	chmod +x "$t/init"
 	: > "$t/modules.order"
+	# busybox's insmod takes plain ELF: 6.12's modules come xz-compressed.
 	while read -r ko; do
-		cp "$ko" "$t/modules/"
-		basename "$ko" >> "$t/modules.order"
+		case $ko in
+		*.ko.xz) name=$(basename "$ko" .xz)
+			xz -dc "$ko" > "$t/modules/$name" ;;
+		*) name=$(basename "$ko")
+			cp "$ko" "$t/modules/" ;;
+		esac
+		echo "$name" >> "$t/modules.order"
 	done <<< "$mods"
 	(cd "$t" && find . | cpio -o -H newc --quiet | gzip -1) > "$initrd.tmp"
 	mv "$initrd.tmp" "$initrd"

@@ -1,19 +1,22 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# dkms add + build of this tree for KVER, in a private DKMS tree (the
-# system's DKMS state is left alone), then checks the module it built.
+# dkms add, then dkms build of this tree for each kernel given, in a private
+# DKMS tree (the system's DKMS state is left alone); checks each module it
+# built (version, and vermagic naming that kernel).
 #
-#   tests/dkms.sh KVER
+#   tests/dkms.sh LABEL:KVER...      e.g. 6.1:6.1.0-57-amd64
+#
+# Prints PASS:/FAIL: dkms/source and dkms/build-LABEL.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-kver=${1:?usage: tests/dkms.sh KVER}
+[ $# -gt 0 ] || { echo "usage: tests/dkms.sh LABEL:KVER..." >&2; exit 2; }
 ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$top/dkms.conf")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 if ! command -v dkms >/dev/null; then
-	echo "FAIL: dkms/build (dkms missing: run scripts/deps.sh)"
+	echo "FAIL: dkms/source (dkms missing: run scripts/deps.sh)"
 	exit 1
 fi
 make -s -C "$top" DESTDIR="$tmp/root" dkms-src >&2 || {
@@ -22,17 +25,23 @@ echo "PASS: dkms/source"
 src=$tmp/root/usr/src
 mkdir -p "$tmp/dkms" "$tmp/inst"
 opts=(--dkmstree "$tmp/dkms" --sourcetree "$src" --installtree "$tmp/inst")
-if dkms "${opts[@]}" add -m knts -v "$ver" >&2 &&
-   dkms "${opts[@]}" build -m knts -v "$ver" -k "$kver" >&2; then
-	ko=$(find "$tmp/dkms/knts/$ver/$kver" -name 'knts.ko*' | head -n 1)
-	if [ -n "$ko" ] && [ "$(modinfo -F version "$ko")" = "$ver" ] &&
-	   [ "$(modinfo -F vermagic "$ko" | cut -d' ' -f1)" = "$kver" ]; then
-		echo "PASS: dkms/build"
+dkms "${opts[@]}" add -m knts -v "$ver" >&2 || {
+	echo "FAIL: dkms/add"; exit 1; }
+rc=0
+for arg in "$@"; do
+	label=${arg%%:*} kver=${arg#*:}
+	if dkms "${opts[@]}" build -m knts -v "$ver" -k "$kver" >&2; then
+		ko=$(find "$tmp/dkms/knts/$ver/$kver" -name 'knts.ko*' | head -n 1)
+		if [ -n "$ko" ] && [ "$(modinfo -F version "$ko")" = "$ver" ] &&
+		   [ "$(modinfo -F vermagic "$ko" | cut -d' ' -f1)" = "$kver" ]; then
+			echo "PASS: dkms/build-$label"
+			continue
+		fi
+		echo "built module for $kver missing or wrong: '$ko'" >&2
 	else
-		echo "built module missing or wrong: '$ko'" >&2
-		echo "FAIL: dkms/build"
+		cat "$tmp/dkms/knts/$ver/build/make.log" >&2 2>/dev/null
 	fi
-else
-	cat "$tmp/dkms/knts/$ver/build/make.log" >&2 2>/dev/null
-	echo "FAIL: dkms/build"
-fi
+	echo "FAIL: dkms/build-$label"
+	rc=1
+done
+exit $rc

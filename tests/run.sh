@@ -6,27 +6,57 @@
 #   N passed, N failed[, N skipped]
 # Exits non-zero when anything failed.
 #
-#   tests/run.sh [GROUP...]    groups: build style unit fuzz uapi man kunit vm dkms deb run
+#   tests/run.sh [GROUP...]
+#
+# Groups: build style unit fuzz uapi man kunit, vm (Debian 12's 6.1),
+# vm612 (6.12), vmrt (6.12-rt, a short set), dkms deb run, and harness (the
+# self-test of this runner: a crash and a hang must turn a run red).
+#
+# Nothing may pass by going missing.  Each group's tests are declared in
+# tests/expected/<group>: a declared test without a result is a FAIL ("did
+# not run"), and so is a result nobody declared.  A guest that does not
+# finish cleanly (panic, hang, harness error) is a FAIL, and so is a kernel
+# panic or oops on its console even when every test reported PASS.  Under
+# CI (CI=true) a SKIP is a FAIL: CI has everything installed.
 #
 # Logs of each group are kept in build/test/<group>.log.
+#
+# For the harness self-test: KNTS_TEST_OUT (instead of build/test),
+# KNTS_EXPECTED (instead of tests/expected), KNTS_VM_TESTS (the VM test
+# scripts, instead of tests/vm/t-*.sh) and KNTS_VM_TIMEOUT (seconds per
+# guest boot).
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
-out=$top/build/test
+KNTS_CACHE=${KNTS_CACHE:-/var/cache/knts}
+out=${KNTS_TEST_OUT:-$top/build/test}
+expected=${KNTS_EXPECTED:-$top/tests/expected}
 mkdir -p "$out"
 results=$out/results
 : > "$results"
-all_groups=(build style unit fuzz uapi man kunit vm dkms deb run)
+all_groups=(build style unit fuzz uapi man kunit vm vm612 vmrt dkms deb run harness)
 groups=("${@:-${all_groups[@]}}")
 
-kver=$(make -s --no-print-directory -f Makefile print-kver 2>/dev/null)
+# The test kernels scripts/deps.sh unpacks: label, and the name of its link
+# under $KNTS_CACHE/kernel.  knts.ko is built for each one.
+test_kernels=("6.1 current" "6.12 6.12" "6.12-rt 6.12-rt")
+kver_of() { # kernel link name -> its version
+	basename "$(readlink -e "$KNTS_CACHE/kernel/$1" 2>/dev/null)" 2>/dev/null
+}
+all_kvers() {
+	local k
+	for k in "${test_kernels[@]}"; do
+		kver_of "${k#* }"
+	done
+}
 
 # --- the groups; each prints result lines on stdout, the rest on stderr ---
 
 group_build() {
 	local v1 v2
-	if make module >"$out/module.log" 2>&1 &&
+	# shellcheck disable=SC2046
+	if scripts/kbuild.sh $(all_kvers) >"$out/module.log" 2>&1 &&
 	   ! grep -E 'warning:|error:' "$out/module.log" >&2; then
 		echo "PASS: build/module-W=1"
 	else
@@ -50,14 +80,18 @@ group_build() {
 }
 
 group_style() {
-	scripts/checkpatch.sh
-	if make sparse >"$out/sparse.log" 2>&1 &&
+	local rc=0
+	scripts/checkpatch.sh || rc=1
+	# shellcheck disable=SC2046
+	if scripts/kbuild.sh --sparse $(all_kvers) >"$out/sparse.log" 2>&1 &&
 	   ! grep -E 'warning:|error:' "$out/sparse.log" >&2; then
 		echo "PASS: style/sparse-C=2"
 	else
 		cat "$out/sparse.log" >&2
 		echo "FAIL: style/sparse-C=2"
+		rc=1
 	fi
+	return $rc
 }
 
 group_unit() {
@@ -86,7 +120,9 @@ group_kunit() {
 }
 
 # vm_tests GROUP DIR [vm.sh options] -- [guest-run.sh arguments]: one boot
-# of the test VM running tests/vm/guest-run.sh; prints its result lines.
+# of the test VM running tests/vm/guest-run.sh -g GROUP; prints its result
+# lines, and a FAIL for a guest that did not finish cleanly or whose console
+# shows a kernel panic or oops.
 vm_tests() {
 	local group=$1 dir=$out/$2 rc
 	shift 2
@@ -97,23 +133,63 @@ vm_tests() {
 	done
 	shift
 	rm -rf "$dir"
-	scripts/vm.sh "${opts[@]}" -o "$dir" -- tests/vm/guest-run.sh "$@" >&2
+	scripts/vm.sh -t "${KNTS_VM_TIMEOUT:-1800}" "${opts[@]}" -o "$dir" -- \
+		tests/vm/guest-run.sh -g "$group" "$@" >&2
 	rc=$?
-	if [ -s "$dir/results" ]; then
-		cat "$dir/results"
-		# Passed tests, but the harness saw a problem (e.g. dmesg).
-		if [ $rc -eq 126 ]; then
-			echo "FAIL: $group/kernel-log"
-		fi
-	else
-		echo "FAIL: $group/boot (harness exit $rc)"
+	[ -f "$dir/results" ] && cat "$dir/results"
+	case $rc in
+	0) ;;
+	1) grep -q '^FAIL: ' "$dir/results" 2>/dev/null ||
+		echo "FAIL: $group/guest (the test runner failed: exit 1, no test failed)" ;;
+	126) echo "FAIL: $group/kernel-log (after the last test)" ;;
+	124) echo "FAIL: $group/guest (timed out after ${KNTS_VM_TIMEOUT:-1800} s)" ;;
+	*) echo "FAIL: $group/guest (did not finish: harness exit $rc, see $dir/console.log)" ;;
+	esac
+	# Kernel lines on the console: a panic or an oops there is a FAIL
+	# even when no test saw it in its own log.
+	if [ -f "$dir/console.log" ] &&
+	   ! grep -aE '^\[ *[0-9]+\.[0-9]+\]' "$dir/console.log" |
+	     scripts/dmesg-check.sh >&2; then
+		echo "FAIL: $group/console (the kernel reported a problem, see $dir/console.log)"
 	fi
 }
 
+# vm_group GROUP KERNEL [TEST.sh...]: knts.ko built for that kernel, then
+# the VM tests (all of tests/vm/t-*.sh unless named) in one boot of it.
+vm_group() {
+	local group=$1 kernel=$2 kver tests
+	shift 2
+	kver=$(kver_of "$kernel")
+	if [ -z "$kver" ]; then
+		echo "FAIL: $group/kernel (no test kernel '$kernel' in $KNTS_CACHE/kernel: run scripts/deps.sh)"
+		return
+	fi
+	scripts/kbuild.sh "$kver" >&2 && make -s userspace >&2 &&
+		make -s -C tests/bench >&2 || { echo "FAIL: $group/build"; return; }
+	if [ -n "${KNTS_VM_TESTS:-}" ]; then
+		read -ra tests <<< "$KNTS_VM_TESTS"
+	elif [ $# -gt 0 ]; then
+		tests=("$@")
+	else
+		tests=(tests/vm/t-*.sh)
+	fi
+	vm_tests "$group" "$group" -k "$kernel" -i "build/kmod/$kver/knts.ko" -- \
+		"${tests[@]}"
+}
+
 group_vm() {
-	make -s module userspace >&2 && make -s -C tests/bench >&2 ||
-		{ echo "FAIL: vm/build"; return; }
-	vm_tests vm vm -i knts.ko --
+	vm_group vm current
+}
+
+group_vm612() {
+	vm_group vm612 6.12
+}
+
+# PREEMPT_RT: the packet path in softirq threads, keys and limiter under
+# sleeping spinlocks; the short set that exercises them.
+group_vmrt() {
+	vm_group vmrt 6.12-rt tests/vm/t-nts.sh tests/vm/t-stress.sh \
+		tests/vm/t-rmmod.sh tests/vm/t-ratelimit.sh
 }
 
 group_deb() {
@@ -130,8 +206,9 @@ group_deb() {
 		cat "$out/lintian.log" >&2
 		echo "FAIL: deb/lintian"
 	fi
-	# A guest whose module tree has no knts.ko: DKMS builds it there.
-	vm_tests deb debvm -- tests/vm/deb-install.sh
+	# A guest whose module tree has no knts.ko: DKMS builds it there (and
+	# runs depmod), which under TCG alone takes minutes.
+	vm_tests deb debvm -- -t 1500 tests/vm/deb-install.sh
 }
 
 group_run() {
@@ -147,7 +224,59 @@ group_run() {
 }
 
 group_dkms() {
-	tests/dkms.sh "$kver"
+	local k args=() kver
+	for k in "${test_kernels[@]}"; do
+		kver=$(kver_of "${k#* }")
+		if [ -z "$kver" ]; then
+			echo "FAIL: dkms/build-${k%% *} (no test kernel: run scripts/deps.sh)"
+			continue
+		fi
+		args+=("${k%% *}:$kver")
+	done
+	[ ${#args[@]} -eq 0 ] || tests/dkms.sh "${args[@]}"
+}
+
+group_harness() {
+	tests/harness-selftest.sh
+}
+
+# --- what each group must report ---
+
+# expected_names GROUP: the names declared in tests/expected/GROUP; vm612
+# runs vm's list under its own prefix.
+expected_names() {
+	local f=$1 from=$1
+	[ "$1" = vm612 ] && f=vm && from=vm
+	[ -f "$expected/$f" ] || return 1
+	sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e '/^$/d' "$expected/$f" |
+		sed "s|^$from/|$1/|"
+}
+
+# check_group GROUP: filter a group's output.  Passes its lines on (a SKIP
+# becomes a FAIL under CI), then adds a FAIL for each declared test that did
+# not report and each report that was not declared.
+check_group() {
+	local g=$1 lines want got name
+	lines=$(cat)
+	if [ "${CI:-}" = true ]; then
+		lines=$(sed -E 's/^SKIP: ([^ ]+)(.*)$/FAIL: \1 (skipped, and CI must run everything)\2/' <<< "$lines")
+	fi
+	[ -z "$lines" ] || echo "$lines"
+	if ! want=$(expected_names "$g"); then
+		echo "FAIL: $g/expected (no list of its tests in $expected/$g)"
+		return
+	fi
+	got=$(sed -nE 's/^(PASS|FAIL|SKIP): ([^ ]+).*/\2/p' <<< "$lines" | sort -u)
+	while read -r name; do
+		[ -n "$name" ] || continue
+		grep -qxF "$name" <<< "$got" || echo "FAIL: $name (did not run)"
+	done <<< "$want"
+	while read -r name; do
+		[ -n "$name" ] || continue
+		grep -qxF "$name" <<< "$want" ||
+			grep -qE "^FAIL: $name( |$)" <<< "$lines" ||
+			echo "FAIL: $name (ran, but is not declared in $expected/$g)"
+	done <<< "$got"
 }
 
 # --- run them ---
@@ -161,7 +290,8 @@ for g in "${groups[@]}"; do
 	echo "== $g" >&2
 	gstart=$(date +%s)
 	group_out=$(mktemp)
-	"group_$g" 2>"$out/$g.log" | tee "$group_out" | grep -E '^(PASS|FAIL|SKIP): '
+	"group_$g" 2>"$out/$g.log" | check_group "$g" | tee "$group_out" |
+		grep -E '^(PASS|FAIL|SKIP): '
 	grc=${PIPESTATUS[0]}
 	if ! grep -qE '^(PASS|FAIL|SKIP): ' "$group_out"; then
 		echo "FAIL: $g (no results, exit $grc)" | tee -a "$group_out"

@@ -1,0 +1,66 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build knts.ko for each kernel named, each in its own directory
+# build/kmod/<kver>/ (a copy of Kbuild, kmod/, core/ and uapi/, so that
+# objects for two kernels never mix), with W=1; with --sparse, also C=2.
+# A kernel whose configuration lacks what knts.ko needs is skipped, and
+# said; it is an error when no kernel is left.  Prints, per kernel built:
+#   knts.ko for <kver>: build/kmod/<kver>/knts.ko
+#
+#   scripts/kbuild.sh [--sparse] KVER...
+#
+# KDIR overrides the build tree (one KVER only).
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+# What knts.ko needs of the kernel (dkms.conf's BUILD_EXCLUSIVE_CONFIG too).
+configs="CONFIG_NET CONFIG_INET CONFIG_NET_UDP_TUNNEL CONFIG_CRYPTO_AES
+CONFIG_CRYPTO_CMAC CONFIG_CRYPTO_CTR"
+
+sparse=()
+if [ "${1:-}" = "--sparse" ]; then
+	sparse=(C=2)
+	shift
+fi
+if [ $# -eq 0 ]; then
+	echo "kbuild.sh: no kernel to build for: install Debian's linux-headers-amd64 (scripts/deps.sh) or set KVER" >&2
+	exit 1
+fi
+if [ -n "${KDIR:-}" ] && [ $# -ne 1 ]; then
+	echo "kbuild.sh: KDIR names one build tree, but $# kernels were given" >&2
+	exit 1
+fi
+
+built=0
+for kver in "$@"; do
+	kdir=${KDIR:-}
+	if [ -z "$kdir" ]; then
+		kdir=/lib/modules/$kver/build
+		[ -d "$kdir" ] || kdir=/usr/src/linux-headers-$kver
+	fi
+	if [ ! -f "$kdir/.config" ]; then
+		echo "kbuild.sh: no kernel build tree for $kver at $kdir: install linux-headers-$kver or set KDIR" >&2
+		exit 1
+	fi
+	missing=
+	for c in $configs; do
+		grep -Eq "^$c=(y|m)$" "$kdir/.config" || missing="$missing $c"
+	done
+	if [ -n "$missing" ]; then
+		echo "kbuild.sh: skipping $kver: knts.ko needs$missing" >&2
+		continue
+	fi
+	dir=build/kmod/$kver
+	mkdir -p "$top/$dir"
+	# cp -u keeps the copies' times, so a rebuild recompiles what changed.
+	(cd "$top" && find Kbuild kmod core uapi -name Kbuild -o -name Kconfig \
+		-o -name '*.[ch]' -o -name .kunitconfig | cpio -pdmu --quiet "$top/$dir")
+	make -C "$kdir" M="$top/$dir" W=1 "${sparse[@]}" modules
+	echo "knts.ko for $kver: $dir/knts.ko"
+	built=$((built + 1))
+done
+if [ $built -eq 0 ]; then
+	echo "kbuild.sh: none of the kernels given ($*) can build knts.ko" >&2
+	exit 1
+fi

@@ -1,0 +1,94 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The self-test of tests/run.sh: runs it on scratch VM tests that crash the
+# guest, hang it, skip under CI, hide a kernel oops from their own log, and
+# leave or add a test nobody declared; and on a file checkpatch must refuse.
+# Each run must end red, for each of those reasons.  Prints one
+# "PASS: harness/<case>" or "FAIL: harness/<case>" per case.
+#
+#   tests/harness-selftest.sh
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+# Kept after the run, for a look at what each scratch run printed.
+scratch=${KNTS_TEST_OUT:-$top/build/test}/harness-selftest
+rm -rf "$scratch"
+mkdir -p "$scratch/expected" "$scratch/t"
+
+script() { # NAME BODY: a VM test script
+	printf '#!/bin/bash\n%s\n' "$2" > "$scratch/t/t-$1.sh"
+}
+script pass 'exit 0'
+script skip 'echo "no such peer here"; exit 77'
+# The oops goes to the console; the test then clears the kernel log, so
+# the per-test check cannot see it: only the console check can.
+script hidden-oops 'echo "<1>BUG: knts harness self-test, not a real oops" > /dev/kmsg; dmesg -C'
+script extra 'exit 0'
+script crash 'echo c > /proc/sysrq-trigger; sleep 60'
+script after 'exit 0'
+# Stops the per-test timeout(1) itself: nothing inside the guest ends it.
+script hang 'kill -STOP "$PPID"; sleep 3600'
+
+# run NAME CI EXPECTED_NAMES TESTS...: tests/run.sh's vm group on those
+# tests; its output in $scratch/NAME.out, its exit status returned.
+run() {
+	local name=$1 ci=$2 want=$3 t tests=()
+	shift 3
+	for t in "$@"; do
+		tests+=("$scratch/t/t-$t.sh")
+	done
+	tr ' ' '\n' <<< "$want" > "$scratch/expected/vm"
+	CI=$ci KNTS_TEST_OUT="$scratch/$name" KNTS_EXPECTED="$scratch/expected" \
+		KNTS_VM_TESTS="${tests[*]}" KNTS_VM_TIMEOUT=150 \
+		tests/run.sh vm > "$scratch/$name.out" 2>&1
+}
+
+# check CASE RC PATTERN...: the run exited non-zero, its last line counts a
+# failure, and each pattern is a line of its output.
+check() {
+	local case=$1 rc=$2 out=$scratch/$3.out p ok=1
+	shift 3
+	[ "$rc" -ne 0 ] || { echo "harness/$case: the run exited 0" >&2; ok=0; }
+	tail -n 1 "$out" | grep -qE '^[0-9]+ passed, [1-9][0-9]* failed' ||
+		{ echo "harness/$case: last line: $(tail -n 1 "$out")" >&2; ok=0; }
+	for p in "$@"; do
+		grep -qE "^$p" "$out" || { echo "harness/$case: no line '$p'" >&2; ok=0; }
+	done
+	if [ $ok = 1 ]; then
+		echo "PASS: harness/$case"
+	else
+		sed 's/^/  | /' "$out" | tail -n 60 >&2
+		echo "FAIL: harness/$case"
+	fi
+}
+
+# A crash after three results: the rest is reported, not lost.
+run crash true "vm/boot-log vm/pass vm/skip vm/crash vm/after" \
+	pass skip extra crash after
+rc=$?
+check crash $rc crash 'PASS: vm/pass' 'FAIL: vm/crash \(did not run\)' \
+	'FAIL: vm/after \(did not run\)' 'FAIL: vm/guest \(did not finish'
+check skip-under-ci $rc crash 'FAIL: vm/skip \(skipped, and CI must run everything\)'
+check undeclared $rc crash 'FAIL: vm/extra \(ran, but is not declared'
+
+# A hang: the guest's time runs out, the tests after it are reported; and
+# the oops a test hid from its own log is found on the console.
+run hang false "vm/boot-log vm/pass vm/hidden-oops vm/hang vm/after" \
+	pass hidden-oops hang after
+rc=$?
+check hang $rc hang 'PASS: vm/pass' 'FAIL: vm/guest \(timed out' \
+	'FAIL: vm/hang \(did not run\)' 'FAIL: vm/after \(did not run\)'
+check console-oops $rc hang 'PASS: vm/hidden-oops' 'FAIL: vm/console '
+
+# checkpatch's findings fail the style check and its exit status.
+printf '// SPDX-License-Identifier: GPL-2.0\nint  f(void) {return 0;}\n' > "$scratch/bad.c"
+scripts/checkpatch.sh "$scratch/bad.c" > "$scratch/style.out" 2>&1
+rc=$?
+if [ $rc -ne 0 ] && grep -q '^FAIL: style/checkpatch' "$scratch/style.out"; then
+	echo "PASS: harness/checkpatch-findings"
+else
+	cat "$scratch/style.out" >&2
+	echo "FAIL: harness/checkpatch-findings (exit $rc)"
+fi
