@@ -94,13 +94,37 @@ kntsd_conf() {
 	} > "$d/kntsd.conf"
 }
 
+# wait_for SECONDS WHAT COMMAND...: runs COMMAND every 0.1 s until it
+# succeeds; fails the test, naming WHAT, when SECONDS have passed.  Tests
+# wait for events this way, with a generous bound, instead of sleeping for
+# a time a slow machine may overrun.
+wait_for() {
+	local secs=$1 what=$2 end
+	shift 2
+	end=$(($(date +%s) + secs))
+	until "$@"; do
+		[ "$(date +%s)" -lt "$end" ] || fail "waited $secs s for $what"
+		sleep 0.1
+	done
+}
+
+# listening PORT: a TCP socket listens on PORT.
+listening() {
+	ss -Hltn "sport = :$1" | grep -q .
+}
+
+# not_running PID: the process has exited.
+not_running() {
+	! kill -0 "$1" 2>/dev/null
+}
+
 # kntsd_start DIR: runs kntsd in the background until it says it started.
 kntsd_start() {
 	local d=$1 i
 	[ -f "$d/kntsd.log" ] && cat "$d/kntsd.log" >> "$d/kntsd.log.old"
 	"$top/userspace/kntsd/kntsd" -f "$d/kntsd.conf" -d > "$d/kntsd.log" 2>&1 &
 	echo $! > "$d/kntsd.pid"
-	for i in $(seq 1 100); do
+	for i in $(seq 1 600); do
 		grep -q "kntsd .* started" "$d/kntsd.log" 2>/dev/null && return 0
 		kill -0 "$(cat "$d/kntsd.pid")" 2>/dev/null || break
 		sleep 0.1

@@ -43,10 +43,7 @@ EOC
 start_nts_ke ke4 4460 127.0.0.1
 start_nts_ke ke6 4461 ::1
 trap 'kill $(cat "$d"/*.pid 2>/dev/null) 2>/dev/null || true; knts_unload_quiet' EXIT
-for i in $(seq 1 50); do
-	[ -s "$d/ke4.pid" ] && [ -s "$d/ke6.pid" ] && break
-	sleep 0.2
-done
+wait_for 60 "the NTS-KE servers' pid files" test -s "$d/ke4.pid" -a -s "$d/ke6.pid"
 
 client() { # ntsport
 	timeout 60 chronyd -Q -t 30 -f /dev/null "ntstrustedcerts $d/cert.pem" \
@@ -72,12 +69,16 @@ logdir $d/log
 log measurements
 EOC
 chronyd -x -f "$d/client.conf" -l "$d/client.log" || fail "client chronyd"
-sleep 12
+measured() { grep -s ' localhost \| ::1 \| 127.0.0.1 ' "$d/log/measurements.log"; }
+twelve() { [ "$(measured | wc -l)" -ge 12 ]; }
+wait_for 120 "12 measurements" twelve
 kill "$(cat "$d/client.pid")"
 cat "$d/client.log"
-samples=$(grep -c ' localhost \| ::1 \| 127.0.0.1 ' "$d/log/measurements.log")
-tail -n 3 "$d/log/measurements.log"
-[ "$samples" -ge 12 ] || fail "only $samples measurements"
+measured | tail -n 3
+# Each sample passed chrony's packet tests (1-3: not a duplicate, not
+# bogus, valid timestamps) and 5-7 (5: authenticated), not only arrived.
+bad=$(measured | awk '$6 != "111" || $7 != "111"')
+[ -z "$bad" ] || fail "samples failing chrony's tests 1-3/5-7: $bad"
 j=$("$KNTSCTL" -j serverstats)
 echo "$j"
 auth=$(json_get "$j" 'j["authenticated_ntp_packets"]')
@@ -87,3 +88,21 @@ expect_eq "drops" "$(json_get "$j" 'j["ntp_packets_dropped"]')" 0
 k=$("$KNTSCTL" -j keys)
 expect_eq "cookies opened" "$(json_get "$k" 'sum(x["opens"] for x in j["keys"])')" "$auth"
 cat "$d/ke4.log"
+
+# Negative control: knts.ko holding other keys than the ones chrony's
+# NTS-KE server sealed the cookies with.  The client must get no time, and
+# knts.ko must say why (NAKs for cookies under unknown keys).
+python3 -c "import sys; from ntsclient import *; write_ntskeys(sys.argv[1], test_keys(0x5EED0000))" \
+	"$d/other"
+"$KNTSCTL" keys import "$d/other" >/dev/null || fail "keys import (other keys)"
+before=$(json_get "$("$KNTSCTL" -j serverstats)" 'j["nts_naks_sent"]')
+out=$(timeout 60 chronyd -Q -t 10 -f /dev/null "ntstrustedcerts $d/cert.pem" \
+	"server localhost iburst nts ntsport 4460 maxsamples 1" 2>&1) || true
+echo "$out"
+grep -q "System clock wrong by" <<<"$out" &&
+	fail "chrony took time from knts.ko holding the wrong keys"
+j=$("$KNTSCTL" -j serverstats)
+[ "$(json_get "$j" 'j["nts_naks_sent"]')" -gt "$before" ] ||
+	fail "no NAK for cookies under keys knts.ko does not hold"
+[ "$(json_get "$j" 'j["cookie_unknown_key"]')" -gt 0 ] ||
+	fail "unknown-key cookies not counted"

@@ -1,12 +1,15 @@
 #!/bin/bash
-# Proof against NTS software nobody here wrote:
+# Interoperability.  The independent implementations are ntpsec and
+# chrony; kntsctl query is ours, used as a probe that is itself checked
+# against chronyd:
 #  - kntsctl query against kntsd + knts.ko (IPv4, IPv6, several rounds);
 #  - ntpsec 1.2.2's ntpd, in a network namespace, syncing from knts;
 #  - chronyd 4.3 as a complete NTS server, checked by kntsctl query;
 #  - the reverse mixed deployment: kntsd's NTS-KE hands out cookies (sealed
 #    by knts's userspace core) that chronyd's NTP server opens, sharing
 #    kntsd's ntskeys file; a chrony client and kntsctl query both succeed;
-#  - kntsctl query gives the same verdicts against chrony and knts.
+#  - kntsctl query refuses an untrusted certificate from chrony and from
+#    knts alike.
 . "$(dirname "$0")/lib.sh"
 
 need_chronyd
@@ -68,6 +71,44 @@ grep -q "NTSc: Got 8 cookies, length 100, aead=15" "$d/ntpd.log" || fail "ntpsec
 after=$(json_get "$("$KNTSCTL" -j serverstats)" 'j["authenticated_ntp_packets"]')
 [ "$after" -gt "$before" ] || fail "ntpsec sent no authenticated request"
 
+# Negative control: ntpsec's cookies come from an NTS-KE server whose
+# master keys knts.ko does not hold (chronyd's own, in place of kntsd,
+# which stops; the module keeps kntsd's keys).  ntpsec must get no time,
+# and knts.ko must NAK the cookies.
+kntsd_stop "$d"
+mkdir -p "$d/neg"
+cp "$d/key.pem" "$d/neg/key.pem"
+chown -R _chrony: "$d/neg"
+# port 123: no NTS-KE port record, so ntpsec's NTP goes to knts.ko's port
+# (chronyd's own NTP sockets cannot bind it: knts.ko holds it).
+cat > "$d/neg.conf" <<EOC
+port 123
+cmdport 0
+ntsserverkey $d/neg/key.pem
+ntsservercert $d/cert.pem
+ntsdumpdir $d/neg
+pidfile $d/neg.pid
+allow all
+EOC
+chronyd -x -f "$d/neg.conf" -l "$d/neg.log" || fail "chronyd (NTS-KE, other keys)"
+wait_for 30 "chronyd's NTS-KE port" listening 4460
+naks=$(json_get "$("$KNTSCTL" -j serverstats)" 'j["nts_naks_sent"]')
+rm -f "$d/ntpd.log"
+set +e
+timeout 30 ip netns exec nsc "$NTPSEC/usr/sbin/ntpd" -n -q -g \
+	-c "$d/ntp.conf" -l "$d/ntpd.log"
+rc=$?
+set -e
+grep -E "NTSc|CLOCK" "$d/ntpd.log" || true
+[ $rc -ne 0 ] || fail "ntpsec set the clock from knts.ko holding the wrong keys"
+grep -q "NTSc: Got 8 cookies" "$d/ntpd.log" || fail "negative control: no NTS-KE"
+[ "$(json_get "$("$KNTSCTL" -j serverstats)" 'j["nts_naks_sent"]')" -gt "$naks" ] ||
+	fail "knts.ko did not NAK cookies under keys it does not hold"
+cpid=$(cat "$d/neg.pid")
+kill "$cpid"
+wait_for 30 "chronyd to exit" not_running "$cpid"
+kntsd_start "$d"
+
 # chronyd as a complete NTS server (its own keys), NTP on port 11123.
 mkdir -p "$d/chrony" "$d/chronydump"
 cp "$d/key.pem" "$d/chrony/key.pem"
@@ -84,24 +125,25 @@ allow all
 pidfile $d/chronyd.pid
 EOC
 chronyd -x -f "$d/chronyd.conf" -l "$d/chronyd.log" || fail "chronyd"
-sleep 2
+wait_for 30 "chronyd's NTS-KE port" listening 14460
 out=$("$KNTSCTL" query localhost -p 14460 --ca "$d/cert.pem" -c 2) || fail "query chronyd: $out"
 echo "$out"
 grep -q "^NTP server *: localhost port 11123$" <<<"$out" || fail "port negotiation"
 grep -q "stratum 4" <<<"$out" || fail "not chronyd's time"
 
-# Same verdicts: a forged key on either server makes the query fail the
-# same way; here the positive verdicts agree, and both refuse a wrong CA.
+# The same verdict from both servers on an untrusted CA: refused.
 set +e
 "$KNTSCTL" query localhost -p 14460 --ca "$other/cert.pem" >/dev/null 2>&1; r1=$?
 "$KNTSCTL" query localhost --ca "$other/cert.pem" >/dev/null 2>&1; r2=$?
 set -e
+[ "$r1" -ne 0 ] || fail "chronyd's certificate accepted under an untrusted CA"
 expect_eq "same verdict, untrusted CA" "$r1" "$r2"
 
 # Reverse mixed deployment: kntsd's NTS-KE points clients at chronyd's NTP
 # port; chronyd opens kntsd's cookies with kntsd's keys (ntsrotate 0).
-kill "$(cat "$d/chronyd.pid")"
-sleep 0.5
+cpid=$(cat "$d/chronyd.pid")
+kill "$cpid"
+wait_for 30 "chronyd to exit" not_running "$cpid"
 kntsd_stop "$d"
 kntsd_conf "$d" "kntslocal stratum 2" "port 11124" "ntsrotate 0"
 kntsd_start "$d"
@@ -110,7 +152,7 @@ chown _chrony: "$d/chronydump/ntskeys"
 sed -i -e 's/^port 11123/port 11124/' -e 's/^ntsport 14460/ntsport 14461/' \
 	-e 's/^local stratum 4/local stratum 5\nntsrotate 0/' "$d/chronyd.conf"
 chronyd -x -f "$d/chronyd.conf" -l "$d/chronyd.log" || fail "chronyd (keys from kntsd)"
-sleep 2
+wait_for 30 "chronyd's NTS-KE port" listening 14461
 out=$("$KNTSCTL" query localhost --ca "$d/cert.pem" -c 3) || fail "query kntsd+chronyd: $out"
 echo "$out"
 grep -q "^NTP server *: localhost port 11124$" <<<"$out" || fail "port record"

@@ -117,7 +117,10 @@ grep -q "^Usage:" <<<"$out" || fail "no usage"
 "$KNTSCTL" keys import "$tmp/ntskeys" >/dev/null || fail "import"
 "$KNTSCTL" time set stratum 2 || fail "time set"
 "$KNTSCTL" keys del 1F21A13C || fail "keys del"
-"$KNTSCTL" keys | grep -q 1F21A13C && fail "deleted key still listed"
+listing=$("$KNTSCTL" keys) || fail "keys (list)"
+grep -q 1F21A13C <<< "$listing" && fail "deleted key still listed"
+j=$("$KNTSCTL" -j keys) || fail "keys -j"
+expect_eq "keys left after the delete" "$(json_get "$j" 'len(j["keys"])')" 3
 python3 - <<'PY'
 import socket
 from ntsclient import *
@@ -144,7 +147,55 @@ for kid, master in keys[1:]:
 PY
 j=$("$KNTSCTL" -j serverstats)
 expect_eq "unknown key NAKs" "$(json_get "$j" 'j["cookie_unknown_key"]')" 1
-rm -rf "$tmp" /tmp/rotated
+rm -rf /tmp/rotated
+
+# Deleting the current key: its cookies get a NAK; a request under another
+# key is answered with fresh cookies sealed under that key (the table has
+# no current key), and nothing is listed as current.
+"$KNTSCTL" keys import "$tmp/ntskeys" >/dev/null || fail "import"
+"$KNTSCTL" keys del 1F21A13E || fail "keys del (current)"
+j=$("$KNTSCTL" -j keys)
+expect_eq "no current key after deleting it" \
+	"$(json_get "$j" '[k["id"] for k in j["keys"] if k["role"] == "current"]')" "[]"
+python3 - <<'PY'
+import socket
+from ntsclient import *
+keys = test_keys()
+s = udp_socket(socket.AF_INET)
+for kid, master in keys:
+    sess = Session(master, kid)
+    pkt, uid, tx = sess.request(placeholders=1)
+    r = sess.check_reply(exchange(s, ("127.0.0.1", 123), pkt), uid, tx)
+    if kid == 0x1F21A13E:
+        assert r["nak"], "a cookie under the deleted current key was accepted"
+        continue
+    assert not r["nak"], hex(kid)
+    assert len(r["cookies"]) == 2
+    for c in r["cookies"]:
+        assert int.from_bytes(c[:4], "big") == kid, "cookie not under its key"
+        assert open_cookie(master, c) == sess.c2s + sess.s2c
+PY
+
+# Re-setting an id with a new secret: cookies under the old secret fail
+# (their id is known, so the seal does not open), the new secret's work.
+python3 -c 'print("cd" * 32)' > "$tmp/new"
+chmod 600 "$tmp/new"
+"$KNTSCTL" keys set 1F21A13D "$tmp/new" current || fail "keys set (replace)"
+python3 - <<'PY'
+import socket
+from ntsclient import *
+s = udp_socket(socket.AF_INET)
+kid, old = test_keys()[1]
+new = bytes([0xCD] * 32)
+for master, want_nak in ((old, True), (new, False)):
+    sess = Session(master, kid)
+    pkt, uid, tx = sess.request()
+    r = sess.check_reply(exchange(s, ("127.0.0.1", 123), pkt), uid, tx)
+    assert r["nak"] == want_nak, (master == new, r["nak"])
+    if not want_nak:
+        assert open_cookie(new, r["cookies"][0]) == sess.c2s + sess.s2c
+PY
+rm -rf "$tmp"
 
 # Without kntsd: keys generate / rotate keep a chrony table in a file.
 t2=$(mktemp -d)

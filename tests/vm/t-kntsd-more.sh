@@ -19,16 +19,18 @@ pidfile $d/chronyd.pid
 driftfile $d/drift
 EOC
 chronyd -x -f "$d/chrony.conf" -l "$d/chronyd.log" || fail "chronyd"
-for i in $(seq 1 50); do
-	chronyc -c -n tracking 2>/dev/null | grep -q ',5,' && break
-	sleep 0.2
-done
+stratum5() { chronyc -c -n tracking 2>/dev/null | grep -q ',5,'; }
+wait_for 60 "chronyd at stratum 5" stratum5
 chronyc -n tracking
 
 kntsd_conf "$d" "ntsrotate 0" "kntsstatusinterval 1"
 kntsd_start "$d"
-sleep 2
-j=$("$KNTSCTL" -j -c "$d/kntsd.sock" status)
+from_chronyd() {
+	j=$("$KNTSCTL" -j -c "$d/kntsd.sock" status) &&
+		[ "$(json_get "$j" 'j["kntsd"]["time_source"]')" = chronyd ] &&
+		[ "$(json_get "$j" 'j["time"]["stratum"]')" = 5 ]
+}
+wait_for 30 "kntsd to take chronyd's status" from_chronyd
 expect_eq "time source" "$(json_get "$j" 'j["kntsd"]["time_source"]')" chronyd
 expect_eq "stratum from chronyd" "$(json_get "$j" 'j["time"]["stratum"]')" 5
 expect_eq "refid from chronyd" "$(json_get "$j" 'j["time"]["refid"]')" 127.127.1.1
@@ -39,16 +41,11 @@ grep -q "System clock wrong by" <<<"$out" || fail "no NTS time"
 ids=$(json_get "$("$KNTSCTL" -j keys)" 'sorted(k["id"] for k in j["keys"])')
 rmmod knts
 modprobe knts
-for i in $(seq 1 100); do
-	k=$("$KNTSCTL" -j keys)
-	[ "$(json_get "$k" 'len(j["keys"])')" = 4 ] && break
-	sleep 0.1
-done
+four_keys() { k=$("$KNTSCTL" -j keys) && [ "$(json_get "$k" 'len(j["keys"])')" = 4 ]; }
+wait_for 60 "kntsd to put the keys back" four_keys
 expect_eq "keys re-pushed" "$(json_get "$k" 'sorted(k["id"] for k in j["keys"])')" "$ids"
-for i in $(seq 1 50); do
-	"$KNTSCTL" -j status | grep -q '"stale":false' && break
-	sleep 0.1
-done
+fresh() { "$KNTSCTL" -j status | grep -q '"stale":false'; }
+wait_for 60 "a fresh time status" fresh
 out=$(chrony_query "$d/cert.pem" localhost)
 grep -q "System clock wrong by" <<<"$out" || fail "no NTS time after the module came back"
 
@@ -57,8 +54,7 @@ python3 -c "import sys; from ntsclient import *; write_ntskeys(sys.argv[1], test
 	"$d/dump/ntskeys.new"
 mv "$d/dump/ntskeys.new" "$d/dump/ntskeys"
 kill -HUP "$(cat "$d/kntsd.pid")"
-sleep 1
-grep -q "master keys read from" "$d/kntsd.log" || fail "keys not reloaded"
+wait_for 30 "the keys reloaded" grep -q "master keys read from" "$d/kntsd.log"
 k=$("$KNTSCTL" -j keys)
 expect_eq "copied keys in the module" \
 	"$(json_get "$k" 'sorted(k["id"] for k in j["keys"])')" \

@@ -1,9 +1,9 @@
 #!/bin/bash
-# The malformed-packet battery: truncations at every offset, EF length
-# overflows, zero-length EFs, wrong cookie sizes, unknown key ids, bad tags,
-# too many placeholders, modes 0-7, tiny and jumbo datagrams.  Each is
-# dropped or NAKed and counted under its cause; a valid request after each
-# one is still answered; the counters add up.
+# The malformed-packet battery, over IPv4 and IPv6: truncations at every
+# offset, EF length overflows, zero-length EFs, wrong cookie sizes, unknown
+# key ids, bad tags, too many placeholders, modes 0-7, tiny and jumbo
+# datagrams.  Each is dropped or NAKed and counted under its cause; a valid
+# request after each one is still answered; the counters add up.
 . "$(dirname "$0")/lib.sh"
 
 knts_load
@@ -13,16 +13,19 @@ python3 -c "import sys; from ntsclient import *; write_ntskeys(sys.argv[1], test
 "$KNTSCTL" keys import "$tmp/ntskeys" >/dev/null || fail "keys import"
 "$KNTSCTL" time set stratum 2 || fail "time set"
 
-python3 - <<'PY'
-import json, os, socket, struct, subprocess
+# The battery over IPv4, then over IPv6 (the counters are compared as
+# differences, so the second run checks only its own packets).
+cat > "$tmp/battery.py" <<'PY'
+import json, os, socket, struct, subprocess, sys
 from collections import Counter
 from ntsclient import *
 
 KNTSCTL = os.environ["KNTSCTL"]
 keys = test_keys()
 master_id, master = keys[2]
-sock = udp_socket(socket.AF_INET, timeout=5)
-addr = ("127.0.0.1", 123)
+host = sys.argv[1]
+sock = udp_socket(socket.AF_INET6 if ":" in host else socket.AF_INET, timeout=5)
+addr = (host, 123)
 expect = Counter()
 probe_sess = Session(master, master_id, cookies=0)
 
@@ -158,6 +161,8 @@ checks = {
 }
 bad = {k: (d[k], v) for k, v in checks.items() if d[k] != v}
 assert not bad, f"counters (got, want): {bad}"
-print(f"{expect['rx']} datagrams, counters agree")
+print(f"{host}: {expect['rx']} datagrams, counters agree")
 PY
+python3 "$tmp/battery.py" 127.0.0.1 || fail "the battery over IPv4"
+python3 "$tmp/battery.py" ::1 || fail "the battery over IPv6"
 rm -rf "$tmp"

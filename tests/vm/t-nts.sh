@@ -65,4 +65,28 @@ echo "$k"
 expect_eq "opens per key" "$(json_get "$k" '[x["opens"] for x in j["keys"]]')" "[2, 2, 58, 2]"
 expect_eq "roles" "$(json_get "$k" '[x["role"] for x in j["keys"]]')" \
 	"['previous', 'previous', 'current', 'next']"
+
+# The clock's state in authenticated replies: leap 1 and 2 as set; once the
+# status goes stale, leap 3 and stratum 0, still authenticated.
+cat > "$tmp/state.py" <<'PY'
+import socket, sys
+from ntsclient import *
+leap, stratum = int(sys.argv[1]), int(sys.argv[2])
+kid, master = test_keys()[2]
+for fam, host in ((socket.AF_INET, "127.0.0.1"), (socket.AF_INET6, "::1")):
+    sess = Session(master, kid)
+    pkt, uid, tx = sess.request()
+    r = sess.check_reply(exchange(udp_socket(fam), (host, 123), pkt), uid, tx)
+    assert not r["nak"], "NAK"
+    assert (r["leap"], r["stratum"]) == (leap, stratum), (host, r["leap"], r["stratum"])
+PY
+for leap in 1 2; do
+	"$KNTSCTL" time set stratum 3 leap $leap || fail "time set leap $leap"
+	python3 "$tmp/state.py" $leap 3 || fail "leap $leap not on the wire"
+done
+"$KNTSCTL" time set stratum 3 stale 30 || fail "time set stale 30"
+python3 "$tmp/state.py" 0 3 || fail "fresh status not announced"
+"$KNTSCTL" time set stratum 3 stale 1 || fail "time set stale 1"
+sleep 1.2
+python3 "$tmp/state.py" 3 0 || fail "stale status still announced"
 rm -rf "$tmp"

@@ -56,3 +56,61 @@ import socket
 from ntsclient import udp_socket, exchange
 assert exchange(udp_socket(socket.AF_INET6), ('::1', 123), bytes([0x23]) + bytes(47))
 "
+
+# NTS requests and IPv6 sources are limited the same way, per address;
+# each case uses a source address of its own, so a fresh bucket.
+echo 0 > /sys/module/knts/parameters/ratelimit_kod
+ip -6 addr add fd77::a/128 dev lo nodad
+ip -6 addr add fd77::b/128 dev lo nodad
+tmp=$(mktemp -d)
+python3 -c "import sys; from ntsclient import *; write_ntskeys(sys.argv[1], test_keys())" \
+	"$tmp/ntskeys"
+"$KNTSCTL" keys import "$tmp/ntskeys" >/dev/null || fail "keys import"
+"$KNTSCTL" time set stratum 2 || fail "time set"
+rm -rf "$tmp"
+cat > /tmp/burst.py <<'PY'
+"""burst.py SOURCE SERVER KIND LOW HIGH: 20 requests at once from SOURCE;
+between LOW and HIGH must be answered (NTS replies verified)."""
+import socket, sys
+from ntsclient import *
+src, dst, kind, low, high = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
+fam = socket.AF_INET6 if ":" in src else socket.AF_INET
+s = udp_socket(fam, 0.5)
+s.bind((src, 0))
+kid, master = test_keys()[2]
+sent = []
+for i in range(20):
+    if kind == "nts":
+        sess = Session(master, kid)
+        pkt, uid, tx = sess.request()
+        sent.append((sess, uid, tx))
+    else:
+        pkt = bytes([0x23]) + bytes(47)
+    s.sendto(pkt, (dst, 123))
+got = 0
+try:
+    while True:
+        r = s.recv(4096)
+        if kind == "nts":
+            txs = {tx: (sess, uid) for sess, uid, tx in sent}
+            origin = int.from_bytes(r[24:32], "big")
+            sess, uid = txs[origin]
+            assert not sess.check_reply(r, uid, origin)["nak"]
+        got += 1
+except socket.timeout:
+    pass
+assert low <= got <= high, f"{src} {kind}: {got} of 20 answered, want {low}..{high}"
+print(f"{src} {kind}: {got} of 20 answered")
+PY
+python3 /tmp/burst.py 127.0.0.2 127.0.0.1 nts 4 5 || fail "NTS requests not limited"
+python3 /tmp/burst.py fd77::a ::1 plain 4 5 || fail "an IPv6 source not limited"
+
+# Run-time changes take effect at once: off, then a smaller burst.
+echo 0 > /sys/module/knts/parameters/ratelimit_rate
+python3 /tmp/burst.py 127.0.0.3 127.0.0.1 plain 20 20 || fail "limit not lifted"
+echo 1 > /sys/module/knts/parameters/ratelimit_rate
+echo 2 > /sys/module/knts/parameters/ratelimit_burst
+"$KNTSCTL" status | grep -q "^Rate limit *: 1/s per source, burst 2$" ||
+	fail "status lacks the new rate limit"
+python3 /tmp/burst.py fd77::b ::1 nts 2 3 || fail "new burst not applied"
+rm -f /tmp/burst.py
