@@ -75,5 +75,8 @@ struct knts_server {
 extern struct knts_server knts_srv;
 
 void knts_config_get(struct knts_config *cfg);
+#if IS_ENABLED(CONFIG_KNTS_KUNIT_TEST)
+void knts_test_set_ratelimit(u32 rate, u32 burst);
+#endif
 
 #endif /* _KNTS_KNTS_H */

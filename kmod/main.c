@@ -52,6 +52,20 @@ void knts_config_get(struct knts_config *cfg)
 	cfg->rl_kod = READ_ONCE(ratelimit_kod);
 }
 
+#if IS_ENABLED(CONFIG_KNTS_KUNIT_TEST)
+/**
+ * knts_test_set_ratelimit() - for KUnit: what writing the ratelimit_rate
+ *	and ratelimit_burst parameters under /sys/module/knts does
+ * @rate: requests per second per source, 0 = off
+ * @burst: requests a source may send at once
+ */
+void knts_test_set_ratelimit(u32 rate, u32 burst)
+{
+	WRITE_ONCE(ratelimit_rate, rate);
+	WRITE_ONCE(ratelimit_burst, burst);
+}
+#endif
+
 static int __init knts_init(void)
 {
 	int err;

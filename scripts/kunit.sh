@@ -71,4 +71,18 @@ def walk(group, path):
         print(f"{word}: kunit/{'/'.join(path + [case.get('name', '?')])}")
 walk(data, [])
 PY
+
+# The UML kernel's log: a KASAN, UBSAN or lockdep report, a WARN or a BUG
+# fails the run even when every case passed.  (UML's virt-pci warns at each
+# boot when no virtio PCI device is configured: that block is UML's own.)
+if [ ! -s "$base/build/test.log" ]; then
+	echo "FAIL: kunit/kernel-log (no log from the UML kernel)"
+	rc=1
+elif sed '/virt-pci\.c/,/end trace/d' "$base/build/test.log" |
+     "$top/scripts/dmesg-check.sh"; then
+	echo "PASS: kunit/kernel-log"
+else
+	echo "FAIL: kunit/kernel-log"
+	rc=1
+fi
 exit $rc

@@ -39,6 +39,15 @@ else
 fi
 dmesg > /run/kntsvm/dmesg
 mv /run/kntsvm/status.tmp /run/kntsvm/status
-sync
-echo o > /proc/sysrq-trigger
-sleep 30
+# Power off.  PID 1 must not exit while the kernel does it ("Attempted to
+# kill init", a panic on the console), and the root over 9p goes away
+# under it: the braces make bash read all of this before it runs, and the
+# wait is a builtin reading /dev/console (devtmpfs), so no file from the
+# root is needed again.
+{
+	sync
+	echo o > /proc/sysrq-trigger
+	while :; do
+		read -r -t 1 _ <> /dev/console || :
+	done
+}

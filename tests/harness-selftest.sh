@@ -31,17 +31,18 @@ script after 'exit 0'
 # Stops the per-test timeout(1) itself: nothing inside the guest ends it.
 script hang 'kill -STOP "$PPID"; sleep 3600'
 
-# run NAME CI EXPECTED_NAMES TESTS...: tests/run.sh's vm group on those
-# tests; its output in $scratch/NAME.out, its exit status returned.
+# run NAME CI TIMEOUT EXPECTED_NAMES TESTS...: tests/run.sh's vm group on
+# those tests, the guest given TIMEOUT seconds; its output in
+# $scratch/NAME.out, its exit status returned.
 run() {
-	local name=$1 ci=$2 want=$3 t tests=()
-	shift 3
+	local name=$1 ci=$2 to=$3 want=$4 t tests=()
+	shift 4
 	for t in "$@"; do
 		tests+=("$scratch/t/t-$t.sh")
 	done
 	tr ' ' '\n' <<< "$want" > "$scratch/expected/vm"
 	CI=$ci KNTS_TEST_OUT="$scratch/$name" KNTS_EXPECTED="$scratch/expected" \
-		KNTS_VM_TESTS="${tests[*]}" KNTS_VM_TIMEOUT=150 \
+		KNTS_VM_TESTS="${tests[*]}" KNTS_VM_TIMEOUT="$to" \
 		tests/run.sh vm > "$scratch/$name.out" 2>&1
 }
 
@@ -65,9 +66,14 @@ check() {
 }
 
 # A crash after three results: the rest is reported, not lost.
-run crash true "vm/boot-log vm/pass vm/skip vm/crash vm/after" \
+t0=$(date +%s)
+run crash true 600 "vm/boot-log vm/pass vm/skip vm/crash vm/after" \
 	pass skip extra crash after
 rc=$?
+# What a boot and a few quick tests take on this machine: the hang below
+# gets twice that, so it ends soon on a fast machine and never too early
+# on a slow one.
+hang_to=$((2 * ($(date +%s) - t0) + 20))
 check crash $rc crash 'PASS: vm/pass' 'FAIL: vm/crash \(did not run\)' \
 	'FAIL: vm/after \(did not run\)' 'FAIL: vm/guest \(did not finish'
 check skip-under-ci $rc crash 'FAIL: vm/skip \(skipped, and CI must run everything\)'
@@ -75,7 +81,7 @@ check undeclared $rc crash 'FAIL: vm/extra \(ran, but is not declared'
 
 # A hang: the guest's time runs out, the tests after it are reported; and
 # the oops a test hid from its own log is found on the console.
-run hang false "vm/boot-log vm/pass vm/hidden-oops vm/hang vm/after" \
+run hang false "$hang_to" "vm/boot-log vm/pass vm/hidden-oops vm/hang vm/after" \
 	pass hidden-oops hang after
 rc=$?
 check hang $rc hang 'PASS: vm/pass' 'FAIL: vm/guest \(timed out' \

@@ -1,0 +1,549 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: the kernel glue under the UML build's sanitizers (KASAN, UBSAN,
+ * lockdep, PROVE_RCU).  Real UDP requests go over UML's loopback to the
+ * sockets knts opened at boot, through the receive path, the key table, the
+ * rate limiter and the counters; the netlink commands are driven through a
+ * generic netlink socket as kntsd drives them, keys replaced while requests
+ * keep coming; and the sockets are closed and reopened with requests in
+ * flight, as rmmod does.
+ */
+
+#include <kunit/test.h>
+#include <linux/in.h>
+#include <linux/in6.h>
+#include <linux/net.h>
+#include <linux/netdevice.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/slab.h>
+#include <net/genetlink.h>
+#include <net/net_namespace.h>
+#include <net/sock.h>
+
+#include "core/cookie.h"
+#include "core/nts_client.h"
+#include "knts.h"
+#include "socket.h"
+#include "stats.h"
+#include "uapi/linux/knts.h"
+
+#define BUF_LEN		2048
+#define KEY_ID		0x1f21a13e
+#define OTHER_ID	0x1f21a13f	/* the next slot */
+#define UID_LEN		32
+
+static const u8 secret[KNTS_SIV_KEY_LEN] = { [0] = 0x11, [31] = 0x22 };
+static const u8 other_secret[KNTS_SIV_KEY_LEN] = { [0] = 0x33, [31] = 0x44 };
+
+/* One client: a UDP socket on loopback, its session keys and buffers. */
+struct glue {
+	struct socket *udp;
+	struct sockaddr_storage to;
+	int to_len;
+	struct knts_siv master, c2s, s2c;
+	u8 uid[UID_LEN];
+	u8 *req, *reply, *cookie;
+	struct socket *nl;
+	u16 family;
+	u32 seq;
+};
+
+/* --- UDP over loopback --- */
+
+/* From ::1, or from 127.0.0.@host (each a rate limiter bucket of its own). */
+static int udp_open(struct kunit *test, struct glue *g, int family, u8 host)
+{
+	struct sockaddr_storage me = {};
+	int err, len;
+
+	err = sock_create_kern(&init_net, family, SOCK_DGRAM, IPPROTO_UDP,
+			       &g->udp);
+	if (err)
+		return err;
+	memset(&g->to, 0, sizeof(g->to));
+	if (family == AF_INET) {
+		struct sockaddr_in *a = (struct sockaddr_in *)&me;
+		struct sockaddr_in *t = (struct sockaddr_in *)&g->to;
+
+		a->sin_family = AF_INET;
+		a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		*t = *a;
+		t->sin_port = htons(knts_srv.port);
+		a->sin_addr.s_addr = htonl(INADDR_LOOPBACK - 1 + host);
+		len = sizeof(*a);
+	} else {
+		struct sockaddr_in6 *a = (struct sockaddr_in6 *)&me;
+		struct sockaddr_in6 *t = (struct sockaddr_in6 *)&g->to;
+
+		a->sin6_family = AF_INET6;
+		a->sin6_addr = in6addr_loopback;
+		*t = *a;
+		t->sin6_port = htons(knts_srv.port);
+		len = sizeof(*a);
+	}
+	g->to_len = len;
+	g->udp->sk->sk_rcvtimeo = HZ / 2;
+	return kernel_bind(g->udp, (struct sockaddr *)&me, len);
+}
+
+static void udp_close(struct glue *g)
+{
+	if (g->udp)
+		sock_release(g->udp);
+	g->udp = NULL;
+}
+
+static int udp_send(struct glue *g, const u8 *buf, unsigned int len)
+{
+	struct msghdr msg = { .msg_name = &g->to, .msg_namelen = g->to_len };
+	struct kvec iov = { .iov_base = (void *)buf, .iov_len = len };
+
+	return kernel_sendmsg(g->udp, &msg, &iov, 1, len);
+}
+
+/* Return: the datagram's length, or -EAGAIN when none came in time. */
+static int udp_recv(struct glue *g, u8 *buf, unsigned int cap)
+{
+	struct msghdr msg = {};
+	struct kvec iov = { .iov_base = buf, .iov_len = cap };
+
+	return kernel_recvmsg(g->udp, &msg, &iov, 1, cap, 0);
+}
+
+/* --- NTS requests as a client makes them --- */
+
+static u64 counter(enum knts_stat s)
+{
+	u64 sum[__KNTS_STAT_MAX];
+
+	knts_stats_sum(&knts_srv, sum);
+	return sum[s];
+}
+
+/* A fresh session: its keys, and a cookie under @master with @id. */
+static int session(struct glue *g, struct knts_siv *master, u32 id)
+{
+	u8 *keys = g->cookie + KNTS_COOKIE_HDR_LEN + KNTS_SIV_TAG_LEN;
+	int err;
+
+	get_random_bytes(keys, KNTS_COOKIE_KEYS_LEN);
+	err = knts_siv_setkey(&g->c2s, keys, KNTS_SESSION_KEY_LEN);
+	if (!err)
+		err = knts_siv_setkey(&g->s2c, keys + KNTS_SESSION_KEY_LEN,
+				      KNTS_SESSION_KEY_LEN);
+	if (!err)
+		err = knts_cookie_seal(master, id, g->cookie);
+	return err;
+}
+
+static int request(struct glue *g, u64 tx)
+{
+	u8 nonce[16];
+
+	get_random_bytes(g->uid, sizeof(g->uid));
+	get_random_bytes(nonce, sizeof(nonce));
+	return knts_client_request(g->req, BUF_LEN, g->uid, UID_LEN, g->cookie,
+				   KNTS_COOKIE_LEN, 1, &g->c2s, nonce, tx);
+}
+
+/*
+ * One NTS exchange.  Return: 1 when a verified reply came, 0 for a NAK,
+ * -EAGAIN when nothing came, another negative errno for a bad reply.
+ */
+static int exchange(struct kunit *test, struct glue *g,
+		    struct knts_client_reply *r)
+{
+	u64 tx = get_random_u64();
+	int len, n;
+
+	len = request(g, tx);
+	if (len < 0)
+		return len;
+	n = udp_send(g, g->req, len);
+	if (n != len)
+		return n < 0 ? n : -EIO;
+	n = udp_recv(g, g->reply, BUF_LEN);
+	if (n < 0)
+		return n;
+	KUNIT_EXPECT_LE(test, n, len);	/* never longer than the request */
+	n = knts_client_reply(g->reply, n, g->uid, UID_LEN, tx, &g->s2c, r);
+	if (n)
+		return n;
+	return r->nak ? 0 : 1;
+}
+
+/* --- generic netlink, as kntsd speaks it --- */
+
+static int nl_open(struct glue *g)
+{
+	struct sockaddr_nl me = { .nl_family = AF_NETLINK };
+	struct file *file;
+	int err;
+
+	err = sock_create_kern(&init_net, AF_NETLINK, SOCK_RAW, NETLINK_GENERIC,
+			       &g->nl);
+	if (err)
+		return err;
+	/*
+	 * GENL_ADMIN_PERM asks the sender's file for CAP_NET_ADMIN: give the
+	 * socket one, opened with this (kernel) thread's credentials.
+	 */
+	file = sock_alloc_file(g->nl, 0, NULL);
+	if (IS_ERR(file)) {
+		g->nl = NULL;	/* sock_alloc_file released it */
+		return PTR_ERR(file);
+	}
+	g->nl->sk->sk_rcvtimeo = HZ;
+	return kernel_bind(g->nl, (struct sockaddr *)&me, sizeof(me));
+}
+
+static void nl_close(struct glue *g)
+{
+	if (g->nl)
+		fput(g->nl->file);
+	g->nl = NULL;
+}
+
+/* Sends @skb (a netlink message) and returns the ack's errno. */
+static int nl_transact(struct glue *g, struct sk_buff *skb, struct sk_buff **reply)
+{
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+	struct msghdr msg = { .msg_name = &kernel, .msg_namelen = sizeof(kernel) };
+	struct kvec iov = { .iov_base = skb->data, .iov_len = skb->len };
+	struct nlmsghdr *nlh;
+	u8 *buf;
+	int n, err;
+
+	n = kernel_sendmsg(g->nl, &msg, &iov, 1, skb->len);
+	kfree_skb(skb);
+	if (n < 0)
+		return n;
+	buf = kmalloc(8192, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	for (;;) {
+		struct msghdr rmsg = {};
+		struct kvec riov = { .iov_base = buf, .iov_len = 8192 };
+
+		n = kernel_recvmsg(g->nl, &rmsg, &riov, 1, 8192, 0);
+		if (n < 0) {
+			err = n;
+			break;
+		}
+		nlh = (struct nlmsghdr *)buf;
+		if (!nlmsg_ok(nlh, n)) {
+			err = -EPROTO;
+			break;
+		}
+		if (nlh->nlmsg_type == NLMSG_ERROR) {
+			err = ((struct nlmsgerr *)nlmsg_data(nlh))->error;
+			break;
+		}
+		/* A reply before the ack: kept for the caller. */
+		if (reply && !*reply) {
+			*reply = alloc_skb(nlh->nlmsg_len, GFP_KERNEL);
+			if (*reply)
+				skb_put_data(*reply, nlh, nlh->nlmsg_len);
+		}
+	}
+	kfree(buf);
+	return err;
+}
+
+/* A request to generic netlink family @type, acked. */
+static struct sk_buff *nl_msg(struct glue *g, u16 type, u8 cmd)
+{
+	struct genl_family fam = { .id = type, .version = KNTS_FAMILY_VERSION };
+	struct sk_buff *skb = nlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+
+	if (!skb)
+		return NULL;
+	if (!genlmsg_put(skb, 0, ++g->seq, &fam, NLM_F_REQUEST | NLM_F_ACK,
+			 cmd)) {
+		kfree_skb(skb);
+		return NULL;
+	}
+	return skb;
+}
+
+static int nl_resolve(struct kunit *test, struct glue *g)
+{
+	struct sk_buff *skb = nl_msg(g, GENL_ID_CTRL, CTRL_CMD_GETFAMILY);
+	struct sk_buff *reply = NULL;
+	struct nlattr *tb[CTRL_ATTR_MAX + 1];
+	int err;
+
+	if (!skb)
+		return -ENOMEM;
+	if (nla_put_string(skb, CTRL_ATTR_FAMILY_NAME, KNTS_FAMILY_NAME)) {
+		kfree_skb(skb);
+		return -EMSGSIZE;
+	}
+	nlmsg_end(skb, nlmsg_hdr(skb));
+	err = nl_transact(g, skb, &reply);
+	if (err)
+		goto out;
+	err = -ENOENT;
+	if (!reply)
+		goto out;
+	err = nlmsg_parse_deprecated((struct nlmsghdr *)reply->data,
+				     GENL_HDRLEN, tb, CTRL_ATTR_MAX, NULL, NULL);
+	if (!err && tb[CTRL_ATTR_FAMILY_ID])
+		g->family = nla_get_u16(tb[CTRL_ATTR_FAMILY_ID]);
+	else if (!err)
+		err = -ENOENT;
+out:
+	kfree_skb(reply);
+	return err;
+}
+
+/* KNTS_CMD_KEY_SET with one key, optionally made current. */
+static int nl_key_set(struct glue *g, u32 id, const u8 *key, bool make_current)
+{
+	struct sk_buff *skb = nl_msg(g, g->family, KNTS_CMD_KEY_SET);
+	struct nlattr *nest;
+
+	if (!skb)
+		return -ENOMEM;
+	nest = nla_nest_start(skb, KNTS_A_KEY);
+	if (!nest || nla_put_u32(skb, KNTS_KEY_A_ID, id) ||
+	    nla_put(skb, KNTS_KEY_A_SECRET, KNTS_SIV_KEY_LEN, key)) {
+		kfree_skb(skb);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	if (make_current && nla_put_u32(skb, KNTS_A_KEY_CURRENT, id)) {
+		kfree_skb(skb);
+		return -EMSGSIZE;
+	}
+	nlmsg_end(skb, nlmsg_hdr(skb));
+	return nl_transact(g, skb, NULL);
+}
+
+static int nl_key_del(struct glue *g, u32 id)
+{
+	struct sk_buff *skb = nl_msg(g, g->family, KNTS_CMD_KEY_DEL);
+
+	if (!skb)
+		return -ENOMEM;
+	if (nla_put_u32(skb, KNTS_A_KEY_ID, id)) {
+		kfree_skb(skb);
+		return -EMSGSIZE;
+	}
+	nlmsg_end(skb, nlmsg_hdr(skb));
+	return nl_transact(g, skb, NULL);
+}
+
+/* KNTS_CMD_TIME_SET: synchronised at @stratum, stale after a minute. */
+static int nl_time_set(struct glue *g, u8 stratum)
+{
+	struct sk_buff *skb = nl_msg(g, g->family, KNTS_CMD_TIME_SET);
+	struct nlattr *nest;
+
+	if (!skb)
+		return -ENOMEM;
+	nest = nla_nest_start(skb, KNTS_A_TIME);
+	if (!nest || nla_put_u8(skb, KNTS_TIME_A_LEAP, 0) ||
+	    nla_put_u8(skb, KNTS_TIME_A_STRATUM, stratum) ||
+	    nla_put_u32(skb, KNTS_TIME_A_STALE_AFTER, 60)) {
+		kfree_skb(skb);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	nlmsg_end(skb, nlmsg_hdr(skb));
+	return nl_transact(g, skb, NULL);
+}
+
+/* --- the suite --- */
+
+static int glue_suite_init(struct kunit_suite *suite)
+{
+	struct net_device *lo = init_net.loopback_dev;
+	int err;
+
+	/* Nothing brings UML's loopback up without userspace: we do. */
+	rtnl_lock();
+	err = dev_change_flags(lo, lo->flags | IFF_UP, NULL);
+	rtnl_unlock();
+	return err;
+}
+
+static int glue_init(struct kunit *test)
+{
+	struct glue *g = kunit_kzalloc(test, sizeof(*g), GFP_KERNEL);
+
+	if (!g)
+		return -ENOMEM;
+	g->req = kunit_kzalloc(test, BUF_LEN, GFP_KERNEL);
+	g->reply = kunit_kzalloc(test, BUF_LEN, GFP_KERNEL);
+	g->cookie = kunit_kzalloc(test, KNTS_COOKIE_LEN, GFP_KERNEL);
+	if (!g->req || !g->reply || !g->cookie || knts_siv_init(&g->master) ||
+	    knts_siv_init(&g->c2s) || knts_siv_init(&g->s2c))
+		return -ENOMEM;
+	test->priv = g;
+	KUNIT_ASSERT_EQ(test, knts_siv_setkey(&g->master, secret,
+					      KNTS_SIV_KEY_LEN), 0);
+	KUNIT_ASSERT_EQ(test, nl_open(g), 0);
+	KUNIT_ASSERT_EQ(test, nl_resolve(test, g), 0);
+	KUNIT_ASSERT_EQ(test, nl_key_set(g, KEY_ID, secret, true), 0);
+	KUNIT_ASSERT_EQ(test, nl_time_set(g, 2), 0);
+	return 0;
+}
+
+static void glue_exit(struct kunit *test)
+{
+	struct glue *g = test->priv;
+
+	if (!g)
+		return;
+	udp_close(g);
+	if (g->nl) {
+		nl_key_del(g, KEY_ID);
+		nl_key_del(g, OTHER_ID);
+	}
+	nl_close(g);
+	knts_siv_uninit(&g->master);
+	knts_siv_uninit(&g->c2s);
+	knts_siv_uninit(&g->s2c);
+}
+
+/* NTS over IPv4 and IPv6: verified replies, counted, cookies that open. */
+static void glue_nts_both_families(struct kunit *test)
+{
+	static const int families[] = { AF_INET, AF_INET6 };
+	struct glue *g = test->priv;
+	struct knts_client_reply r;
+	u64 auth = counter(KNTS_STAT_AUTH_REPLIES);
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(families); i++) {
+		KUNIT_ASSERT_EQ(test, udp_open(test, g, families[i], 1), 0);
+		KUNIT_ASSERT_EQ(test, session(g, &g->master, KEY_ID), 0);
+		KUNIT_EXPECT_EQ(test, exchange(test, g, &r), 1);
+		KUNIT_EXPECT_EQ(test, r.stratum, 2);
+		KUNIT_EXPECT_EQ(test, r.cookies, 2u);
+		if (r.cookies) {
+			u8 *c = (u8 *)r.cookie[0];
+
+			KUNIT_EXPECT_EQ(test, knts_cookie_key_id(c), (u32)KEY_ID);
+			KUNIT_EXPECT_EQ(test, knts_cookie_open(&g->master, c,
+							       r.cookie_len[0]), 0);
+		}
+		udp_close(g);
+	}
+	KUNIT_EXPECT_EQ(test, counter(KNTS_STAT_AUTH_REPLIES), auth + 2);
+}
+
+/*
+ * Keys replaced over netlink while requests keep coming: every request
+ * under the key that stays is answered and verifies; none under a deleted
+ * key is (a NAK); the counters agree.
+ */
+static void glue_key_replace_during_traffic(struct kunit *test)
+{
+	struct glue *g = test->priv;
+	struct knts_client_reply r;
+	u64 naks = counter(KNTS_STAT_NAKS);
+	unsigned int i, ok = 0;
+
+	KUNIT_ASSERT_EQ(test, udp_open(test, g, AF_INET, 1), 0);
+	for (i = 0; i < 40; i++) {
+		/* The other key comes and goes; the current one stays. */
+		if (i % 2)
+			KUNIT_EXPECT_EQ(test, nl_key_del(g, OTHER_ID), 0);
+		else
+			KUNIT_EXPECT_EQ(test, nl_key_set(g, OTHER_ID,
+							 other_secret, i % 4 == 0), 0);
+		KUNIT_ASSERT_EQ(test, session(g, &g->master, KEY_ID), 0);
+		if (exchange(test, g, &r) == 1)
+			ok++;
+	}
+	KUNIT_EXPECT_EQ(test, ok, 40u);
+	/* The current key made current again, the other one deleted. */
+	KUNIT_EXPECT_EQ(test, nl_key_set(g, KEY_ID, secret, true), 0);
+	KUNIT_EXPECT_EQ(test, nl_key_del(g, OTHER_ID), -ENOENT);
+
+	/* A cookie under a deleted key: a NAK, counted. */
+	KUNIT_ASSERT_EQ(test, knts_siv_setkey(&g->master, other_secret,
+					      KNTS_SIV_KEY_LEN), 0);
+	KUNIT_ASSERT_EQ(test, session(g, &g->master, OTHER_ID), 0);
+	KUNIT_EXPECT_EQ(test, exchange(test, g, &r), 0);
+	KUNIT_EXPECT_EQ(test, counter(KNTS_STAT_NAKS), naks + 1);
+	KUNIT_ASSERT_EQ(test, knts_siv_setkey(&g->master, secret,
+					      KNTS_SIV_KEY_LEN), 0);
+}
+
+/*
+ * The rate limiter on the real path, switched on at run time as an admin
+ * writing the module parameters does: NTS and plain requests from one
+ * source share a bucket; a burst is served, the rest dropped and counted.
+ */
+static void glue_ratelimit(struct kunit *test)
+{
+	struct glue *g = test->priv;
+	u64 dropped = counter(KNTS_STAT_DROP_RATELIMIT);
+	struct knts_client_reply r;
+	u8 plain[48] = { 4 << 3 | 3 };
+	unsigned int i, got = 0;
+
+	knts_test_set_ratelimit(1, 4);
+	KUNIT_ASSERT_EQ(test, udp_open(test, g, AF_INET, 2), 0);
+	KUNIT_ASSERT_EQ(test, session(g, &g->master, KEY_ID), 0);
+	KUNIT_EXPECT_EQ(test, exchange(test, g, &r), 1);
+	for (i = 0; i < 11; i++)
+		KUNIT_EXPECT_EQ(test, udp_send(g, plain, sizeof(plain)), 48);
+	while (udp_recv(g, g->reply, BUF_LEN) > 0)
+		got++;
+	knts_test_set_ratelimit(0, 8);
+	/* One token may come back while sending, at 1/s. */
+	KUNIT_EXPECT_GE(test, got, 3u);
+	KUNIT_EXPECT_LE(test, got, 4u);
+	KUNIT_EXPECT_EQ(test, counter(KNTS_STAT_DROP_RATELIMIT),
+			dropped + 11 - got);
+}
+
+/*
+ * The sockets closed with requests in flight and opened again, as rmmod
+ * and modprobe do: no use after free, no lost lock, and service resumes.
+ */
+static void glue_sockets_close_during_traffic(struct kunit *test)
+{
+	struct glue *g = test->priv;
+	struct knts_client_reply r;
+	unsigned int round, i;
+	int len;
+
+	KUNIT_ASSERT_EQ(test, udp_open(test, g, AF_INET, 1), 0);
+	for (round = 0; round < 3; round++) {
+		KUNIT_ASSERT_EQ(test, session(g, &g->master, KEY_ID), 0);
+		len = request(g, 1);
+		KUNIT_ASSERT_GT(test, len, 0);
+		for (i = 0; i < 16; i++)
+			KUNIT_EXPECT_EQ(test, udp_send(g, g->req, len), len);
+		knts_socket_uninit(&knts_srv);
+		KUNIT_ASSERT_EQ(test, knts_socket_init(&knts_srv, knts_srv.port), 0);
+		while (udp_recv(g, g->reply, BUF_LEN) > 0)
+			;
+	}
+	KUNIT_ASSERT_EQ(test, session(g, &g->master, KEY_ID), 0);
+	KUNIT_EXPECT_EQ(test, exchange(test, g, &r), 1);
+}
+
+static struct kunit_case glue_cases[] = {
+	KUNIT_CASE(glue_nts_both_families),
+	KUNIT_CASE(glue_key_replace_during_traffic),
+	KUNIT_CASE(glue_ratelimit),
+	KUNIT_CASE(glue_sockets_close_during_traffic),
+	{}
+};
+
+static struct kunit_suite glue_suite = {
+	.name = "knts_glue",
+	.suite_init = glue_suite_init,
+	.init = glue_init,
+	.exit = glue_exit,
+	.test_cases = glue_cases,
+};
+
+kunit_test_suite(glue_suite);
