@@ -52,7 +52,7 @@ struct glue {
 /* --- UDP over loopback --- */
 
 /* From ::1, or from 127.0.0.@host (each a rate limiter bucket of its own). */
-static int udp_open(struct kunit *test, struct glue *g, int family, u8 host)
+static int udp_open(struct glue *g, int family, u8 host)
 {
 	struct sockaddr_storage me = {};
 	int err, len;
@@ -267,7 +267,7 @@ static struct sk_buff *nl_msg(struct glue *g, u16 type, u8 cmd)
 	return skb;
 }
 
-static int nl_resolve(struct kunit *test, struct glue *g)
+static int nl_resolve(struct glue *g)
 {
 	struct sk_buff *skb = nl_msg(g, GENL_ID_CTRL, CTRL_CMD_GETFAMILY);
 	struct sk_buff *reply = NULL;
@@ -385,7 +385,7 @@ static int glue_init(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, knts_siv_setkey(&g->master, secret,
 					      KNTS_SIV_KEY_LEN), 0);
 	KUNIT_ASSERT_EQ(test, nl_open(g), 0);
-	KUNIT_ASSERT_EQ(test, nl_resolve(test, g), 0);
+	KUNIT_ASSERT_EQ(test, nl_resolve(g), 0);
 	KUNIT_ASSERT_EQ(test, nl_key_set(g, KEY_ID, secret, true), 0);
 	KUNIT_ASSERT_EQ(test, nl_time_set(g, 2), 0);
 	return 0;
@@ -418,7 +418,7 @@ static void glue_nts_both_families(struct kunit *test)
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(families); i++) {
-		KUNIT_ASSERT_EQ(test, udp_open(test, g, families[i], 1), 0);
+		KUNIT_ASSERT_EQ(test, udp_open(g, families[i], 1), 0);
 		KUNIT_ASSERT_EQ(test, session(g, &g->master, KEY_ID), 0);
 		KUNIT_EXPECT_EQ(test, exchange(test, g, &r), 1);
 		KUNIT_EXPECT_EQ(test, r.stratum, 2);
@@ -447,7 +447,7 @@ static void glue_key_replace_during_traffic(struct kunit *test)
 	u64 naks = counter(KNTS_STAT_NAKS);
 	unsigned int i, ok = 0;
 
-	KUNIT_ASSERT_EQ(test, udp_open(test, g, AF_INET, 1), 0);
+	KUNIT_ASSERT_EQ(test, udp_open(g, AF_INET, 1), 0);
 	for (i = 0; i < 40; i++) {
 		/* The other key comes and goes; the current one stays. */
 		if (i % 2)
@@ -488,7 +488,7 @@ static void glue_ratelimit(struct kunit *test)
 	unsigned int i, got = 0;
 
 	knts_test_set_ratelimit(1, 4);
-	KUNIT_ASSERT_EQ(test, udp_open(test, g, AF_INET, 2), 0);
+	KUNIT_ASSERT_EQ(test, udp_open(g, AF_INET, 2), 0);
 	KUNIT_ASSERT_EQ(test, session(g, &g->master, KEY_ID), 0);
 	KUNIT_EXPECT_EQ(test, exchange(test, g, &r), 1);
 	for (i = 0; i < 11; i++)
@@ -514,7 +514,7 @@ static void glue_sockets_close_during_traffic(struct kunit *test)
 	unsigned int round, i;
 	int len;
 
-	KUNIT_ASSERT_EQ(test, udp_open(test, g, AF_INET, 1), 0);
+	KUNIT_ASSERT_EQ(test, udp_open(g, AF_INET, 1), 0);
 	for (round = 0; round < 3; round++) {
 		KUNIT_ASSERT_EQ(test, session(g, &g->master, KEY_ID), 0);
 		len = request(g, 1);

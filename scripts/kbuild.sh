@@ -14,9 +14,9 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-# What knts.ko needs of the kernel (dkms.conf's BUILD_EXCLUSIVE_CONFIG too).
-configs="CONFIG_NET CONFIG_INET CONFIG_NET_UDP_TUNNEL CONFIG_CRYPTO_AES
-CONFIG_CRYPTO_CMAC CONFIG_CRYPTO_CTR"
+# What knts.ko needs of the kernel: dkms.conf's list, the one DKMS checks.
+configs=$(sed -n 's/^BUILD_EXCLUSIVE_CONFIG="\(.*\)"$/\1/p' "$top/dkms.conf")
+[ -n "$configs" ] || { echo "kbuild.sh: no BUILD_EXCLUSIVE_CONFIG in dkms.conf" >&2; exit 1; }
 
 sparse=()
 if [ "${1:-}" = "--sparse" ]; then
@@ -53,7 +53,7 @@ for kver in "$@"; do
 	fi
 	dir=build/kmod/$kver
 	mkdir -p "$top/$dir"
-	# cp -u keeps the copies' times, so a rebuild recompiles what changed.
+	# cpio -m keeps the copies' times, so a rebuild recompiles what changed.
 	(cd "$top" && find Kbuild kmod core uapi -name Kbuild -o -name Kconfig \
 		-o -name '*.[ch]' -o -name .kunitconfig | cpio -pdmu --quiet "$top/$dir")
 	make -C "$kdir" M="$top/$dir" W=1 "${sparse[@]}" modules

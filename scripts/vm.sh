@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Boot a Debian kernel (6.1 unless -k says otherwise) under QEMU with this machine's root file system
-# mounted read-only over 9p (writes land in a tmpfs overlay), run one command
-# in the guest as root, and return its exit status.
+# Boot a Debian kernel (6.1 unless -k says otherwise) under QEMU with this
+# machine's root file system mounted read-only over 9p (writes land in a
+# tmpfs overlay), run one command in the guest as root, and return its exit
+# status.
 #
 #   scripts/vm.sh [-k KERNEL] [-i MODULE.ko]... [-o DIR] [-t SECONDS] [-m MB]
 #                 [-c CPUS] -- COMMAND [ARGS...]

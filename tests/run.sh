@@ -245,18 +245,18 @@ group_harness() {
 # expected_names GROUP: the names declared in tests/expected/GROUP; vm612
 # runs vm's list under its own prefix.
 expected_names() {
-	local f=$1 from=$1
-	[ "$1" = vm612 ] && f=vm && from=vm
+	local f=$1
+	[ "$1" = vm612 ] && f=vm
 	[ -f "$expected/$f" ] || return 1
-	sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e '/^$/d' "$expected/$f" |
-		sed "s|^$from/|$1/|"
+	sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e '/^$/d' -e "s|^$f/|$1/|" \
+		"$expected/$f" | sort -u
 }
 
 # check_group GROUP: filter a group's output.  Passes its lines on (a SKIP
 # becomes a FAIL under CI), then adds a FAIL for each declared test that did
 # not report and each report that was not declared.
 check_group() {
-	local g=$1 lines want got name
+	local g=$1 lines want got failed
 	lines=$(cat)
 	if [ "${CI:-}" = true ]; then
 		lines=$(sed -E 's/^SKIP: ([^ ]+)(.*)$/FAIL: \1 (skipped, and CI must run everything)\2/' <<< "$lines")
@@ -267,16 +267,12 @@ check_group() {
 		return
 	fi
 	got=$(sed -nE 's/^(PASS|FAIL|SKIP): ([^ ]+).*/\2/p' <<< "$lines" | sort -u)
-	while read -r name; do
-		[ -n "$name" ] || continue
-		grep -qxF "$name" <<< "$got" || echo "FAIL: $name (did not run)"
-	done <<< "$want"
-	while read -r name; do
-		[ -n "$name" ] || continue
-		grep -qxF "$name" <<< "$want" ||
-			grep -qE "^FAIL: $name( |$)" <<< "$lines" ||
-			echo "FAIL: $name (ran, but is not declared in $expected/$g)"
-	done <<< "$got"
+	failed=$(sed -nE 's/^FAIL: ([^ ]+).*/\1/p' <<< "$lines" | sort -u)
+	# Declared, no result.
+	comm -23 <(echo "$want") <(echo "$got") | sed -n 's/.\+/FAIL: & (did not run)/p'
+	# A result nobody declared (a FAIL is red already).
+	comm -13 <(echo "$want") <(echo "$got") | comm -23 - <(echo "$failed") |
+		sed -n "s|.\+|FAIL: & (ran, but is not declared in $expected/$g)|p"
 }
 
 # --- run them ---

@@ -130,6 +130,31 @@ wait_for() {
 	done
 }
 
+# test_keys_file FILE [BASE]: ntsclient's four test keys (ids from BASE,
+# ntsclient's default if none) written as a chrony ntskeys file.
+test_keys_file() {
+	python3 -c 'import sys; from ntsclient import *
+write_ntskeys(sys.argv[1], test_keys(*(int(b, 16) for b in sys.argv[2:])))' "$@"
+}
+
+# counter_above NAME N: knts.ko's serverstats counter NAME is above N.
+counter_above() {
+	[ "$(json_get "$("$KNTSCTL" -j serverstats)" "j[\"$1\"]")" -gt "$2" ]
+}
+
+# keys_loaded N: knts.ko holds N master keys.
+keys_loaded() {
+	[ "$(json_get "$("$KNTSCTL" -j keys)" 'len(j["keys"])')" = "$1" ]
+}
+
+# stop_pidfile FILE: the process FILE names is sent SIGTERM and has ended.
+stop_pidfile() {
+	local pid
+	pid=$(cat "$1")
+	kill "$pid"
+	wait_for 30 "process $pid ($1) to exit" not_running "$pid"
+}
+
 # listening PORT: a TCP socket listens on PORT.
 listening() {
 	ss -Hltn "sport = :$1" | grep -q .

@@ -19,8 +19,7 @@ chmod 644 "$d/cert.pem"
 chmod 600 "$d/key.pem"
 chown _chrony: "$d/key.pem"
 mkdir -p "$d/dump"
-python3 -c "import sys; from ntsclient import *; write_ntskeys(sys.argv[1], test_keys())" \
-	"$d/dump/ntskeys"
+test_keys_file "$d/dump/ntskeys"
 chown -R _chrony: "$d/dump"
 "$KNTSCTL" keys import "$d/dump/ntskeys" >/dev/null || fail "keys import"
 "$KNTSCTL" time set stratum 2 refid 192.0.2.1 || fail "time set"
@@ -92,8 +91,7 @@ cat "$d/ke4.log"
 # Negative control: knts.ko holding other keys than the ones chrony's
 # NTS-KE server sealed the cookies with.  The client must get no time, and
 # knts.ko must say why (NAKs for cookies under unknown keys).
-python3 -c "import sys; from ntsclient import *; write_ntskeys(sys.argv[1], test_keys(0x5EED0000))" \
-	"$d/other"
+test_keys_file "$d/other" 5EED0000
 "$KNTSCTL" keys import "$d/other" >/dev/null || fail "keys import (other keys)"
 before=$(json_get "$("$KNTSCTL" -j serverstats)" 'j["nts_naks_sent"]')
 # The client runs until knts.ko has NAKed it (after that no reply under
@@ -101,8 +99,7 @@ before=$(json_get "$("$KNTSCTL" -j serverstats)" 'j["nts_naks_sent"]')
 chronyd -Q -t 60 -f /dev/null "ntstrustedcerts $d/cert.pem" \
 	"server localhost iburst nts ntsport 4460 maxsamples 1" > "$d/neg.out" 2>&1 &
 cp=$!
-naked() { [ "$(json_get "$("$KNTSCTL" -j serverstats)" 'j["nts_naks_sent"]')" -gt "$before" ]; }
-wait_for 60 "knts.ko to NAK chrony's cookies" naked
+wait_for 60 "knts.ko to NAK chrony's cookies" counter_above nts_naks_sent "$before"
 kill $cp 2>/dev/null || true
 wait $cp || true
 cat "$d/neg.out"

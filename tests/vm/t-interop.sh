@@ -99,8 +99,7 @@ rm -f "$d/ntpd.log"
 ip netns exec nsc "$NTPSEC/usr/sbin/ntpd" -n -q -g \
 	-c "$d/ntp.conf" -l "$d/ntpd.log" &
 np=$!
-naked() { [ "$(json_get "$("$KNTSCTL" -j serverstats)" 'j["nts_naks_sent"]')" -gt "$naks" ]; }
-wait_for 60 "knts.ko to NAK ntpsec's cookies" naked
+wait_for 60 "knts.ko to NAK ntpsec's cookies" counter_above nts_naks_sent "$naks"
 if not_running $np; then
 	grep -E "NTSc|CLOCK" "$d/ntpd.log" || true
 	fail "ntpsec ended: it set the clock from knts.ko holding the wrong keys"
@@ -110,9 +109,7 @@ wait $np || true
 grep -E "NTSc|CLOCK" "$d/ntpd.log" || true
 grep -q "CLOCK:" "$d/ntpd.log" && fail "ntpsec set the clock from knts.ko holding the wrong keys"
 grep -q "NTSc: Got 8 cookies" "$d/ntpd.log" || fail "negative control: no NTS-KE"
-cpid=$(cat "$d/neg.pid")
-kill "$cpid"
-wait_for 30 "chronyd to exit" not_running "$cpid"
+stop_pidfile "$d/neg.pid"
 kntsd_start "$d"
 
 # chronyd as a complete NTS server (its own keys), NTP on port 11123.
@@ -147,9 +144,7 @@ expect_eq "same verdict, untrusted CA" "$r1" "$r2"
 
 # Reverse mixed deployment: kntsd's NTS-KE points clients at chronyd's NTP
 # port; chronyd opens kntsd's cookies with kntsd's keys (ntsrotate 0).
-cpid=$(cat "$d/chronyd.pid")
-kill "$cpid"
-wait_for 30 "chronyd to exit" not_running "$cpid"
+stop_pidfile "$d/chronyd.pid"
 kntsd_stop "$d"
 kntsd_conf "$d" "kntslocal stratum 2" "port 11124" "ntsrotate 0"
 kntsd_start "$d"

@@ -9,8 +9,7 @@ cleanup() { ip netns del nsv 2>/dev/null || true; rm -rf "$tmp"; knts_unload_qui
 knts_load
 tmp=$(mktemp -d)
 trap cleanup EXIT
-python3 -c "import sys; from ntsclient import *; write_ntskeys(sys.argv[1], test_keys())" \
-	"$tmp/ntskeys"
+test_keys_file "$tmp/ntskeys"
 "$KNTSCTL" keys import "$tmp/ntskeys" >/dev/null || fail "keys import"
 "$KNTSCTL" time set stratum 2 || fail "time set"
 

@@ -91,7 +91,7 @@ expect_eq "unprivileged kntsctl keys" "$rc" 1
 grep -q "Operation not permitted" <<<"$out" || fail "no EPERM: $out"
 
 # ntskeys files: mode and syntax errors name the problem, file:line.
-python3 -c "import sys; from ntsclient import *; write_ntskeys(sys.argv[1], test_keys())" "$tmp/ntskeys"
+test_keys_file "$tmp/ntskeys"
 chmod 644 "$tmp/ntskeys"
 set +e
 out=$("$KNTSCTL" keys import "$tmp/ntskeys" 2>&1); rc=$?

@@ -41,8 +41,8 @@ grep -q "System clock wrong by" <<<"$out" || fail "no NTS time"
 ids=$(json_get "$("$KNTSCTL" -j keys)" 'sorted(k["id"] for k in j["keys"])')
 rmmod knts
 modprobe knts
-four_keys() { k=$("$KNTSCTL" -j keys) && [ "$(json_get "$k" 'len(j["keys"])')" = 4 ]; }
-wait_for 60 "kntsd to put the keys back" four_keys
+wait_for 60 "kntsd to put the keys back" keys_loaded 4
+k=$("$KNTSCTL" -j keys)
 expect_eq "keys re-pushed" "$(json_get "$k" 'sorted(k["id"] for k in j["keys"])')" "$ids"
 fresh() { "$KNTSCTL" -j status | grep -q '"stale":false'; }
 wait_for 60 "a fresh time status" fresh
@@ -50,8 +50,7 @@ out=$(chrony_query "$d/cert.pem" localhost)
 grep -q "System clock wrong by" <<<"$out" || fail "no NTS time after the module came back"
 
 # ntsrotate 0: a key file copied in from another server, then SIGHUP.
-python3 -c "import sys; from ntsclient import *; write_ntskeys(sys.argv[1], test_keys(0x5EED0000))" \
-	"$d/dump/ntskeys.new"
+test_keys_file "$d/dump/ntskeys.new" 5EED0000
 mv "$d/dump/ntskeys.new" "$d/dump/ntskeys"
 kill -HUP "$(cat "$d/kntsd.pid")"
 wait_for 30 "the keys reloaded" grep -q "master keys read from" "$d/kntsd.log"

@@ -8,8 +8,7 @@
 
 knts_load
 tmp=$(mktemp -d)
-python3 -c "import sys; from ntsclient import *; write_ntskeys(sys.argv[1], test_keys())" \
-	"$tmp/ntskeys"
+test_keys_file "$tmp/ntskeys"
 "$KNTSCTL" keys import "$tmp/ntskeys" >/dev/null || fail "keys import"
 "$KNTSCTL" time set stratum 2 || fail "time set"
 

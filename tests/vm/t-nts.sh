@@ -7,11 +7,7 @@
 
 knts_load
 tmp=$(mktemp -d)
-python3 - "$tmp/ntskeys" <<'PY'
-import sys
-from ntsclient import write_ntskeys, test_keys
-write_ntskeys(sys.argv[1], test_keys())
-PY
+test_keys_file "$tmp/ntskeys"
 out=$("$KNTSCTL" keys import "$tmp/ntskeys") || fail "keys import"
 echo "$out"
 grep -q "current 1F21A13E" <<<"$out" || fail "current key is not the third line's"

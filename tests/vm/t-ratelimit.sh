@@ -64,8 +64,7 @@ echo 0 > /sys/module/knts/parameters/ratelimit_kod
 ip -6 addr add fd77::a/128 dev lo nodad
 ip -6 addr add fd77::b/128 dev lo nodad
 tmp=$(mktemp -d)
-python3 -c "import sys; from ntsclient import *; write_ntskeys(sys.argv[1], test_keys())" \
-	"$tmp/ntskeys"
+test_keys_file "$tmp/ntskeys"
 "$KNTSCTL" keys import "$tmp/ntskeys" >/dev/null || fail "keys import"
 "$KNTSCTL" time set stratum 2 || fail "time set"
 rm -rf "$tmp"

@@ -54,8 +54,7 @@ rmmod knts
 modprobe knts
 wait $fp || true
 cat "$d/f3.json"
-four_keys() { [ "$(json_get "$("$KNTSCTL" -j keys)" 'len(j["keys"])')" = 4 ]; }
-wait_for 60 "kntsd to put the keys back" four_keys
+wait_for 60 "kntsd to put the keys back" keys_loaded 4
 cp "$d/dump/ntskeys" "$d/flood.keys"
 out=$("$load" -s 127.0.0.1 --keys "$d/flood.keys" -d 120 -n 2000 -w 16) || fail "ntsload"
 expect_eq "serving after rmmod/modprobe" "$(json_get "$out" 'j["valid"]')" 2000
