@@ -53,10 +53,15 @@ for kver in "$@"; do
 	fi
 	dir=build/kmod/$kver
 	mkdir -p "$top/$dir"
-	# cpio -m keeps the copies' times, so a rebuild recompiles what changed.
+	# One build per directory at a time (make check runs groups side by
+	# side); cpio -m keeps the copies' times, so a rebuild recompiles
+	# what changed.
+	exec 9>"$top/$dir.lock"
+	flock 9
 	(cd "$top" && find Kbuild kmod core uapi -name Kbuild -o -name Kconfig \
 		-o -name '*.[ch]' -o -name .kunitconfig | cpio -pdmu --quiet "$top/$dir")
 	make -C "$kdir" M="$top/$dir" W=1 "${sparse[@]}" modules
+	exec 9>&-
 	echo "knts.ko for $kver: $dir/knts.ko"
 	built=$((built + 1))
 done

@@ -68,7 +68,10 @@ def walk(group, path):
         walk(sub, path + [sub.get("name", "?")])
     for case in group.get("test_cases", []):
         word = {"PASS": "PASS", "SKIP": "SKIP"}.get(case.get("status"), "FAIL")
-        print(f"{word}: kunit/{'/'.join(path + [case.get('name', '?')])}")
+        # A parameterised case's name has spaces: the result line's name
+        # is one word.
+        name = case.get("name", "?").replace(" ", "_")
+        print(f"{word}: kunit/{'/'.join(path + [name])}")
 walk(data, [])
 PY
 

@@ -19,7 +19,10 @@
 # panic or oops on its console even when every test reported PASS.  Under
 # CI (CI=true) a SKIP is a FAIL: CI has everything installed.
 #
-# Logs of each group are kept in build/test/<group>.log.
+# After the build, the groups run in two lanes side by side (KNTS_LANES=1:
+# one after another); results are counted in the order above.  Logs of each
+# group are kept in build/test/<group>.log, its results in
+# build/test/<group>.results.
 #
 # For the harness self-test: KNTS_TEST_OUT (instead of build/test),
 # KNTS_EXPECTED (instead of tests/expected), KNTS_VM_TESTS (the VM test
@@ -32,7 +35,7 @@ cd "$top" || exit 1
 KNTS_CACHE=${KNTS_CACHE:-/var/cache/knts}
 out=${KNTS_TEST_OUT:-$top/build/test}
 expected=${KNTS_EXPECTED:-$top/tests/expected}
-mkdir -p "$out"
+mkdir -p "$out" "$top/build"
 results=$out/results
 : > "$results"
 all_groups=(build style unit fuzz uapi man kunit vm vm612 vmrt dkms deb run harness)
@@ -63,7 +66,8 @@ group_build() {
 		cat "$out/module.log" >&2
 		echo "FAIL: build/module-W=1"
 	fi
-	if make userspace >"$out/userspace.log" 2>&1; then
+	if make userspace >"$out/userspace.log" 2>&1 &&
+	   make -C tests/bench >>"$out/userspace.log" 2>&1; then
 		echo "PASS: build/userspace-Werror"
 	else
 		cat "$out/userspace.log" >&2
@@ -164,8 +168,11 @@ vm_group() {
 		echo "FAIL: $group/kernel (no test kernel '$kernel' in $KNTS_CACHE/kernel: run scripts/deps.sh)"
 		return
 	fi
-	scripts/kbuild.sh "$kver" >&2 && make -s userspace >&2 &&
-		make -s -C tests/bench >&2 || { echo "FAIL: $group/build"; return; }
+	# The other lane may be building the same programs.
+	scripts/kbuild.sh "$kver" >&2 &&
+		flock "$top/build/make.lock" make -s userspace >&2 &&
+		flock "$top/build/make.lock" make -s -C tests/bench >&2 ||
+		{ echo "FAIL: $group/build"; return; }
 	if [ -n "${KNTS_VM_TESTS:-}" ]; then
 		read -ra tests <<< "$KNTS_VM_TESTS"
 	elif [ $# -gt 0 ]; then
@@ -277,32 +284,87 @@ check_group() {
 
 # --- run them ---
 
-start=$(date +%s)
+# run_group GROUP: runs it, its log in $out/GROUP.log and its result lines
+# (checked against its declaration) in $out/GROUP.results; prints those
+# lines on stdout in one piece when it ends.
+run_group() {
+	local g=$1 gstart grc res=$out/$1.results
+	gstart=$(date +%s)
+	"group_$g" 2>"$out/$g.log" | check_group "$g" > "$res.all"
+	grc=${PIPESTATUS[0]}
+	grep -E '^(PASS|FAIL|SKIP): ' "$res.all" > "$res"
+	if ! [ -s "$res" ]; then
+		echo "FAIL: $g (no results, exit $grc)" >> "$res"
+	elif [ "$grc" -ne 0 ] && ! grep -q '^FAIL: ' "$res"; then
+		echo "FAIL: $g (exit $grc)" >> "$res"
+	fi
+	rm -f "$res.all"
+	cat "$res"
+	{
+		if grep -q '^FAIL: ' "$res"; then
+			echo "-- last lines of $out/$g.log:"
+			tail -n 40 "$out/$g.log"
+		fi
+		echo "== $g: $(( $(date +%s) - gstart )) s"
+	} >&2
+}
+
+# run_lane GROUP...: one group after another.
+run_lane() {
+	local g
+	for g in "$@"; do
+		echo "== $g" >&2
+		run_group "$g"
+	done
+}
+
 for g in "${groups[@]}"; do
 	if ! declare -F "group_$g" >/dev/null; then
 		echo "run.sh: unknown group '$g' (groups: ${all_groups[*]})" >&2
 		exit 2
 	fi
-	echo "== $g" >&2
-	gstart=$(date +%s)
-	group_out=$(mktemp)
-	"group_$g" 2>"$out/$g.log" | check_group "$g" | tee "$group_out" |
-		grep -E '^(PASS|FAIL|SKIP): '
-	grc=${PIPESTATUS[0]}
-	if ! grep -qE '^(PASS|FAIL|SKIP): ' "$group_out"; then
-		echo "FAIL: $g (no results, exit $grc)" | tee -a "$group_out"
-	elif [ "$grc" -ne 0 ] && ! grep -q '^FAIL: ' "$group_out"; then
-		echo "FAIL: $g (exit $grc)" | tee -a "$group_out"
-	fi
-	grep -E '^(PASS|FAIL|SKIP): ' "$group_out" >> "$results"
-	if grep -q '^FAIL: ' "$group_out"; then
-		echo "-- last lines of $out/$g.log:" >&2
-		tail -n 40 "$out/$g.log" >&2
-	fi
-	rm -f "$group_out"
-	echo "== $g: $(( $(date +%s) - gstart )) s" >&2
+	rm -f "$out/$g.results"
 done
 
+# The build goes first; then two lanes side by side (the machine this
+# was written for has two cores, and a TCG guest keeps about one busy):
+# the VM groups of 6.1 and the package, and those of 6.12 with the groups
+# that run on the host.  KNTS_LANES=1 runs everything in one lane.
+in_groups() { # GROUP...: those of them that were asked for, in order
+	local g h
+	for g in "$@"; do
+		for h in "${groups[@]}"; do
+			[ "$g" = "$h" ] && echo "$g"
+		done
+	done
+}
+lane_a=(vm deb harness)
+lane_b=(vm612 vmrt run style unit fuzz uapi man kunit dkms)
+start=$(date +%s)
+mapfile -t first < <(in_groups build)
+mapfile -t a < <(in_groups "${lane_a[@]}")
+mapfile -t b < <(in_groups "${lane_b[@]}")
+mapfile -t rest < <(for g in "${groups[@]}"; do
+	case " build ${lane_a[*]} ${lane_b[*]} " in *" $g "*) ;; *) echo "$g" ;; esac
+done)
+if [ "${KNTS_LANES:-2}" = 1 ]; then
+	run_lane "${groups[@]}"
+else
+	run_lane "${first[@]}"
+	run_lane "${a[@]}" &
+	lane_pid=$!
+	run_lane "${b[@]}" "${rest[@]}"
+	wait "$lane_pid"
+fi
+
+: > "$results"
+for g in "${groups[@]}"; do
+	if [ -f "$out/$g.results" ]; then
+		cat "$out/$g.results" >> "$results"
+	else
+		echo "FAIL: $g (the group did not end)" >> "$results"
+	fi
+done
 passed=$(grep -c '^PASS: ' "$results")
 failed=$(grep -c '^FAIL: ' "$results")
 skipped=$(grep -c '^SKIP: ' "$results")
