@@ -1,23 +1,35 @@
 # SPDX-License-Identifier: GPL-2.0
 """An NTS (RFC 8915) NTP client for tests, independent of knts's C code:
 AES-SIV is built here from pyca/cryptography's AES-CMAC and AES-CTR (RFC
-5297), checked at import against pyca's own AESSIV; cookies are minted in
+5297), checked on first use against pyca's own AESSIV; cookies are minted in
 chrony's server format from a master key, as an NTS-KE server would."""
 import os
 import socket
 import struct
 import time
 
-from cryptography.hazmat.primitives import cmac
-from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
-from cryptography.hazmat.primitives.ciphers.aead import AESSIV
-
 EF_UID, EF_COOKIE, EF_PLACEHOLDER, EF_AUTH = 0x0104, 0x0204, 0x0304, 0x0404
 NTP_UNIX = 2208988800
 KISS_NTSN = b"NTSN"
 
+# pyca/cryptography is imported on first use: under TCG the import costs a
+# few seconds, and many tests start python only for plain NTP or files.
+_pyca = None
+
+
+def _crypto():
+    global _pyca
+    if _pyca is None:
+        from cryptography.hazmat.primitives import cmac
+        from cryptography.hazmat.primitives.ciphers import (Cipher,
+                                                            algorithms, modes)
+        _pyca = (cmac, Cipher, algorithms, modes)
+        _self_check()
+    return _pyca
+
 
 def _cmac(key, data):
+    cmac, _, algorithms, _ = _crypto()
     c = cmac.CMAC(algorithms.AES(key))
     c.update(data)
     return c.finalize()
@@ -49,6 +61,7 @@ def _ctr(k2, v, data):
     q = bytearray(v)
     q[8] &= 0x7F
     q[12] &= 0x7F
+    _, Cipher, algorithms, modes = _crypto()
     e = Cipher(algorithms.AES(k2), modes.CTR(bytes(q))).encryptor()
     return e.update(data) + e.finalize()
 
@@ -67,12 +80,14 @@ def siv_decrypt(key, ads, data):
     return pt if _s2v(key[:16], ads, pt) == data[:16] else None
 
 
-# The construction must agree with pyca's AES-SIV where both apply.
-_k = bytes(range(32))
-assert siv_encrypt(_k, [b"ad", b"n" * 16], b"x" * 37) == \
-    AESSIV(_k).encrypt(b"x" * 37, [b"ad", b"n" * 16])
-assert siv_encrypt(_k, [b"", b"n" * 16], b"y" * 64) == \
-    AESSIV(_k).encrypt(b"y" * 64, [b"", b"n" * 16])
+def _self_check():
+    """The construction must agree with pyca's AES-SIV where both apply."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESSIV
+    k = bytes(range(32))
+    assert siv_encrypt(k, [b"ad", b"n" * 16], b"x" * 37) == \
+        AESSIV(k).encrypt(b"x" * 37, [b"ad", b"n" * 16])
+    assert siv_encrypt(k, [b"", b"n" * 16], b"y" * 64) == \
+        AESSIV(k).encrypt(b"y" * 64, [b"", b"n" * 16])
 
 
 def make_cookie(master, key_id, c2s, s2c):
