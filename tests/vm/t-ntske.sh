@@ -40,6 +40,16 @@ def tls(alpn=("ntske/1",), maxver=None):
     s = socket.create_connection(ADDR, timeout=5)
     return ctx.wrap_socket(s, server_hostname="localhost")
 
+def wait_stats(what, done, secs=60):
+    """Polls serverstats until done(stats) holds; fails naming WHAT."""
+    end = time.monotonic() + secs
+    while True:
+        st = stats()
+        if done(st):
+            return st
+        assert time.monotonic() < end, f"{what}: {st}"
+        time.sleep(0.2)
+
 def records(data):
     out, off = [], 0
     while off + 4 <= len(data):
@@ -142,26 +152,32 @@ out = subprocess.run(["timeout", "60", "chronyd", "-Q", "-t", "15", "-f",
                      text=True).stdout
 t.join()
 assert "System clock wrong by" in out, out
-time.sleep(2.5)
+wait_stats("20 slow clients timed out",
+           lambda st: st["nts_ke_dropped_timeout"] - b["nts_ke_dropped_timeout"] >= 20)
 assert delta(b, "nts_ke_dropped_timeout") == 20, stats()
 for s in slow:
     s.close()
 
-# 1000 connections at once: 500 (maxntsconnections) held until they time
-# out, the rest refused at once; then service as usual.
+# 1000 connections at once: at most 500 (maxntsconnections) held, each
+# until it times out (2 s), the others refused at once; then service as
+# usual.  How many are refused depends on the machine: a held one that
+# times out while the listen backlog is still being drained frees its slot
+# for a later one (under TCG with another guest busy, 478 of 1000 were
+# refused).  So: every connection accounted for, and the limit refused some.
 resource.setrlimit(resource.RLIMIT_NOFILE, (4096, 4096))
 b = stats()
 conns = []
 for i in range(1000):
     conns.append(socket.create_connection(ADDR))
-time.sleep(3)
-d = {k: delta(b, k) for k in ("nts_ke_connections_accepted",
-                              "nts_ke_dropped_max_connections",
-                              "nts_ke_dropped_timeout")}
+keys = ("nts_ke_connections_accepted", "nts_ke_dropped_max_connections",
+        "nts_ke_dropped_timeout")
+wait_stats("all 1000 refused or timed out",
+           lambda st: st[keys[1]] + st[keys[2]] - b[keys[1]] - b[keys[2]] >= 1000)
+d = {k: delta(b, k) for k in keys}
 print(d)
 assert d["nts_ke_connections_accepted"] == 1000, d
-assert d["nts_ke_dropped_max_connections"] >= 500, d
 assert d["nts_ke_dropped_max_connections"] + d["nts_ke_dropped_timeout"] == 1000, d
+assert d["nts_ke_dropped_max_connections"] >= 1, d
 for s in conns:
     s.close()
 r = exchange(REQUEST)
