@@ -198,6 +198,19 @@ class Session:
         return r
 
 
+def wait_until(fetch, done, what, secs=60):
+    """Calls fetch() every 0.1 s until done(value); returns that value.
+    Fails naming WHAT, with the last value, after SECS: tests wait for an
+    event with a generous bound instead of sleeping."""
+    end = time.monotonic() + secs
+    while True:
+        v = fetch()
+        if done(v):
+            return v
+        assert time.monotonic() < end, f"never {what}: {v}"
+        time.sleep(0.1)
+
+
 def udp_socket(family, timeout=2.0):
     s = socket.socket(family, socket.SOCK_DGRAM)
     s.settimeout(timeout)

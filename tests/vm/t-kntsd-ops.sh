@@ -61,20 +61,13 @@ def position():
     if kid not in ids:
         return None
     return next(k["role"] for k in t["keys"] if int(k["id"], 16) == kid)
-def wait_for(pred, what):
-    for i in range(400):
-        p = position()
-        if pred(p):
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"never {what}: {position()}")
 assert ok()
 # One rotation: previous, still accepted; the next ones too, until the key
 # leaves the table (after three), when its cookies get an NTSN.
-wait_for(lambda p: p == "previous", "previous")
+wait_until(position, lambda p: p == "previous", "previous", 40)
 assert ok(), "cookie refused one rotation later"
 t0 = time.monotonic()
-wait_for(lambda p: p is None, "gone")
+wait_until(position, lambda p: p is None, "gone", 40)
 assert time.monotonic() - t0 > 6, "key dropped after one more rotation"
 assert not ok(), "cookie accepted after its key left"
 PY

@@ -16,6 +16,7 @@ export CERT=$d/cert.pem SOCK=$d/kntsd.sock
 
 python3 - <<'PY'
 import json, os, resource, socket, ssl, struct, subprocess, threading, time
+from ntsclient import wait_until
 
 CERT, SOCK = os.environ["CERT"], os.environ["SOCK"]
 ADDR = ("127.0.0.1", 4460)
@@ -39,16 +40,6 @@ def tls(alpn=("ntske/1",), maxver=None):
         ctx.maximum_version = maxver
     s = socket.create_connection(ADDR, timeout=5)
     return ctx.wrap_socket(s, server_hostname="localhost")
-
-def wait_stats(what, done, secs=60):
-    """Polls serverstats until done(stats) holds; fails naming WHAT."""
-    end = time.monotonic() + secs
-    while True:
-        st = stats()
-        if done(st):
-            return st
-        assert time.monotonic() < end, f"{what}: {st}"
-        time.sleep(0.2)
 
 def records(data):
     out, off = [], 0
@@ -152,9 +143,9 @@ out = subprocess.run(["timeout", "60", "chronyd", "-Q", "-t", "15", "-f",
                      text=True).stdout
 t.join()
 assert "System clock wrong by" in out, out
-wait_stats("20 slow clients timed out",
-           lambda st: st["nts_ke_dropped_timeout"] - b["nts_ke_dropped_timeout"] >= 20)
-assert delta(b, "nts_ke_dropped_timeout") == 20, stats()
+st = wait_until(stats, lambda st: st["nts_ke_dropped_timeout"] -
+                b["nts_ke_dropped_timeout"] >= 20, "20 slow clients timed out")
+assert st["nts_ke_dropped_timeout"] - b["nts_ke_dropped_timeout"] == 20, st
 for s in slow:
     s.close()
 
@@ -171,9 +162,9 @@ for i in range(1000):
     conns.append(socket.create_connection(ADDR))
 keys = ("nts_ke_connections_accepted", "nts_ke_dropped_max_connections",
         "nts_ke_dropped_timeout")
-wait_stats("all 1000 refused or timed out",
-           lambda st: st[keys[1]] + st[keys[2]] - b[keys[1]] - b[keys[2]] >= 1000)
-d = {k: delta(b, k) for k in keys}
+st = wait_until(stats, lambda st: st[keys[1]] + st[keys[2]] -
+                b[keys[1]] - b[keys[2]] >= 1000, "all 1000 refused or timed out")
+d = {k: st[k] - b[k] for k in keys}
 print(d)
 assert d["nts_ke_connections_accepted"] == 1000, d
 assert d["nts_ke_dropped_max_connections"] + d["nts_ke_dropped_timeout"] == 1000, d
