@@ -21,13 +21,34 @@
  */
 int knts_cookie_seal(struct knts_siv *master, u32 key_id, u8 *cookie)
 {
+	u8 nonce[KNTS_COOKIE_NONCE_LEN];
+
+	knts_random_bytes(nonce, sizeof(nonce));
+	return knts_cookie_seal_nonce(master, key_id, cookie, nonce);
+}
+
+/**
+ * knts_cookie_seal_nonce() - knts_cookie_seal() with a nonce from the caller
+ * @master: the master key, keyed
+ * @key_id: its id
+ * @cookie: as for knts_cookie_seal()
+ * @nonce: %KNTS_COOKIE_NONCE_LEN fresh random bytes, never used before
+ *	under @master
+ *
+ * For a caller that draws the random bytes of several cookies at once.
+ *
+ * Return: 0 or a negative errno.
+ */
+int knts_cookie_seal_nonce(struct knts_siv *master, u32 key_id, u8 *cookie,
+			   const u8 *nonce)
+{
 	struct knts_siv_vec ad[2] = {
 		{ .data = NULL, .len = 0 },
 		{ .data = cookie + 4, .len = KNTS_COOKIE_NONCE_LEN },
 	};
 
 	put_unaligned_be32(key_id, cookie);
-	knts_random_bytes(cookie + 4, KNTS_COOKIE_NONCE_LEN);
+	memcpy(cookie + 4, nonce, KNTS_COOKIE_NONCE_LEN);
 	return knts_siv_encrypt(master, ad, ARRAY_SIZE(ad),
 				cookie + KNTS_COOKIE_HDR_LEN,
 				KNTS_COOKIE_KEYS_LEN);

@@ -25,6 +25,8 @@ static inline u32 knts_cookie_key_id(const u8 *cookie)
 }
 
 int knts_cookie_seal(struct knts_siv *master, u32 key_id, u8 *cookie);
+int knts_cookie_seal_nonce(struct knts_siv *master, u32 key_id, u8 *cookie,
+			   const u8 *nonce);
 int knts_cookie_open(struct knts_siv *master, u8 *cookie, unsigned int len);
 
 #endif /* _KNTS_COOKIE_H */

@@ -397,6 +397,8 @@ int knts_nts_reply_begin(struct knts_resp *r, u8 *out,
 			 const u8 *keys)
 {
 	unsigned int i, off, n = knts_nts_reply_cookies(req);
+	/* The reply's nonce, then each cookie's: one draw per reply. */
+	u8 rnd[KNTS_NONCE_LEN + KNTS_MAX_COOKIES * KNTS_COOKIE_NONCE_LEN];
 	int err;
 
 	if (nts_reply_len(req, n) > req->len)
@@ -421,7 +423,8 @@ int knts_nts_reply_begin(struct knts_resp *r, u8 *out,
 	put_unaligned_be16(KNTS_NONCE_LEN, out + off + 4);
 	put_unaligned_be16(KNTS_SIV_TAG_LEN + r->pt_len, out + off + 6);
 	r->nonce_off = off + 8;
-	knts_random_bytes(out + r->nonce_off, KNTS_NONCE_LEN);
+	knts_random_bytes(rnd, KNTS_NONCE_LEN + n * KNTS_COOKIE_NONCE_LEN);
+	memcpy(out + r->nonce_off, rnd, KNTS_NONCE_LEN);
 	r->ct_off = r->nonce_off + KNTS_NONCE_LEN;
 	off = r->ct_off + KNTS_SIV_TAG_LEN;
 	memset(out + off + r->pt_len, 0, r->len - off - r->pt_len);
@@ -434,7 +437,9 @@ int knts_nts_reply_begin(struct knts_resp *r, u8 *out,
 				   out + off + 2);
 		memcpy(cookie + KNTS_COOKIE_LEN - KNTS_COOKIE_KEYS_LEN, keys,
 		       KNTS_COOKIE_KEYS_LEN);
-		err = knts_cookie_seal(master, key_id, cookie);
+		err = knts_cookie_seal_nonce(master, key_id, cookie,
+					     rnd + KNTS_NONCE_LEN +
+					     i * KNTS_COOKIE_NONCE_LEN);
 		if (err)
 			return err;
 	}

@@ -10,8 +10,13 @@
 
 #include "siv.h"
 
-/* Doubling in GF(2^128) with the polynomial x^128 + x^7 + x^2 + x + 1. */
-static void siv_dbl(u8 d[KNTS_SIV_TAG_LEN])
+/**
+ * knts_siv_dbl() - doubling in GF(2^128), x^128 + x^7 + x^2 + x + 1
+ * @d: value, doubled in place; in constant time
+ *
+ * S2V's dbl(), and CMAC's subkey derivation for the backends.
+ */
+void knts_siv_dbl(u8 d[KNTS_SIV_TAG_LEN])
 {
 	u8 carry = d[0] >> 7;
 	int i;
@@ -34,12 +39,13 @@ static void siv_xor(u8 *d, const u8 *s, size_t n)
  * @s: an instance whose key was just set, not yet shared
  * @long_lived: also the value after an empty first component (master
  *	keys: every cookie starts so); not worth it for a per-request key
+ * @simd: the backend's section token (knts_siv_begin())
  *
  * Called by the backends' knts_siv_setkey().
  *
  * Return: 0 or a negative errno.
  */
-int knts_siv_prepare(struct knts_siv *s, bool long_lived)
+int knts_siv_prepare(struct knts_siv *s, bool long_lived, bool simd)
 {
 	static const u8 zero[KNTS_SIV_TAG_LEN];
 	struct knts_siv_s2v *c = knts_siv_s2v(s);
@@ -47,14 +53,14 @@ int knts_siv_prepare(struct knts_siv *s, bool long_lived)
 	int err;
 
 	c->has_d_empty = false;
-	err = knts_siv_cmac(s, zero, sizeof(zero), NULL, 0, c->d0);
+	err = knts_siv_cmac(s, simd, zero, sizeof(zero), NULL, 0, c->d0);
 	if (err || !long_lived)
 		return err;
-	err = knts_siv_cmac(s, NULL, 0, NULL, 0, t);
+	err = knts_siv_cmac(s, simd, NULL, 0, NULL, 0, t);
 	if (err)
 		return err;
 	memcpy(c->d_empty, c->d0, sizeof(c->d_empty));
-	siv_dbl(c->d_empty);
+	knts_siv_dbl(c->d_empty);
 	siv_xor(c->d_empty, t, sizeof(t));
 	c->has_d_empty = true;
 	return 0;
@@ -73,16 +79,23 @@ int knts_siv_prepare(struct knts_siv *s, bool long_lived)
 int knts_siv_setkey_long(struct knts_siv *s, const u8 *key, unsigned int len)
 {
 	int err = knts_siv_setkey(s, key, len);
+	bool simd;
 
-	return err ? err : knts_siv_prepare(s, true);
+	if (err)
+		return err;
+	simd = knts_siv_begin();
+	err = knts_siv_prepare(s, true, simd);
+	knts_siv_end(simd);
+	return err;
 }
 
 /*
  * S2V(K1, ad[0], ..., ad[nad-1], P) of RFC 5297 section 2.4, over the
  * plaintext P of length plen, starting from the key's precomputed values.
  */
-static int siv_s2v(struct knts_siv *s, const struct knts_siv_vec *ad,
-		   unsigned int nad, const u8 *p, size_t plen,
+static int siv_s2v(struct knts_siv *s, bool simd,
+		   const struct knts_siv_vec *ad, unsigned int nad,
+		   const u8 *p, size_t plen,
 		   u8 v[KNTS_SIV_TAG_LEN])
 {
 	const struct knts_siv_s2v *c = knts_siv_s2v(s);
@@ -97,8 +110,8 @@ static int siv_s2v(struct knts_siv *s, const struct knts_siv_vec *ad,
 		memcpy(d, c->d0, sizeof(d));
 	}
 	for (; !err && i < nad; i++) {
-		siv_dbl(d);
-		err = knts_siv_cmac(s, ad[i].data, ad[i].len, NULL, 0, t);
+		knts_siv_dbl(d);
+		err = knts_siv_cmac(s, simd, ad[i].data, ad[i].len, NULL, 0, t);
 		siv_xor(d, t, sizeof(t));
 	}
 	if (err)
@@ -108,17 +121,17 @@ static int siv_s2v(struct knts_siv *s, const struct knts_siv_vec *ad,
 		/* T = P xorend D: CMAC over P with D folded into its tail. */
 		memcpy(t, p + plen - KNTS_SIV_TAG_LEN, KNTS_SIV_TAG_LEN);
 		siv_xor(t, d, KNTS_SIV_TAG_LEN);
-		err = knts_siv_cmac(s, p, plen - KNTS_SIV_TAG_LEN, t,
+		err = knts_siv_cmac(s, simd, p, plen - KNTS_SIV_TAG_LEN, t,
 				    KNTS_SIV_TAG_LEN, v);
 	} else {
 		/* T = dbl(D) xor pad(P), pad = P || 0x80 || 0... */
-		siv_dbl(d);
+		knts_siv_dbl(d);
 		memset(t, 0, sizeof(t));
 		if (plen)
 			memcpy(t, p, plen);
 		t[plen] = 0x80;
 		siv_xor(t, d, KNTS_SIV_TAG_LEN);
-		err = knts_siv_cmac(s, t, KNTS_SIV_TAG_LEN, NULL, 0, v);
+		err = knts_siv_cmac(s, simd, t, KNTS_SIV_TAG_LEN, NULL, 0, v);
 	}
 out:
 	knts_wipe(d, sizeof(d));
@@ -150,15 +163,19 @@ int knts_siv_encrypt(struct knts_siv *s, const struct knts_siv_vec *ad,
 		     unsigned int nad, u8 *buf, size_t ptlen)
 {
 	u8 q[KNTS_SIV_TAG_LEN];
+	bool simd;
 	int err;
 
 	if (nad > KNTS_SIV_MAX_AD)
 		return -EINVAL;
-	err = siv_s2v(s, ad, nad, buf + KNTS_SIV_TAG_LEN, ptlen, buf);
-	if (err)
-		return err;
-	siv_ctr_iv(buf, q);
-	return knts_siv_ctr(s, q, buf + KNTS_SIV_TAG_LEN, ptlen);
+	simd = knts_siv_begin();
+	err = siv_s2v(s, simd, ad, nad, buf + KNTS_SIV_TAG_LEN, ptlen, buf);
+	if (!err) {
+		siv_ctr_iv(buf, q);
+		err = knts_siv_ctr(s, simd, q, buf + KNTS_SIV_TAG_LEN, ptlen);
+	}
+	knts_siv_end(simd);
+	return err;
 }
 
 /**
@@ -181,15 +198,19 @@ int knts_siv_decrypt(struct knts_siv *s, const struct knts_siv_vec *ad,
 {
 	u8 q[KNTS_SIV_TAG_LEN], t[KNTS_SIV_TAG_LEN];
 	size_t ptlen;
+	bool simd;
 	int err;
 
 	if (nad > KNTS_SIV_MAX_AD || len < KNTS_SIV_TAG_LEN)
 		return -EINVAL;
 	ptlen = len - KNTS_SIV_TAG_LEN;
 	siv_ctr_iv(buf, q);
-	err = knts_siv_ctr(s, q, buf + KNTS_SIV_TAG_LEN, ptlen);
+	simd = knts_siv_begin();
+	err = knts_siv_ctr(s, simd, q, buf + KNTS_SIV_TAG_LEN, ptlen);
 	if (!err)
-		err = siv_s2v(s, ad, nad, buf + KNTS_SIV_TAG_LEN, ptlen, t);
+		err = siv_s2v(s, simd, ad, nad, buf + KNTS_SIV_TAG_LEN, ptlen,
+			      t);
+	knts_siv_end(simd);
 	if (!err && knts_memneq(t, buf, KNTS_SIV_TAG_LEN))
 		err = -EBADMSG;
 	if (err)

@@ -45,16 +45,25 @@ struct knts_siv_s2v {
 	bool has_d_empty;
 };
 
-/* Backend: both run with BH disabled in the kernel; neither allocates. */
+/*
+ * Backend.  The primitives of one operation (a setkey, a seal, an open) run
+ * in one section: in the kernel a kernel FPU section when AES-NI can be
+ * used (kmod/aes.c), in userspace none.  knts_siv_begin() returns the
+ * token that every primitive takes until knts_siv_end().  In the kernel
+ * all of them run with BH disabled; none allocates.
+ */
+bool knts_siv_begin(void);
+void knts_siv_end(bool simd);
 int knts_siv_setkey(struct knts_siv *s, const u8 *key, unsigned int len);
-int knts_siv_cmac(struct knts_siv *s, const u8 *a, size_t alen,
+int knts_siv_cmac(struct knts_siv *s, bool simd, const u8 *a, size_t alen,
 		  const u8 *b, size_t blen, u8 mac[KNTS_SIV_TAG_LEN]);
-int knts_siv_ctr(struct knts_siv *s, const u8 iv[KNTS_SIV_TAG_LEN], u8 *buf,
-		 size_t len);
+int knts_siv_ctr(struct knts_siv *s, bool simd,
+		 const u8 iv[KNTS_SIV_TAG_LEN], u8 *buf, size_t len);
 struct knts_siv_s2v *knts_siv_s2v(struct knts_siv *s);
 
 /* The construction, siv.c. */
-int knts_siv_prepare(struct knts_siv *s, bool long_lived);
+void knts_siv_dbl(u8 d[KNTS_SIV_TAG_LEN]);
+int knts_siv_prepare(struct knts_siv *s, bool long_lived, bool simd);
 int knts_siv_setkey_long(struct knts_siv *s, const u8 *key, unsigned int len);
 int knts_siv_encrypt(struct knts_siv *s, const struct knts_siv_vec *ad,
 		     unsigned int nad, u8 *buf, size_t ptlen);

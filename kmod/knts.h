@@ -21,14 +21,17 @@ struct socket;
  * @siv: AES-SIV instance re-keyed per request (C2S, then S2C)
  * @req: copy of the request being served (%KNTS_NTP_MAX_LEN bytes)
  * @cookie: copy of its cookie, opened in place (%KNTS_COOKIE_LEN bytes)
+ * @budget_stamp: jiffies when @budget was last refilled
+ * @budget: extra cookies (beyond one per reply) this CPU may still seal
  *
- * The buffers are kmalloc'ed: the cipher works on them through
- * scatterlists, which per-CPU (vmalloc) memory cannot back.
+ * The buffers are kmalloc'ed, apart from the per-CPU area.
  */
 struct knts_pcpu {
 	struct knts_siv siv;
 	u8 *req;
 	u8 *cookie;
+	unsigned long budget_stamp;
+	u32 budget;
 };
 
 /**
@@ -37,12 +40,14 @@ struct knts_pcpu {
  * @rl_rate: per-source requests per second, 0 = no rate limiting
  * @rl_burst: per-source burst
  * @rl_kod: answer limited requests with a RATE kiss-o'-death
+ * @cookie_budget: extra cookies per second per CPU, 0 = no budget
  */
 struct knts_config {
 	bool require_nts;
 	u32 rl_rate;
 	u32 rl_burst;
 	bool rl_kod;
+	u32 cookie_budget;
 };
 
 /**
@@ -77,6 +82,7 @@ extern struct knts_server knts_srv;
 void knts_config_get(struct knts_config *cfg);
 #if IS_ENABLED(CONFIG_KNTS_KUNIT_TEST)
 void knts_test_set_ratelimit(u32 rate, u32 burst);
+void knts_test_set_cookie_budget(u32 budget);
 #endif
 
 #endif /* _KNTS_KNTS_H */

@@ -6,6 +6,7 @@
 #include <linux/ktime.h>
 #include <linux/module.h>
 
+#include "aes.h"
 #include "knts.h"
 #include "netlink.h"
 #include "receive.h"
@@ -36,6 +37,11 @@ module_param(ratelimit_kod, bool, 0644);
 MODULE_PARM_DESC(ratelimit_kod,
 		 "Answer rate-limited requests with a RATE kiss-o'-death");
 
+static uint cookie_budget = 50000;
+module_param(cookie_budget, uint, 0644);
+MODULE_PARM_DESC(cookie_budget,
+		 "Fresh cookies per second per CPU beyond the first of each reply; past it, replies carry one (0 = no budget; default 50000)");
+
 struct knts_server knts_srv = {
 	.lock = __MUTEX_INITIALIZER(knts_srv.lock),
 };
@@ -50,6 +56,7 @@ void knts_config_get(struct knts_config *cfg)
 	cfg->rl_rate = READ_ONCE(ratelimit_rate);
 	cfg->rl_burst = max_t(u32, READ_ONCE(ratelimit_burst), 1);
 	cfg->rl_kod = READ_ONCE(ratelimit_kod);
+	cfg->cookie_budget = READ_ONCE(cookie_budget);
 }
 
 #if IS_ENABLED(CONFIG_KNTS_KUNIT_TEST)
@@ -64,6 +71,16 @@ void knts_test_set_ratelimit(u32 rate, u32 burst)
 	WRITE_ONCE(ratelimit_rate, rate);
 	WRITE_ONCE(ratelimit_burst, burst);
 }
+
+/**
+ * knts_test_set_cookie_budget() - for KUnit: what writing the
+ *	cookie_budget parameter does
+ * @budget: extra cookies per second per CPU, 0 = no budget
+ */
+void knts_test_set_cookie_budget(u32 budget)
+{
+	WRITE_ONCE(cookie_budget, budget);
+}
 #endif
 
 static int __init knts_init(void)
@@ -74,6 +91,9 @@ static int __init knts_init(void)
 		pr_err("knts: port must not be 0\n");
 		return -EINVAL;
 	}
+	err = knts_aes_init();
+	if (err)
+		return err;
 	knts_srv.load_time_ns = ktime_get_real_ns();
 	err = knts_stats_init(&knts_srv);
 	if (err)

@@ -10,6 +10,7 @@
 #include <net/genetlink.h>
 #include <uapi/linux/knts.h>
 
+#include "aes.h"
 #include "keys.h"
 #include "knts.h"
 #include "netlink.h"
@@ -114,7 +115,10 @@ static int knts_put_config(struct sk_buff *skb, struct knts_server *srv)
 	    (cfg.require_nts && nla_put_flag(skb, KNTS_A_REQUIRE_NTS)) ||
 	    nla_put_u32(skb, KNTS_A_RATELIMIT_RATE, cfg.rl_rate) ||
 	    nla_put_u32(skb, KNTS_A_RATELIMIT_BURST, cfg.rl_burst) ||
-	    (cfg.rl_kod && nla_put_flag(skb, KNTS_A_RATELIMIT_KOD)))
+	    (cfg.rl_kod && nla_put_flag(skb, KNTS_A_RATELIMIT_KOD)) ||
+	    nla_put_string(skb, KNTS_A_AES,
+			   knts_aes_impl_name(knts_aes_impl())) ||
+	    nla_put_u32(skb, KNTS_A_COOKIE_BUDGET, cfg.cookie_budget))
 		return -EMSGSIZE;
 	return 0;
 }

@@ -144,15 +144,43 @@ static struct knts_key *knts_nts_open(struct knts_server *srv,
 	return key;
 }
 
+/*
+ * The CPU's cookie budget, so that a flood of requests asking for eight
+ * cookies cannot spend softirq time on sealing them: a token bucket of
+ * extra cookies (beyond one per reply) refilled at @rate per second,
+ * holding a tenth of a second's worth (at least one full reply's).
+ * Returns whether @extra more cookies may be sealed now.
+ */
+static bool knts_cookie_budget_ok(struct knts_pcpu *pc, u32 rate,
+				  unsigned int extra)
+{
+	unsigned long now = jiffies, dt = now - pc->budget_stamp;
+	u32 cap = max_t(u32, rate / 10, KNTS_MAX_COOKIES - 1);
+	u64 add;
+
+	if (!rate || !extra)
+		return true;
+	add = (u64)min_t(unsigned long, dt, HZ) * rate / HZ;
+	if (add) {
+		pc->budget = min_t(u64, pc->budget + add, cap);
+		pc->budget_stamp = now;
+	}
+	if (pc->budget < extra)
+		return false;
+	pc->budget -= extra;
+	return true;
+}
+
 static void knts_serve_nts(struct knts_server *srv, struct sock *sk,
 			   struct sk_buff *skb, struct knts_pcpu *pc,
-			   struct knts_req *req,
+			   const struct knts_config *cfg, struct knts_req *req,
 			   const struct knts_time_params *tp, u64 rx_ts)
 {
 	const u8 *keys = pc->cookie + KNTS_COOKIE_HDR_LEN + KNTS_SIV_TAG_LEN;
 	struct knts_key *key, *cur;
 	struct sk_buff *reply;
 	struct knts_resp r;
+	unsigned int n;
 	bool nak;
 	int err;
 
@@ -171,6 +199,11 @@ static void knts_serve_nts(struct knts_server *srv, struct sock *sk,
 		rcu_read_unlock();
 		knts_drop(srv, KNTS_STAT_DROP_TX);
 		goto out;
+	}
+	n = knts_nts_reply_cookies(req);
+	if (n > 1 && !knts_cookie_budget_ok(pc, cfg->cookie_budget, n - 1)) {
+		req->cookies_wanted = 1;
+		knts_stat_inc(srv, KNTS_STAT_COOKIE_BUDGET_CUTS);
 	}
 	/* New cookies under the current key; without one, the opener's. */
 	cur = rcu_dereference(srv->keys.current_key) ?: key;
@@ -264,7 +297,7 @@ static void knts_handle(struct knts_server *srv, struct sock *sk,
 	if (!knts_rate_ok(srv, sk, skb, &cfg, &req, &tp, rx_ts))
 		return;
 	if (req.nts)
-		knts_serve_nts(srv, sk, skb, pc, &req, &tp, rx_ts);
+		knts_serve_nts(srv, sk, skb, pc, &cfg, &req, &tp, rx_ts);
 	else
 		knts_serve_plain(srv, sk, skb, &req, &tp, rx_ts);
 }

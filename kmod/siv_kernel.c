@@ -1,77 +1,82 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * knts: AES-SIV primitives on kernel crypto.
- *
- * There is no siv(aes) template in 6.1; like mac80211's fils_aead.c, knts
- * builds SIV from cmac(aes), a synchronous shash, and ctr(aes), a
- * synchronous skcipher.  Both pick the AES-NI cipher when it is loaded.
- * Requests live on the stack: nothing is allocated per call.
+ * knts: AES-CMAC (RFC 4493) and AES-CTR for the SIV construction in
+ * core/siv.c, on knts's batched AES-128 (kmod/aes.c).  Each SIV operation
+ * is one section: a kernel FPU section with AES-NI when the context
+ * allows, the kernel's AES library otherwise.  Nothing is allocated.
  */
 
-#include <linux/scatterlist.h>
+#include <linux/string.h>
 
 #include "siv_kernel.h"
 
 /**
- * knts_siv_init() - allocate the transforms of one instance
- * @s: instance, zeroed
+ * knts_siv_init() - prepare an instance
+ * @s: instance
  *
- * Context: process context.
- * Return: 0 or a negative errno.
+ * Return: 0.
  */
 int knts_siv_init(struct knts_siv *s)
 {
-	s->cmac = crypto_alloc_shash("cmac(aes)", 0, 0);
-	if (IS_ERR(s->cmac)) {
-		int err = PTR_ERR(s->cmac);
-
-		s->cmac = NULL;
-		return err;
-	}
-	s->ctr = crypto_alloc_sync_skcipher("ctr(aes)", 0, 0);
-	if (IS_ERR(s->ctr)) {
-		int err = PTR_ERR(s->ctr);
-
-		s->ctr = NULL;
-		crypto_free_shash(s->cmac);
-		s->cmac = NULL;
-		return err;
-	}
+	memset(s, 0, sizeof(*s));
 	return 0;
 }
 
 /**
- * knts_siv_uninit() - free the transforms (their key schedules are wiped)
- * @s: instance; may be partly initialised or zeroed
+ * knts_siv_uninit() - wipe an instance's keys
+ * @s: instance; may be unkeyed
  */
 void knts_siv_uninit(struct knts_siv *s)
 {
-	crypto_free_sync_skcipher(s->ctr);
-	crypto_free_shash(s->cmac);
-	s->ctr = NULL;
-	s->cmac = NULL;
+	memzero_explicit(s, sizeof(*s));
 }
 
 /**
- * knts_siv_setkey() - key both transforms
+ * knts_siv_begin() - open the section of one SIV operation
+ *
+ * Return: the token for the primitives and knts_siv_end().
+ */
+bool knts_siv_begin(void)
+{
+	return knts_aes_begin();
+}
+
+/**
+ * knts_siv_end() - close it
+ * @simd: the token
+ */
+void knts_siv_end(bool simd)
+{
+	knts_aes_end(simd);
+}
+
+/**
+ * knts_siv_setkey() - expand K1 and K2, derive CMAC's subkeys and S2V's
+ *	first value
  * @s: instance
  * @key: K1 || K2
  * @len: %KNTS_SIV_KEY_LEN
  *
- * Return: 0 or a negative errno.
+ * Context: any; one section (kernel FPU with AES-NI).
+ * Return: 0 or -EINVAL for a wrong length.
  */
 int knts_siv_setkey(struct knts_siv *s, const u8 *key, unsigned int len)
 {
+	bool simd;
 	int err;
 
 	if (len != KNTS_SIV_KEY_LEN)
 		return -EINVAL;
-	err = crypto_shash_setkey(s->cmac, key, len / 2);
-	if (!err)
-		err = crypto_sync_skcipher_setkey(s->ctr, key + len / 2,
-						  len / 2);
-	if (!err)
-		err = knts_siv_prepare(s, false);
+	simd = knts_aes_begin();
+	knts_aes_expand(&s->k1, key, simd);
+	knts_aes_expand(&s->k2, key + AES_KEYSIZE_128, simd);
+	memset(s->sub1, 0, sizeof(s->sub1));
+	knts_aes_encrypt(&s->k1, s->sub1, s->sub1, simd);
+	knts_siv_dbl(s->sub1);
+	memcpy(s->sub2, s->sub1, sizeof(s->sub2));
+	knts_siv_dbl(s->sub2);
+	err = knts_siv_prepare(s, false, simd);
+	knts_aes_end(simd);
 	return err;
 }
 
@@ -86,60 +91,94 @@ struct knts_siv_s2v *knts_siv_s2v(struct knts_siv *s)
 	return &s->s2v;
 }
 
+/* Copies bytes [off, off + n) of a || b to dst. */
+static void siv_gather(u8 *dst, const u8 *a, size_t alen, const u8 *b,
+		       size_t off, size_t n)
+{
+	if (off < alen) {
+		size_t na = min(n, alen - off);
+
+		memcpy(dst, a + off, na);
+		dst += na;
+		n -= na;
+		off = alen;
+	}
+	if (n)
+		memcpy(dst, b + off - alen, n);
+}
+
 /**
  * knts_siv_cmac() - AES-CMAC with K1 over @a || @b
  * @s: instance
+ * @simd: section token
  * @a: first part
  * @alen: its length
  * @b: second part, may be NULL
  * @blen: its length
  * @mac: out
  *
- * Return: 0 or a negative errno.
+ * The whole blocks before the last run as CBC-MAC straight from @a and
+ * @b, with at most one block that straddles them copied; the last block
+ * gets its subkey.
+ *
+ * Return: 0.
  */
-int knts_siv_cmac(struct knts_siv *s, const u8 *a, size_t alen,
+int knts_siv_cmac(struct knts_siv *s, bool simd, const u8 *a, size_t alen,
 		  const u8 *b, size_t blen, u8 mac[KNTS_SIV_TAG_LEN])
 {
-	SHASH_DESC_ON_STACK(desc, s->cmac);
-	int err;
+	size_t n = alen + blen, head, an, rest;
+	u8 blk[KNTS_AES_BLOCK];
 
-	desc->tfm = s->cmac;
-	err = crypto_shash_init(desc);
-	if (!err && alen)
-		err = crypto_shash_update(desc, a, alen);
-	if (!err && blen)
-		err = crypto_shash_update(desc, b, blen);
-	if (!err)
-		err = crypto_shash_final(desc, mac);
-	shash_desc_zero(desc);
-	return err;
+	/* head: the bytes before the last block, a multiple of 16. */
+	head = n ? (n - 1) / KNTS_AES_BLOCK * KNTS_AES_BLOCK : 0;
+	memset(mac, 0, KNTS_SIV_TAG_LEN);
+
+	an = min(alen, head) / KNTS_AES_BLOCK * KNTS_AES_BLOCK;
+	knts_aes_cbcmac(&s->k1, mac, a, an / KNTS_AES_BLOCK, simd);
+	if (an < head) {
+		/* A block straddling a and b, if any, then b's own. */
+		if (an < alen) {
+			siv_gather(blk, a, alen, b, an, KNTS_AES_BLOCK);
+			knts_aes_cbcmac(&s->k1, mac, blk, 1, simd);
+			an += KNTS_AES_BLOCK;
+		}
+		knts_aes_cbcmac(&s->k1, mac, b + (an - alen),
+				(head - an) / KNTS_AES_BLOCK, simd);
+	}
+
+	rest = n - head;
+	memset(blk, 0, sizeof(blk));
+	siv_gather(blk, a, alen, b, head, rest);
+	if (rest == KNTS_AES_BLOCK) {
+		crypto_xor(blk, s->sub1, KNTS_AES_BLOCK);
+	} else {
+		blk[rest] = 0x80;
+		crypto_xor(blk, s->sub2, KNTS_AES_BLOCK);
+	}
+	knts_aes_cbcmac(&s->k1, mac, blk, 1, simd);
+	memzero_explicit(blk, sizeof(blk));
+	return 0;
 }
 
 /**
  * knts_siv_ctr() - AES-CTR with K2, in place
  * @s: instance
- * @iv: initial counter block
- * @buf: data; linear kernel memory (kmalloc or skb), never the stack
- * @len: length
+ * @simd: section token
+ * @iv: initial counter block, with bit 31 of its last word clear (SIV's Q)
+ * @buf: data
+ * @len: length, less than 2^31 blocks
  *
- * Return: 0 or a negative errno.
+ * Return: 0, or -EINVAL for a length the 32-bit counter cannot cover.
  */
-int knts_siv_ctr(struct knts_siv *s, const u8 iv[KNTS_SIV_TAG_LEN], u8 *buf,
-		 size_t len)
+int knts_siv_ctr(struct knts_siv *s, bool simd,
+		 const u8 iv[KNTS_SIV_TAG_LEN], u8 *buf, size_t len)
 {
-	SYNC_SKCIPHER_REQUEST_ON_STACK(req, s->ctr);
-	u8 ivbuf[KNTS_SIV_TAG_LEN];
-	struct scatterlist sg;
-	int err;
+	u8 ctr[KNTS_AES_BLOCK];
 
-	if (!len)
-		return 0;
-	memcpy(ivbuf, iv, sizeof(ivbuf));
-	sg_init_one(&sg, buf, len);
-	skcipher_request_set_sync_tfm(req, s->ctr);
-	skcipher_request_set_callback(req, 0, NULL, NULL);
-	skcipher_request_set_crypt(req, &sg, &sg, len, ivbuf);
-	err = crypto_skcipher_encrypt(req);
-	skcipher_request_zero(req);
-	return err;
+	if (len / KNTS_AES_BLOCK >= (1UL << 31))
+		return -EINVAL;
+	memcpy(ctr, iv, sizeof(ctr));
+	knts_aes_ctr32(&s->k2, ctr, buf, len, simd);
+	memzero_explicit(ctr, sizeof(ctr));
+	return 0;
 }

@@ -1,27 +1,30 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * knts: the kernel crypto backend of AES-SIV (cmac(aes) and ctr(aes)).
+ * knts: the kernel backend of AES-SIV: CMAC and CTR on knts's batched
+ * AES-128 (kmod/aes.c).
  */
 #ifndef _KNTS_SIV_KERNEL_H
 #define _KNTS_SIV_KERNEL_H
 
-#include <crypto/hash.h>
-#include <crypto/skcipher.h>
-
+#include "aes.h"
 #include "core/siv.h"
 
 /**
- * struct knts_siv - one AES-SIV-CMAC-256 instance on kernel crypto
- * @cmac: cmac(aes) keyed with K1
- * @ctr: ctr(aes) keyed with K2
+ * struct knts_siv - one AES-SIV-CMAC-256 instance
+ * @k1: K1's schedule, for CMAC
+ * @k2: K2's schedule, for CTR
+ * @sub1: CMAC's subkey for a complete last block, dbl(E(K1, 0))
+ * @sub2: CMAC's subkey for a padded last block, dbl(@sub1)
  * @s2v: S2V values of the key
  *
  * Keyed once (a master key) and then used concurrently from any CPU, or
  * owned by one CPU and re-keyed per packet with BH disabled.
  */
 struct knts_siv {
-	struct crypto_shash *cmac;
-	struct crypto_sync_skcipher *ctr;
+	struct crypto_aes_ctx k1;
+	struct crypto_aes_ctx k2;
+	u8 sub1[KNTS_SIV_TAG_LEN];
+	u8 sub2[KNTS_SIV_TAG_LEN];
 	struct knts_siv_s2v s2v;
 };
 

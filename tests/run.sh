@@ -196,7 +196,7 @@ group_vm612() {
 # sleeping spinlocks; the short set that exercises them.
 group_vmrt() {
 	vm_group vmrt 6.12-rt tests/vm/t-nts.sh tests/vm/t-stress.sh \
-		tests/vm/t-rmmod.sh tests/vm/t-ratelimit.sh
+		tests/vm/t-rmmod.sh tests/vm/t-ratelimit.sh tests/vm/t-aes.sh
 }
 
 group_deb() {

@@ -49,7 +49,9 @@
 	X(RX_TS_KERNEL, "NTP kernel RX timestamps",			\
 	  ntp_kernel_rx_timestamps)					\
 	X(RX_TS_FALLBACK, "NTP fallback RX timestamps",			\
-	  ntp_fallback_rx_timestamps)
+	  ntp_fallback_rx_timestamps)					\
+	X(COOKIE_BUDGET_CUTS, "NTS replies cut to one cookie",		\
+	  nts_cookie_budget_cuts)
 
 /*
  * kntsd's NTS-KE counters, in the order kntsctl prints them:

@@ -57,6 +57,11 @@ enum knts_cmd {
  * @KNTS_A_KEY: a master key (nest of &enum knts_key_a); repeated
  * @KNTS_A_KEY_CURRENT: id of the key new cookies are sealed with (u32)
  * @KNTS_A_KEY_ID: a key id (u32)
+ * @KNTS_A_AES: the AES implementation the module runs on (string): "aesni",
+ *	or "generic", the kernel's table-based library (slow, not constant
+ *	time)
+ * @KNTS_A_COOKIE_BUDGET: fresh cookies per second per CPU beyond the first
+ *	of each reply, 0 = no budget (u32)
  */
 enum knts_a {
 	KNTS_A_UNSPEC,
@@ -75,6 +80,8 @@ enum knts_a {
 	KNTS_A_KEY,
 	KNTS_A_KEY_CURRENT,
 	KNTS_A_KEY_ID,
+	KNTS_A_AES,
+	KNTS_A_COOKIE_BUDGET,
 
 	__KNTS_A_MAX,
 	KNTS_A_MAX = __KNTS_A_MAX - 1
@@ -104,6 +111,8 @@ enum knts_a {
  * @KNTS_STAT_COOKIES_ISSUED: fresh cookies sealed into replies
  * @KNTS_STAT_RX_TS_KERNEL: requests timestamped by the kernel on receive
  * @KNTS_STAT_RX_TS_FALLBACK: requests timestamped in the module instead
+ * @KNTS_STAT_COOKIE_BUDGET_CUTS: replies that carried one cookie instead of
+ *	the several asked for, because the CPU's cookie budget was spent
  */
 enum knts_stat {
 	KNTS_STAT_UNSPEC,
@@ -127,6 +136,7 @@ enum knts_stat {
 	KNTS_STAT_COOKIES_ISSUED,
 	KNTS_STAT_RX_TS_KERNEL,
 	KNTS_STAT_RX_TS_FALLBACK,
+	KNTS_STAT_COOKIE_BUDGET_CUTS,
 
 	__KNTS_STAT_MAX,
 	KNTS_STAT_MAX = __KNTS_STAT_MAX - 1

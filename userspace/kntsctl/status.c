@@ -29,6 +29,9 @@ struct status {
 	uint16_t port;
 	bool v4, v6, require_nts, rl_kod;
 	uint32_t rl_rate, rl_burst;
+	char aes[16];
+	bool have_budget;
+	uint32_t cookie_budget;
 };
 
 /* The module's counters, by &enum knts_stat (uapi/knts_counters.h). */
@@ -96,6 +99,12 @@ static int parse_status(struct nlattr **tb, struct nlattr *head, int len,
 		st->rl_rate = nla_get_u32(tb[KNTS_A_RATELIMIT_RATE]);
 	if (tb[KNTS_A_RATELIMIT_BURST])
 		st->rl_burst = nla_get_u32(tb[KNTS_A_RATELIMIT_BURST]);
+	if (tb[KNTS_A_AES])
+		snprintf(st->aes, sizeof(st->aes), "%s",
+			 nla_get_string(tb[KNTS_A_AES]));
+	st->have_budget = tb[KNTS_A_COOKIE_BUDGET] != NULL;
+	if (st->have_budget)
+		st->cookie_budget = nla_get_u32(tb[KNTS_A_COOKIE_BUDGET]);
 	if (tb[KNTS_A_TIME])
 		return parse_time(tb[KNTS_A_TIME], st);
 	return 0;
@@ -217,6 +226,21 @@ int do_status(struct ctl *c, int argc, char **argv)
 			   st.rl_kod ? ", RATE kiss-o'-death" : "");
 	else
 		print_text("Rate limit      : off\n");
+	if (st.aes[0]) {
+		bool ni = !strcmp(st.aes, "aesni");
+
+		print_string(PRINT_ANY, "aes", "AES             : %s", st.aes);
+		print_text("%s\n", ni ? " (AES-NI, batched)" :
+			   " (WARNING: table-based AES, slow and not constant time)");
+	}
+	if (st.have_budget) {
+		print_u64(PRINT_JSON, "cookie_budget", NULL, st.cookie_budget);
+		if (st.cookie_budget)
+			print_text("Cookie budget   : %u extra per second per CPU\n",
+				   st.cookie_budget);
+		else
+			print_text("Cookie budget   : off\n");
+	}
 	print_kntsd(&kd);
 	if (st.have_time)
 		print_time_status(&st);

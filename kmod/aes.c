@@ -1,0 +1,523 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * knts: AES-128 for AES-SIV, batched.
+ *
+ * On the kernels knts supports (6.1, 6.12) the crypto API gives a
+ * synchronous user of cmac(aes) or ctr(aes) the templates over the
+ * single-block cipher: one kernel FPU section and several indirect calls
+ * per 16-byte block, or table-based aes-generic when aesni_intel is not
+ * loaded.  The multi-block AES-NI skciphers are internal algorithms behind
+ * an asynchronous SIMD wrapper, which a softirq user cannot wait for.
+ *
+ * So knts runs the AES-NI instructions itself, as the arch/x86/crypto
+ * glue does: a whole CBC-MAC or CTR pass, key expansion included, inside
+ * one kernel_fpu_begin()/kernel_fpu_end() section that the caller opens
+ * once per SIV operation.  When the CPU lacks AES-NI, or SIMD is not usable
+ * in the current context (a softirq that interrupted another kernel FPU
+ * user), the same operations run on the kernel's AES library with the same
+ * key schedule (struct crypto_aes_ctx, the layout aesni_set_key() also
+ * writes).  Only AES-128 encryption is needed: AES-SIV-CMAC-256 uses two
+ * AES-128 keys and never the inverse cipher.
+ *
+ * At load a self-test checks the library against FIPS-197 and the AES-NI
+ * paths against the library over every length class; AES-NI is used only
+ * when it passes.
+ */
+
+#include <crypto/algapi.h>
+#include <linux/jump_label.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "aes.h"
+#include "core/compat.h"
+
+#if IS_ENABLED(CONFIG_X86_64) && !IS_ENABLED(CONFIG_UML)
+#define KNTS_HAVE_AESNI 1
+#include <asm/cpufeature.h>
+#include <asm/fpu/api.h>
+#include <asm/simd.h>
+#include <crypto/internal/simd.h>
+#else
+#define KNTS_HAVE_AESNI 0
+#endif
+
+static char *aes = "auto";
+module_param(aes, charp, 0444);
+MODULE_PARM_DESC(aes,
+		 "AES implementation: auto (AES-NI when the CPU has it, default) or generic (the kernel's table-based library; for tests and benchmarks)");
+
+static DEFINE_STATIC_KEY_FALSE(knts_aesni);
+
+#if KNTS_HAVE_AESNI
+/*
+ * The kernel never uses the XMM registers outside FPU sections, so each
+ * asm statement below owns all sixteen of them: xmm0..xmm10 hold the round
+ * keys, the rest the data (the convention of lib/raid6's SSE code).
+ */
+#define AESNI_LOADKEY							\
+	"movdqu 0(%[rk]), %%xmm0\n\t"					\
+	"movdqu 16(%[rk]), %%xmm1\n\t"					\
+	"movdqu 32(%[rk]), %%xmm2\n\t"					\
+	"movdqu 48(%[rk]), %%xmm3\n\t"					\
+	"movdqu 64(%[rk]), %%xmm4\n\t"					\
+	"movdqu 80(%[rk]), %%xmm5\n\t"					\
+	"movdqu 96(%[rk]), %%xmm6\n\t"					\
+	"movdqu 112(%[rk]), %%xmm7\n\t"					\
+	"movdqu 128(%[rk]), %%xmm8\n\t"					\
+	"movdqu 144(%[rk]), %%xmm9\n\t"					\
+	"movdqu 160(%[rk]), %%xmm10\n\t"
+
+/* Encrypts xmm12 with the round keys in xmm0..xmm10. */
+#define AESNI_ROUNDS							\
+	"pxor %%xmm0, %%xmm12\n\t"					\
+	"aesenc %%xmm1, %%xmm12\n\t"					\
+	"aesenc %%xmm2, %%xmm12\n\t"					\
+	"aesenc %%xmm3, %%xmm12\n\t"					\
+	"aesenc %%xmm4, %%xmm12\n\t"					\
+	"aesenc %%xmm5, %%xmm12\n\t"					\
+	"aesenc %%xmm6, %%xmm12\n\t"					\
+	"aesenc %%xmm7, %%xmm12\n\t"					\
+	"aesenc %%xmm8, %%xmm12\n\t"					\
+	"aesenc %%xmm9, %%xmm12\n\t"					\
+	"aesenclast %%xmm10, %%xmm12\n\t"
+
+/*
+ * One AES-128 key expansion step: xmm0 holds round key i - 1; the next is
+ * the prefix xor of its words with SubWord(RotWord(w3)) ^ rcon.
+ */
+#define AESNI_EXPAND(rcon, off)						\
+	"aeskeygenassist $" #rcon ", %%xmm0, %%xmm1\n\t"		\
+	"pshufd $0xff, %%xmm1, %%xmm1\n\t"				\
+	"movdqa %%xmm0, %%xmm2\n\t"					\
+	"pslldq $4, %%xmm2\n\t"						\
+	"pxor %%xmm2, %%xmm0\n\t"					\
+	"pslldq $4, %%xmm2\n\t"						\
+	"pxor %%xmm2, %%xmm0\n\t"					\
+	"pslldq $4, %%xmm2\n\t"						\
+	"pxor %%xmm2, %%xmm0\n\t"					\
+	"pxor %%xmm1, %%xmm0\n\t"					\
+	"movdqu %%xmm0, " #off "(%[rk])\n\t"
+
+static void aesni_expand(u32 *rk, const u8 *key)
+{
+	asm volatile("movdqu (%[key]), %%xmm0\n\t"
+		     "movdqu %%xmm0, (%[rk])\n\t"
+		     AESNI_EXPAND(0x01, 16)
+		     AESNI_EXPAND(0x02, 32)
+		     AESNI_EXPAND(0x04, 48)
+		     AESNI_EXPAND(0x08, 64)
+		     AESNI_EXPAND(0x10, 80)
+		     AESNI_EXPAND(0x20, 96)
+		     AESNI_EXPAND(0x40, 112)
+		     AESNI_EXPAND(0x80, 128)
+		     AESNI_EXPAND(0x1b, 144)
+		     AESNI_EXPAND(0x36, 160)
+		     : : [rk] "r" (rk), [key] "r" (key) : "memory");
+}
+
+static void aesni_encrypt(const u32 *rk, u8 *out, const u8 *in)
+{
+	asm volatile(AESNI_LOADKEY
+		     "movdqu (%[in]), %%xmm12\n\t"
+		     AESNI_ROUNDS
+		     "movdqu %%xmm12, (%[out])\n\t"
+		     : : [rk] "r" (rk), [in] "r" (in), [out] "r" (out)
+		     : "memory");
+}
+
+static void aesni_cbcmac(const u32 *rk, u8 *mac, const u8 *in,
+			 size_t nblocks)
+{
+	asm volatile(AESNI_LOADKEY
+		     "movdqu (%[mac]), %%xmm12\n\t"
+		     "1:\n\t"
+		     "movdqu (%[in]), %%xmm11\n\t"
+		     "pxor %%xmm11, %%xmm12\n\t"
+		     AESNI_ROUNDS
+		     "add $16, %[in]\n\t"
+		     "dec %[n]\n\t"
+		     "jnz 1b\n\t"
+		     "movdqu %%xmm12, (%[mac])\n\t"
+		     : [in] "+r" (in), [n] "+r" (nblocks)
+		     : [rk] "r" (rk), [mac] "r" (mac)
+		     : "memory", "cc");
+}
+
+/* Reverses the bytes of an XMM register: big endian <-> little endian. */
+static const u8 aesni_bswap[16] __aligned(16) = {
+	15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0,
+};
+
+static const u32 aesni_one[4] __aligned(16) = { 1, 0, 0, 0 };
+
+/*
+ * Whole blocks of CTR with a 32-bit big-endian counter in the last word of
+ * @ctr (the counter is kept byte-reversed, so that paddd increments it).
+ */
+static void aesni_ctr32(const u32 *rk, u8 *ctr, u8 *buf, size_t nblocks)
+{
+	asm volatile(AESNI_LOADKEY
+		     "movdqa %[bswap], %%xmm14\n\t"
+		     "movdqa %[one], %%xmm15\n\t"
+		     "movdqu (%[ctr]), %%xmm13\n\t"
+		     "pshufb %%xmm14, %%xmm13\n\t"
+		     "1:\n\t"
+		     "movdqa %%xmm13, %%xmm12\n\t"
+		     "pshufb %%xmm14, %%xmm12\n\t"
+		     AESNI_ROUNDS
+		     "movdqu (%[buf]), %%xmm11\n\t"
+		     "pxor %%xmm12, %%xmm11\n\t"
+		     "movdqu %%xmm11, (%[buf])\n\t"
+		     "paddd %%xmm15, %%xmm13\n\t"
+		     "add $16, %[buf]\n\t"
+		     "dec %[n]\n\t"
+		     "jnz 1b\n\t"
+		     "pshufb %%xmm14, %%xmm13\n\t"
+		     "movdqu %%xmm13, (%[ctr])\n\t"
+		     : [buf] "+r" (buf), [n] "+r" (nblocks)
+		     : [rk] "r" (rk), [ctr] "r" (ctr),
+		       [bswap] "m" (aesni_bswap), [one] "m" (aesni_one)
+		     : "memory", "cc");
+}
+
+/* Leaves no key or data in the XMM registers when the section ends. */
+static void aesni_clear(void)
+{
+	asm volatile("pxor %%xmm0, %%xmm0\n\t"
+		     "pxor %%xmm1, %%xmm1\n\t"
+		     "pxor %%xmm2, %%xmm2\n\t"
+		     "pxor %%xmm3, %%xmm3\n\t"
+		     "pxor %%xmm4, %%xmm4\n\t"
+		     "pxor %%xmm5, %%xmm5\n\t"
+		     "pxor %%xmm6, %%xmm6\n\t"
+		     "pxor %%xmm7, %%xmm7\n\t"
+		     "pxor %%xmm8, %%xmm8\n\t"
+		     "pxor %%xmm9, %%xmm9\n\t"
+		     "pxor %%xmm10, %%xmm10\n\t"
+		     "pxor %%xmm11, %%xmm11\n\t"
+		     "pxor %%xmm12, %%xmm12\n\t"
+		     "pxor %%xmm13, %%xmm13\n\t"
+		     ::: "memory");
+}
+
+/**
+ * knts_aes_begin() - open a kernel FPU section when AES-NI can be used
+ *
+ * Context: any but NMI; the section disables preemption until
+ *	knts_aes_end().  Keep it to one cryptographic operation.
+ * Return: the section token: true when AES-NI may be used until
+ *	knts_aes_end(), false to use the library.
+ */
+bool knts_aes_begin(void)
+{
+	if (!static_branch_likely(&knts_aesni) || !crypto_simd_usable())
+		return false;
+	kernel_fpu_begin();
+	return true;
+}
+
+/**
+ * knts_aes_end() - close what knts_aes_begin() opened
+ * @simd: its token
+ */
+void knts_aes_end(bool simd)
+{
+	if (!simd)
+		return;
+	aesni_clear();
+	kernel_fpu_end();
+}
+
+static bool knts_cpu_has_aesni(void)
+{
+	/* pshufb is SSSE3: every CPU with AES-NI has it, but ask. */
+	return boot_cpu_has(X86_FEATURE_AES) &&
+	       boot_cpu_has(X86_FEATURE_XMM2) &&
+	       boot_cpu_has(X86_FEATURE_SSSE3);
+}
+#else /* !KNTS_HAVE_AESNI */
+static bool knts_cpu_has_aesni(void)
+{
+	return false;
+}
+
+/* Never called: the token is always false. */
+static void aesni_expand(u32 *rk, const u8 *key)
+{
+}
+
+static void aesni_encrypt(const u32 *rk, u8 *out, const u8 *in)
+{
+}
+
+static void aesni_cbcmac(const u32 *rk, u8 *mac, const u8 *in,
+			 size_t nblocks)
+{
+}
+
+static void aesni_ctr32(const u32 *rk, u8 *ctr, u8 *buf, size_t nblocks)
+{
+}
+
+bool knts_aes_begin(void)
+{
+	return false;
+}
+
+void knts_aes_end(bool simd)
+{
+}
+#endif /* KNTS_HAVE_AESNI */
+
+/**
+ * knts_aes_expand() - expand an AES-128 key for encryption
+ * @k: schedule; only the encryption half is written (the decryption half
+ *	is zeroed: AES-SIV never decrypts blocks)
+ * @key: the key
+ * @simd: section token from knts_aes_begin()
+ */
+void knts_aes_expand(struct crypto_aes_ctx *k, const u8 key[AES_KEYSIZE_128],
+		     bool simd)
+{
+	if (simd) {
+		aesni_expand(k->key_enc, key);
+		k->key_length = AES_KEYSIZE_128;
+		return;
+	}
+	aes_expandkey(k, key, AES_KEYSIZE_128);
+	memzero_explicit(k->key_dec, sizeof(k->key_dec));
+}
+
+/**
+ * knts_aes_encrypt() - encrypt one block
+ * @k: schedule from knts_aes_expand()
+ * @out: out, may be @in
+ * @in: in
+ * @simd: section token from knts_aes_begin()
+ */
+void knts_aes_encrypt(const struct crypto_aes_ctx *k, u8 *out, const u8 *in,
+		      bool simd)
+{
+	if (simd)
+		aesni_encrypt(k->key_enc, out, in);
+	else
+		aes_encrypt(k, out, in);
+}
+
+/**
+ * knts_aes_cbcmac() - fold whole blocks into a CBC-MAC state
+ * @k: schedule from knts_aes_expand()
+ * @mac: the state, updated: for each block, mac = E(mac ^ block)
+ * @in: @nblocks blocks
+ * @nblocks: count, may be 0
+ * @simd: section token from knts_aes_begin()
+ */
+void knts_aes_cbcmac(const struct crypto_aes_ctx *k, u8 mac[KNTS_AES_BLOCK],
+		     const u8 *in, size_t nblocks, bool simd)
+{
+	if (!nblocks)
+		return;
+	if (simd) {
+		aesni_cbcmac(k->key_enc, mac, in, nblocks);
+		return;
+	}
+	for (; nblocks; nblocks--, in += KNTS_AES_BLOCK) {
+		crypto_xor(mac, in, KNTS_AES_BLOCK);
+		aes_encrypt(k, mac, mac);
+	}
+}
+
+/**
+ * knts_aes_ctr32() - CTR mode in place with a 32-bit counter
+ * @k: schedule from knts_aes_expand()
+ * @ctr: counter block; its last 32 bits (big endian) are incremented per
+ *	block, modulo 2^32, and left at the next unused value
+ * @buf: data, any length
+ * @len: length
+ * @simd: section token from knts_aes_begin()
+ *
+ * AES-SIV clears the top bit of the counter's last word, so for fewer than
+ * 2^31 blocks this is its 128-bit counter.
+ */
+void knts_aes_ctr32(const struct crypto_aes_ctx *k, u8 ctr[KNTS_AES_BLOCK],
+		    u8 *buf, size_t len, bool simd)
+{
+	size_t nblocks = len / KNTS_AES_BLOCK;
+	u8 ks[KNTS_AES_BLOCK];
+
+	if (simd && nblocks) {
+		aesni_ctr32(k->key_enc, ctr, buf, nblocks);
+		buf += nblocks * KNTS_AES_BLOCK;
+		len -= nblocks * KNTS_AES_BLOCK;
+	}
+	while (len) {
+		size_t n = min_t(size_t, len, KNTS_AES_BLOCK);
+
+		knts_aes_encrypt(k, ks, ctr, simd);
+		crypto_xor(buf, ks, n);
+		put_unaligned_be32(get_unaligned_be32(ctr + 12) + 1, ctr + 12);
+		buf += n;
+		len -= n;
+	}
+	memzero_explicit(ks, sizeof(ks));
+}
+
+/**
+ * knts_aes_impl() - the implementation the module runs on
+ *
+ * Return: %KNTS_AES_NI or %KNTS_AES_GENERIC.
+ */
+enum knts_aes_impl knts_aes_impl(void)
+{
+	return static_branch_likely(&knts_aesni) ? KNTS_AES_NI :
+						   KNTS_AES_GENERIC;
+}
+
+/**
+ * knts_aes_impl_name() - a name for logs and status
+ * @impl: implementation
+ *
+ * Return: a static string.
+ */
+const char *knts_aes_impl_name(enum knts_aes_impl impl)
+{
+	return impl == KNTS_AES_NI ? "aesni" : "generic";
+}
+
+/* FIPS-197 appendix C.1. */
+static const u8 st_key[16] __initconst = {
+	0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07,
+	0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f,
+};
+
+static const u8 st_pt[16] __initconst = {
+	0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77,
+	0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff,
+};
+
+static const u8 st_ct[16] __initconst = {
+	0x69, 0xc4, 0xe0, 0xd8, 0x6a, 0x7b, 0x04, 0x30,
+	0xd8, 0xcd, 0xb7, 0x80, 0x70, 0xb4, 0xc5, 0x5a,
+};
+
+/* What the batched paths must handle: around block boundaries, and long. */
+static const u16 st_lens[] __initconst = {
+	0, 1, 15, 16, 17, 31, 32, 33, 100, 1029,
+};
+
+#define ST_MAX	1029
+
+struct knts_aes_st {
+	struct crypto_aes_ctx ref, k;
+	u8 buf[2][ST_MAX];
+	u8 ctr[2][KNTS_AES_BLOCK];
+};
+
+/* The library against FIPS-197; returns 0 or -EINVAL. */
+static int __init knts_aes_selftest_lib(struct knts_aes_st *t)
+{
+	u8 out[KNTS_AES_BLOCK];
+
+	knts_aes_expand(&t->ref, st_key, false);
+	knts_aes_encrypt(&t->ref, out, st_pt, false);
+	return memcmp(out, st_ct, sizeof(out)) ? -EINVAL : 0;
+}
+
+/*
+ * AES-NI against the library over every operation and length class, with
+ * the counter's low word about to wrap so that the increment is checked
+ * too.  Returns 0 or -EINVAL.
+ */
+static int __init knts_aes_selftest_ni(struct knts_aes_st *t)
+{
+	unsigned int i, j;
+	bool simd;
+	int err = 0;
+
+	for (i = 0; i < ST_MAX; i++)
+		t->buf[0][i] = (u8)(i * 7 + 3);
+	simd = knts_aes_begin();
+	if (!simd)
+		return -EAGAIN;
+	knts_aes_expand(&t->k, st_key, true);
+	if (memcmp(t->k.key_enc, t->ref.key_enc, 4 * 44))
+		err = -EINVAL;
+	knts_aes_encrypt(&t->k, t->buf[1], st_pt, true);
+	if (memcmp(t->buf[1], st_ct, KNTS_AES_BLOCK))
+		err = -EINVAL;
+	for (i = 0; !err && i < ARRAY_SIZE(st_lens); i++) {
+		unsigned int len = st_lens[i];
+
+		memcpy(t->buf[1], t->buf[0], len);
+		for (j = 0; j < 2; j++) {
+			memset(t->ctr[j], 0xa5, KNTS_AES_BLOCK);
+			put_unaligned_be32(0xfffffffe, t->ctr[j] + 12);
+		}
+		knts_aes_ctr32(&t->k, t->ctr[1], t->buf[1], len, true);
+		knts_aes_ctr32(&t->ref, t->ctr[0], t->buf[0], len, false);
+		if (memcmp(t->buf[0], t->buf[1], len) ||
+		    memcmp(t->ctr[0], t->ctr[1], KNTS_AES_BLOCK))
+			err = -EINVAL;
+		memset(t->ctr, 0, sizeof(t->ctr));
+		knts_aes_cbcmac(&t->k, t->ctr[1], t->buf[0],
+				len / KNTS_AES_BLOCK, true);
+		knts_aes_cbcmac(&t->ref, t->ctr[0], t->buf[0],
+				len / KNTS_AES_BLOCK, false);
+		if (memcmp(t->ctr[0], t->ctr[1], KNTS_AES_BLOCK))
+			err = -EINVAL;
+	}
+	knts_aes_end(simd);
+	return err;
+}
+
+/**
+ * knts_aes_init() - choose the implementation, after a self-test
+ *
+ * Context: process context, at module load.
+ * Return: 0, -EINVAL for a bad parameter or a library that fails FIPS-197,
+ *	or -ENOMEM.
+ */
+int __init knts_aes_init(void)
+{
+	bool want_ni = true;
+	struct knts_aes_st *t;
+	int err;
+
+	if (!strcmp(aes, "generic")) {
+		want_ni = false;
+	} else if (strcmp(aes, "auto")) {
+		pr_err("knts: aes=%s: use auto or generic\n", aes);
+		return -EINVAL;
+	}
+	t = kzalloc(sizeof(*t), GFP_KERNEL);
+	if (!t)
+		return -ENOMEM;
+	err = knts_aes_selftest_lib(t);
+	if (err) {
+		pr_err("knts: the kernel's AES library fails FIPS-197\n");
+		goto out;
+	}
+	if (!want_ni) {
+		pr_warn("knts: AES: generic, as the aes parameter asks: table-based, not constant time\n");
+		goto out;
+	}
+	if (!knts_cpu_has_aesni()) {
+		pr_warn("knts: AES: generic: this CPU has no AES-NI; the table-based AES is slow and not constant time\n");
+		goto out;
+	}
+	static_branch_enable(&knts_aesni);
+	err = knts_aes_selftest_ni(t);
+	if (err) {
+		static_branch_disable(&knts_aesni);
+		pr_err("knts: AES: generic: the AES-NI self-test failed (%d); the table-based AES is slow and not constant time\n",
+		       err);
+		err = 0;
+		goto out;
+	}
+	pr_info("knts: AES: aesni (batched, self-test passed)\n");
+out:
+	kfree_sensitive(t);
+	return err;
+}
