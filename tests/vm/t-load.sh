@@ -32,7 +32,7 @@ lt=$(json_get "$j" 'j["load_time_ns"] // 10**9')
 s=$("$KNTSCTL" -j serverstats)
 echo "$s"
 n=$(json_get "$s" 'len(j)')
-expect_eq "counter count" "$n" "19"
+expect_eq "counter count" "$n" "20"
 expect_eq "nonzero counters" "$(json_get "$s" 'sum(1 for v in j.values() if v)')" "0"
 "$KNTSCTL" serverstats | grep -q '^NTP packets received *: 0$' ||
 	fail "serverstats text lacks chrony's label"
