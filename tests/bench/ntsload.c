@@ -11,6 +11,10 @@
  * in full with S2C, and a single failure scores the run zero.
  *
  *   ntsload -s HOST [options]     prints one JSON object
+ *
+ * With --wait-go, NTS-KE and the set-up happen first; then ntsload prints
+ * "ready" on stderr and starts the load when a line (or end of file)
+ * arrives on stdin, so that a measurement can leave the set-up out.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -64,6 +68,7 @@ struct opts {
 	unsigned int threads, sockets, sessions, verify, placeholders;
 	uint64_t count;		/* stop after this many requests (per run) */
 	unsigned int window;	/* at most this many unanswered, 0: no limit */
+	bool wait_go;		/* "ready" on stderr, then wait for stdin */
 };
 
 struct stats {
@@ -329,6 +334,28 @@ static void receive_all(struct thread *t)
 	}
 }
 
+/*
+ * Until @ns from now or a reply, whichever comes first: sleeping, not
+ * spinning, so that the generator leaves the CPU time it does not need
+ * (under emulation, the host's time the server's vCPU needs).
+ * Returns ppoll()'s result: 0 when nothing came.
+ */
+static int wait_replies(struct thread *t, uint64_t ns)
+{
+	struct pollfd pfd[MAX_SOCKETS];
+	struct timespec ts = {
+		.tv_sec = (time_t)(ns / 1000000000ULL),
+		.tv_nsec = (long)(ns % 1000000000ULL),
+	};
+	unsigned int k;
+
+	for (k = 0; k < t->nfds; k++) {
+		pfd[k].fd = t->fds[k];
+		pfd[k].events = POLLIN;
+	}
+	return ppoll(pfd, t->nfds, &ts, NULL);
+}
+
 static void *thread_main(void *arg)
 {
 	struct thread *t = arg;
@@ -351,14 +378,7 @@ static void *thread_main(void *arg)
 				       t->st.lost;
 
 			if (out >= o.window / o.threads) {
-				struct pollfd pfd[MAX_SOCKETS];
-				unsigned int k;
-
-				for (k = 0; k < t->nfds; k++) {
-					pfd[k].fd = t->fds[k];
-					pfd[k].events = POLLIN;
-				}
-				if (poll(pfd, t->nfds, 1000) <= 0)
+				if (wait_replies(t, 1000000000ULL) <= 0)
 					t->st.lost += out;	/* a second: lost */
 				else
 					receive_all(t);
@@ -371,6 +391,7 @@ static void *thread_main(void *arg)
 
 		if (per_thread > 0) {
 			if (now < next) {
+				wait_replies(t, next - now);
 				receive_all(t);
 				continue;
 			}
@@ -415,7 +436,7 @@ static void usage(void)
 		"usage: ntsload -s HOST [-p NTSKE_PORT] [--ca FILE] [--keys NTSKEYS] [--plain]\n"
 		"               [--ntp-port P] [-r RATE] [-d SECONDS] [-T THREADS] [-S SOCKETS]\n"
 		"               [--sessions N] [--verify K] [--bind ADDR]... [-P PLACEHOLDERS] [-4|-6]\n"
-		"               [-n COUNT] [-w WINDOW]\n"
+		"               [-n COUNT] [-w WINDOW] [--wait-go]\n"
 		"  -r 0 (default): flat out; -w: at most WINDOW requests unanswered;\n"
 		"  -n: stop after COUNT requests (then wait for their replies)\n");
 	exit(2);
@@ -431,6 +452,7 @@ int main(int argc, char **argv)
 		{ "sessions", required_argument, NULL, 'e' },
 		{ "verify", required_argument, NULL, 'v' },
 		{ "bind", required_argument, NULL, 'b' },
+		{ "wait-go", no_argument, NULL, 'g' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct thread th[MAX_THREADS];
@@ -459,6 +481,7 @@ int main(int argc, char **argv)
 		case 'w': o.window = (unsigned int)atoi(optarg); break;
 		case 'e': o.sessions = (unsigned int)atoi(optarg); break;
 		case 'v': o.verify = (unsigned int)atoi(optarg); break;
+		case 'g': o.wait_go = true; break;
 		case 'b':
 			if (o.nbind == 16)
 				usage();
@@ -512,6 +535,14 @@ int main(int argc, char **argv)
 	}
 	freeaddrinfo(ai);
 
+	if (o.wait_go) {
+		char go;
+
+		fputs("ready\n", stderr);
+		fflush(stderr);
+		if (read(STDIN_FILENO, &go, 1) < 0)
+			die("stdin: %s", strerror(errno));
+	}
 	t0 = mono_ns();
 	for (i = 0; i < o.threads; i++)
 		pthread_create(&th[i].tid, NULL, thread_main, &th[i]);
