@@ -7,7 +7,7 @@
 # status.
 #
 #   scripts/vm.sh [-k KERNEL] [-i MODULE.ko]... [-o DIR] [-t SECONDS] [-m MB]
-#                 [-c CPUS] -- COMMAND [ARGS...]
+#                 [-c CPUS] [-q COUNTS [-Q PLUGIN.so]] -- COMMAND [ARGS...]
 #
 # -k picks the kernel unpacked by scripts/deps.sh under $KNTS_CACHE/kernel:
 # "current" (the default: Debian 12's 6.1, the ABI of linux-headers-amd64),
@@ -27,13 +27,22 @@
 #
 # KVM is used when a probe boot with it completes; otherwise TCG.  Set
 # KNTS_VM_ACCEL=tcg or kvm to skip the probe.
+#
+# -q counts guest instructions per vCPU with the qinsn TCG plugin (-Q, default
+# build/bench/qinsn.so; TCG only, so -q forces it): a second serial port,
+# whose host side is a file the plugin watches, is the guest's
+# $KNTS_QINSN_TTY (/dev/ttyS1; ttyS0 stays the console).  Each line
+# "QINSN <label>" written there appends "<label> <host ns> <vCPU0 insns>
+# <vCPU1 insns> ..." to COUNTS, which the guest can read while it grows as
+# $KNTS_QINSN_LOG.
 set -euo pipefail
 
 KNTS_CACHE=${KNTS_CACHE:-/var/cache/knts}
 here=$(cd "$(dirname "$0")" && pwd)
 outdir= timeout_s=600 mem=2048 cpus=2 install=() kernel=current
+qcounts='' qplugin=$here/../build/bench/qinsn.so
 
-while getopts "k:i:o:t:m:c:" opt; do
+while getopts "k:i:o:t:m:c:q:Q:" opt; do
 	case $opt in
 	k) kernel=$OPTARG ;;
 	i) install+=("$OPTARG") ;;
@@ -41,7 +50,9 @@ while getopts "k:i:o:t:m:c:" opt; do
 	t) timeout_s=$OPTARG ;;
 	m) mem=$OPTARG ;;
 	c) cpus=$OPTARG ;;
-	*) echo "usage: $0 [-k KERNEL] [-i MODULE.ko]... [-o DIR] [-t SECONDS] [-m MB] [-c CPUS] -- COMMAND..." >&2
+	q) qcounts=$OPTARG ;;
+	Q) qplugin=$OPTARG ;;
+	*) echo "usage: $0 [-k KERNEL] [-i MODULE.ko]... [-o DIR] [-t SECONDS] [-m MB] [-c CPUS] [-q COUNTS [-Q PLUGIN.so]] -- COMMAND..." >&2
 	   exit 125 ;;
 	esac
 done
@@ -61,6 +72,11 @@ vmlinuz=$kroot/boot/vmlinuz-$kver
 moddir=$kroot/lib/modules/$kver
 [ -f "$vmlinuz" ] || die "missing $vmlinuz (run scripts/deps.sh)"
 command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 missing"
+if [ -n "$qcounts" ]; then
+	[ -f "$qplugin" ] || die "no qinsn plugin $qplugin"
+	[ "${KNTS_VM_ACCEL:-tcg}" = tcg ] || die "-q needs TCG, not KNTS_VM_ACCEL=$KNTS_VM_ACCEL"
+	qplugin=$(readlink -f "$qplugin")
+fi
 
 # --- initramfs: busybox, the modules that reach the 9p root, and stage 1 ---
 stage1() {
@@ -166,16 +182,28 @@ mkdir -p "$outdir"
 outdir=$(cd "$outdir" && pwd)
 rm -f "$outdir/status" "$outdir/dmesg" "$outdir/console.log"
 cp "$here/vm-guest.sh" "$outdir/stage2"
+# The plugin's files live in the shared directory, so that the guest can
+# read the counts; the serial file must not exist before QEMU creates it
+# (the plugin would follow the old one).
+qemu_extra=()
+if [ -n "$qcounts" ]; then
+	rm -f "$outdir/qinsn.serial" "$outdir/qinsn.log"
+	qemu_extra=(-serial "file:$outdir/qinsn.serial"
+		-plugin "$qplugin,watch=$outdir/qinsn.serial,log=$outdir/qinsn.log")
+fi
 {
 	printf 'KNTSVM_KVER=%q\nKNTSVM_MODDIR=%q\nKNTSVM_CWD=%q\n' \
 		"$kver" "$moddir" "$PWD"
+	[ -z "$qcounts" ] ||
+		printf 'export KNTS_QINSN_TTY=/dev/ttyS1 KNTS_QINSN_LOG=/run/kntsvm/qinsn.log\n'
 	printf 'KNTSVM_CMD=('
 	printf '%q ' "$@"
 	printf ')\n'
 } > "$outdir/env"
 
-run_qemu() { # accel, timeout, outdir
+run_qemu() { # accel, timeout, outdir, extra QEMU arguments...
 	local accel=$1 to=$2 od=$3 cpu=max
+	shift 3
 	[ "$accel" = kvm ] && cpu=host
 	timeout --foreground -k 5 "$to" qemu-system-x86_64 \
 		-accel "$accel" -cpu "$cpu" -smp "$cpus" -m "$mem" \
@@ -185,10 +213,11 @@ run_qemu() { # accel, timeout, outdir
 		-append "console=ttyS0 panic=-1 loglevel=4 rw" \
 		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 		-virtfs "local,path=$od,mount_tag=kntsout,security_model=none" \
-		</dev/null
+		"$@" </dev/null
 }
 
 accel=${KNTS_VM_ACCEL:-}
+[ -z "$qcounts" ] || accel=tcg
 if [ -z "$accel" ]; then
 	boot_id=$(cat /proc/sys/kernel/random/boot_id)
 	probe=$vmcache/accel-$boot_id
@@ -212,7 +241,7 @@ fi
 
 start=$(date +%s.%N)
 set +e
-run_qemu "$accel" "$timeout_s" "$outdir"
+run_qemu "$accel" "$timeout_s" "$outdir" "${qemu_extra[@]}"
 qrc=$?
 set -e
 elapsed=$(echo "$(date +%s.%N) - $start" | bc)
@@ -232,6 +261,14 @@ if [ -f "$outdir/dmesg" ] && "$here/dmesg-check.sh" < "$outdir/dmesg"; then
 elif [ -f "$outdir/dmesg" ]; then
 	echo "vm.sh: kernel log shows a problem (see above)" >&2
 	[ "$rc" = 0 ] && rc=126
+fi
+if [ -n "$qcounts" ]; then
+	if [ -f "$outdir/qinsn.log" ]; then
+		[ "$outdir/qinsn.log" -ef "$qcounts" ] || cp "$outdir/qinsn.log" "$qcounts"
+	else
+		echo "vm.sh: the qinsn plugin wrote no counts" >&2
+		[ "$rc" = 0 ] && rc=125
+	fi
 fi
 printf 'vm.sh: %s boot, %.1f s, exit %s\n' "$accel" "$elapsed" "$rc" >&2
 [ $keep_out = 1 ] || rm -rf "$outdir"
