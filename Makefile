@@ -6,7 +6,8 @@
 #                       the programs in userspace/ (KVER=... picks the kernel)
 #   make run            a working NTS server, proven by a chrony client
 #   make check          every test: unit, KUnit (UML), real-kernel VM, DKMS
-#   make bench          knts vs chronyd benchmark (Documentation/performance)
+#   make bench          knts vs chronyd benchmark (Documentation/performance;
+#                       BENCH_ARGS="-m insns -n 1 -w 3" for a short one)
 #   make fuzz           the libFuzzer targets, 300 s each (tests/fuzz/run.sh)
 #   make style          checkpatch --strict and kernel-doc over kmod/ and core/
 #   make sparse         the module under sparse (C=2) with W=1, for each kernel
@@ -49,7 +50,7 @@ check:
 	tests/run.sh
 
 bench:
-	scripts/bench.sh
+	scripts/bench.sh $(BENCH_ARGS)
 
 run:
 	scripts/run.sh
