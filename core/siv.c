@@ -18,20 +18,20 @@
  */
 void knts_siv_dbl(u8 d[KNTS_SIV_TAG_LEN])
 {
-	u8 carry = d[0] >> 7;
-	int i;
+	u64 hi = get_unaligned_be64(d), lo = get_unaligned_be64(d + 8);
+	u64 carry = hi >> 63;
 
-	for (i = 0; i < KNTS_SIV_TAG_LEN - 1; i++)
-		d[i] = (u8)(d[i] << 1 | d[i + 1] >> 7);
-	d[KNTS_SIV_TAG_LEN - 1] = (u8)(d[KNTS_SIV_TAG_LEN - 1] << 1);
 	/* Constant time: 0x87 or 0 without branching on the secret bit. */
-	d[KNTS_SIV_TAG_LEN - 1] ^= (u8)(0x87 & -carry);
+	put_unaligned_be64(hi << 1 | lo >> 63, d);
+	put_unaligned_be64(lo << 1 ^ (0x87 & -carry), d + 8);
 }
 
-static void siv_xor(u8 *d, const u8 *s, size_t n)
+/* d ^= s, one block (the values S2V folds). */
+static void siv_xor(u8 d[KNTS_SIV_TAG_LEN], const u8 s[KNTS_SIV_TAG_LEN])
 {
-	while (n--)
-		*d++ ^= *s++;
+	put_unaligned_be64(get_unaligned_be64(d) ^ get_unaligned_be64(s), d);
+	put_unaligned_be64(get_unaligned_be64(d + 8) ^
+			   get_unaligned_be64(s + 8), d + 8);
 }
 
 /**
@@ -61,7 +61,7 @@ int knts_siv_prepare(struct knts_siv *s, bool long_lived, bool simd)
 		return err;
 	memcpy(c->d_empty, c->d0, sizeof(c->d_empty));
 	knts_siv_dbl(c->d_empty);
-	siv_xor(c->d_empty, t, sizeof(t));
+	siv_xor(c->d_empty, t);
 	c->has_d_empty = true;
 	return 0;
 }
@@ -112,7 +112,7 @@ static int siv_s2v(struct knts_siv *s, bool simd,
 	for (; !err && i < nad; i++) {
 		knts_siv_dbl(d);
 		err = knts_siv_cmac(s, simd, ad[i].data, ad[i].len, NULL, 0, t);
-		siv_xor(d, t, sizeof(t));
+		siv_xor(d, t);
 	}
 	if (err)
 		goto out;
@@ -120,7 +120,7 @@ static int siv_s2v(struct knts_siv *s, bool simd,
 	if (plen >= KNTS_SIV_TAG_LEN) {
 		/* T = P xorend D: CMAC over P with D folded into its tail. */
 		memcpy(t, p + plen - KNTS_SIV_TAG_LEN, KNTS_SIV_TAG_LEN);
-		siv_xor(t, d, KNTS_SIV_TAG_LEN);
+		siv_xor(t, d);
 		err = knts_siv_cmac(s, simd, p, plen - KNTS_SIV_TAG_LEN, t,
 				    KNTS_SIV_TAG_LEN, v);
 	} else {
@@ -130,7 +130,7 @@ static int siv_s2v(struct knts_siv *s, bool simd,
 		if (plen)
 			memcpy(t, p, plen);
 		t[plen] = 0x80;
-		siv_xor(t, d, KNTS_SIV_TAG_LEN);
+		siv_xor(t, d);
 		err = knts_siv_cmac(s, simd, t, KNTS_SIV_TAG_LEN, NULL, 0, v);
 	}
 out:

@@ -36,7 +36,7 @@ void knts_aes_expand(struct crypto_aes_ctx *k, const u8 key[AES_KEYSIZE_128],
 void knts_aes_encrypt(const struct crypto_aes_ctx *k, u8 *out, const u8 *in,
 		      bool simd);
 void knts_aes_cbcmac(const struct crypto_aes_ctx *k, u8 mac[KNTS_AES_BLOCK],
-		     const u8 *in, size_t nblocks, bool simd);
+		     const u8 *in, size_t nblocks, const u8 *last, bool simd);
 void knts_aes_ctr32(const struct crypto_aes_ctx *k, u8 ctr[KNTS_AES_BLOCK],
 		    u8 *buf, size_t len, bool simd);
 

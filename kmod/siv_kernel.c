@@ -117,9 +117,10 @@ static void siv_gather(u8 *dst, const u8 *a, size_t alen, const u8 *b,
  * @blen: its length
  * @mac: out
  *
- * The whole blocks before the last run as CBC-MAC straight from @a and
- * @b, with at most one block that straddles them copied; the last block
- * gets its subkey.
+ * The last block is prepared first (padded, its subkey folded in); the
+ * whole blocks before it run as CBC-MAC straight from @a or @b, with at most
+ * one block that straddles them copied, in one call when they lie in one
+ * part.
  *
  * Return: 0.
  */
@@ -127,36 +128,39 @@ int knts_siv_cmac(struct knts_siv *s, bool simd, const u8 *a, size_t alen,
 		  const u8 *b, size_t blen, u8 mac[KNTS_SIV_TAG_LEN])
 {
 	size_t n = alen + blen, head, an, rest;
-	u8 blk[KNTS_AES_BLOCK];
+	u8 last[KNTS_AES_BLOCK], blk[KNTS_AES_BLOCK];
 
 	/* head: the bytes before the last block, a multiple of 16. */
 	head = n ? (n - 1) / KNTS_AES_BLOCK * KNTS_AES_BLOCK : 0;
-	memset(mac, 0, KNTS_SIV_TAG_LEN);
+	rest = n - head;
+	memset(last, 0, sizeof(last));
+	siv_gather(last, a, alen, b, head, rest);
+	if (rest == KNTS_AES_BLOCK) {
+		crypto_xor(last, s->sub1, KNTS_AES_BLOCK);
+	} else {
+		last[rest] = 0x80;
+		crypto_xor(last, s->sub2, KNTS_AES_BLOCK);
+	}
 
-	an = min(alen, head) / KNTS_AES_BLOCK * KNTS_AES_BLOCK;
-	knts_aes_cbcmac(&s->k1, mac, a, an / KNTS_AES_BLOCK, simd);
-	if (an < head) {
-		/* A block straddling a and b, if any, then b's own. */
+	memset(mac, 0, KNTS_SIV_TAG_LEN);
+	if (head <= alen) {
+		/* Every block before the last is in a. */
+		knts_aes_cbcmac(&s->k1, mac, a, head / KNTS_AES_BLOCK, last,
+				simd);
+	} else {
+		an = alen / KNTS_AES_BLOCK * KNTS_AES_BLOCK;
+		knts_aes_cbcmac(&s->k1, mac, a, an / KNTS_AES_BLOCK, NULL, simd);
 		if (an < alen) {
+			/* The block straddling a and b. */
 			siv_gather(blk, a, alen, b, an, KNTS_AES_BLOCK);
-			knts_aes_cbcmac(&s->k1, mac, blk, 1, simd);
+			knts_aes_cbcmac(&s->k1, mac, blk, 1, NULL, simd);
 			an += KNTS_AES_BLOCK;
+			memzero_explicit(blk, sizeof(blk));
 		}
 		knts_aes_cbcmac(&s->k1, mac, b + (an - alen),
-				(head - an) / KNTS_AES_BLOCK, simd);
+				(head - an) / KNTS_AES_BLOCK, last, simd);
 	}
-
-	rest = n - head;
-	memset(blk, 0, sizeof(blk));
-	siv_gather(blk, a, alen, b, head, rest);
-	if (rest == KNTS_AES_BLOCK) {
-		crypto_xor(blk, s->sub1, KNTS_AES_BLOCK);
-	} else {
-		blk[rest] = 0x80;
-		crypto_xor(blk, s->sub2, KNTS_AES_BLOCK);
-	}
-	knts_aes_cbcmac(&s->k1, mac, blk, 1, simd);
-	memzero_explicit(blk, sizeof(blk));
+	memzero_explicit(last, sizeof(last));
 	return 0;
 }
 
