@@ -5,7 +5,7 @@
 # chronyd 4.3 (NTS, plain) under the same load generator; writes
 # Documentation/performance/{bench.json,results.md,bench.png}.
 #
-#   scripts/bench.sh [-m insns|timing|both] [-n TRIALS] [-w SECONDS]
+#   scripts/bench.sh [-m insns|timing|both|profile] [-n TRIALS] [-w SECONDS]
 #                    [-r REQ_PER_S] [SECONDS_PER_RUN]
 #
 # insns: one VM boot under the qinsn TCG plugin ($KNTS_QINSN_SRC, default
@@ -18,12 +18,17 @@
 # and CPU time per reply, SECONDS_PER_RUN (2) per load run.
 # both (the default): the two boots, one report; about 10 minutes once the
 # dependencies are installed.
+# profile: where knts.ko's instructions go, by guest function: one boot
+# under tests/bench/qprof.c (a TCG plugin counting vCPU 0's instructions
+# per translation block), knts.ko NTS, plain, 8 cookies and aes=generic at
+# -r for -w seconds each; tests/bench/qprof_report.py maps the blocks to
+# the guest's kallsyms and writes Documentation/performance/profile.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 mode=both trials=3 window=5 rate=1000
 usage() {
-	echo "usage: $0 [-m insns|timing|both] [-n TRIALS] [-w SECONDS] [-r REQ_PER_S] [SECONDS_PER_RUN]" >&2
+	echo "usage: $0 [-m insns|timing|both|profile] [-n TRIALS] [-w SECONDS] [-r REQ_PER_S] [SECONDS_PER_RUN]" >&2
 	exit 2
 }
 while getopts "m:n:w:r:" opt; do
@@ -36,7 +41,7 @@ while getopts "m:n:w:r:" opt; do
 	esac
 done
 shift $((OPTIND - 1))
-case $mode in insns|timing|both) ;; *) usage ;; esac
+case $mode in insns|timing|both|profile) ;; *) usage ;; esac
 KNTS_BENCH_SECONDS=${1:-2}
 export KNTS_BENCH_SECONDS
 
@@ -47,6 +52,20 @@ make -s userspace
 make -s -C tests/bench
 ko=build/kmod/$vmkver/knts.ko
 jsons=()
+
+if [ "$mode" = profile ]; then
+	plugin=build/bench/qprof.so
+	cc -O2 -fPIC -shared -Wall -Wextra -o "$plugin" tests/bench/qprof.c -lpthread
+	out=build/bench/vm-prof
+	rm -rf "$out"
+	mkdir -p "$out" Documentation/performance
+	# The plugin reads the marks on the port vm.sh -q gives the guest.
+	scripts/vm.sh -q "$out/qinsn.log" -Q "$plugin" -i "$ko" -c 2 -m 3072 -t 1800 \
+		-o "$out" -- python3 tests/bench/qprof_guest.py /run/kntsvm "$rate" "$window"
+	/usr/bin/python3 tests/bench/qprof_report.py "$out" 40 |
+		tee Documentation/performance/profile.txt
+	exit 0
+fi
 
 if [ "$mode" != timing ]; then
 	# The plugin declares the few QEMU 7.2 plugin API calls it uses: no
