@@ -41,7 +41,7 @@ static void siv_xor(u8 d[KNTS_SIV_TAG_LEN], const u8 s[KNTS_SIV_TAG_LEN])
  *	keys: every cookie starts so); not worth it for a per-request key
  * @simd: the backend's section token (knts_siv_begin())
  *
- * Called by the backends' knts_siv_setkey().
+ * Called by the backends when they derive a new key's values.
  *
  * Return: 0 or a negative errno.
  */
@@ -83,8 +83,11 @@ int knts_siv_setkey_long(struct knts_siv *s, const u8 *key, unsigned int len)
 
 	if (err)
 		return err;
+	/* Everything derived now: a shared instance is only read. */
 	simd = knts_siv_begin();
-	err = knts_siv_prepare(s, true, simd);
+	err = knts_siv_ready(s, simd, true);
+	if (!err)
+		err = knts_siv_prepare(s, true, simd);
 	knts_siv_end(simd);
 	return err;
 }
@@ -169,7 +172,10 @@ int knts_siv_encrypt(struct knts_siv *s, const struct knts_siv_vec *ad,
 	if (nad > KNTS_SIV_MAX_AD)
 		return -EINVAL;
 	simd = knts_siv_begin();
-	err = siv_s2v(s, simd, ad, nad, buf + KNTS_SIV_TAG_LEN, ptlen, buf);
+	err = knts_siv_ready(s, simd, ptlen > 0);
+	if (!err)
+		err = siv_s2v(s, simd, ad, nad, buf + KNTS_SIV_TAG_LEN, ptlen,
+			      buf);
 	if (!err) {
 		siv_ctr_iv(buf, q);
 		err = knts_siv_ctr(s, simd, q, buf + KNTS_SIV_TAG_LEN, ptlen);
@@ -206,7 +212,9 @@ int knts_siv_decrypt(struct knts_siv *s, const struct knts_siv_vec *ad,
 	ptlen = len - KNTS_SIV_TAG_LEN;
 	siv_ctr_iv(buf, q);
 	simd = knts_siv_begin();
-	err = knts_siv_ctr(s, simd, q, buf + KNTS_SIV_TAG_LEN, ptlen);
+	err = knts_siv_ready(s, simd, ptlen > 0);
+	if (!err)
+		err = knts_siv_ctr(s, simd, q, buf + KNTS_SIV_TAG_LEN, ptlen);
 	if (!err)
 		err = siv_s2v(s, simd, ad, nad, buf + KNTS_SIV_TAG_LEN, ptlen,
 			      t);

@@ -55,6 +55,7 @@ struct knts_siv_s2v {
 bool knts_siv_begin(void);
 void knts_siv_end(bool simd);
 int knts_siv_setkey(struct knts_siv *s, const u8 *key, unsigned int len);
+int knts_siv_ready(struct knts_siv *s, bool simd, bool ctr);
 int knts_siv_cmac(struct knts_siv *s, bool simd, const u8 *a, size_t alen,
 		  const u8 *b, size_t blen, u8 mac[KNTS_SIV_TAG_LEN]);
 int knts_siv_ctr(struct knts_siv *s, bool simd,

@@ -288,6 +288,7 @@ static void knts_siv_cmac_split(struct kunit *test)
 			memcpy(a, cmac_msg, split);
 			memcpy(b, cmac_msg + split, len - split);
 			simd = knts_siv_begin();
+			KUNIT_ASSERT_EQ(test, knts_siv_ready(s, simd, false), 0);
 			KUNIT_ASSERT_EQ(test,
 					knts_siv_cmac(s, simd, a, split, b,
 						      len - split, mac), 0);

@@ -51,33 +51,58 @@ void knts_siv_end(bool simd)
 }
 
 /**
- * knts_siv_setkey() - expand K1 and K2, derive CMAC's subkeys and S2V's
- *	first value
- * @s: instance
+ * knts_siv_setkey() - set K1 || K2; knts_siv_ready() derives the rest
+ * @s: instance, not in use by another CPU
  * @key: K1 || K2
  * @len: %KNTS_SIV_KEY_LEN
  *
- * Context: any; one section (kernel FPU with AES-NI).
  * Return: 0 or -EINVAL for a wrong length.
  */
 int knts_siv_setkey(struct knts_siv *s, const u8 *key, unsigned int len)
 {
-	bool simd;
-	int err;
-
 	if (len != KNTS_SIV_KEY_LEN)
 		return -EINVAL;
-	simd = knts_aes_begin();
-	knts_aes_expand(&s->k1, key, simd);
-	knts_aes_expand(&s->k2, key + AES_KEYSIZE_128, simd);
-	memset(s->sub1, 0, sizeof(s->sub1));
-	knts_aes_encrypt(&s->k1, s->sub1, s->sub1, simd);
-	knts_siv_dbl(s->sub1);
-	memcpy(s->sub2, s->sub1, sizeof(s->sub2));
-	knts_siv_dbl(s->sub2);
-	err = knts_siv_prepare(s, false, simd);
-	knts_aes_end(simd);
-	return err;
+	memcpy(s->raw, key, KNTS_SIV_KEY_LEN);
+	s->pending = KNTS_SIV_PENDING_K1 | KNTS_SIV_PENDING_K2;
+	return 0;
+}
+
+/**
+ * knts_siv_ready() - derive, inside an operation's section, what it needs
+ * @s: instance
+ * @simd: section token
+ * @ctr: the operation runs CTR (a non-empty plaintext): K2 is needed
+ *
+ * K1's schedule, CMAC's subkeys (dbl(E(K1, 0)), dbl of that) and S2V's
+ * first value, and K2's schedule when @ctr; the raw key bytes are wiped as
+ * they are used.  Does nothing on an instance already derived, so that
+ * shared master keys are only read.
+ *
+ * Return: 0 or a negative errno.
+ */
+int knts_siv_ready(struct knts_siv *s, bool simd, bool ctr)
+{
+	int err;
+
+	if (s->pending & KNTS_SIV_PENDING_K1) {
+		knts_aes_expand(&s->k1, s->raw, simd);
+		memset(s->sub1, 0, sizeof(s->sub1));
+		knts_aes_encrypt(&s->k1, s->sub1, s->sub1, simd);
+		knts_siv_dbl(s->sub1);
+		memcpy(s->sub2, s->sub1, sizeof(s->sub2));
+		knts_siv_dbl(s->sub2);
+		memzero_explicit(s->raw, AES_KEYSIZE_128);
+		s->pending &= ~KNTS_SIV_PENDING_K1;
+		err = knts_siv_prepare(s, false, simd);
+		if (err)
+			return err;
+	}
+	if (ctr && (s->pending & KNTS_SIV_PENDING_K2)) {
+		knts_aes_expand(&s->k2, s->raw + AES_KEYSIZE_128, simd);
+		memzero_explicit(s->raw + AES_KEYSIZE_128, AES_KEYSIZE_128);
+		s->pending &= ~KNTS_SIV_PENDING_K2;
+	}
+	return 0;
 }
 
 /**

@@ -6,6 +6,8 @@
 #ifndef _KNTS_SIV_KERNEL_H
 #define _KNTS_SIV_KERNEL_H
 
+#include <linux/bits.h>
+
 #include "aes.h"
 #include "core/siv.h"
 
@@ -16,9 +18,16 @@
  * @sub1: CMAC's subkey for a complete last block, dbl(E(K1, 0))
  * @sub2: CMAC's subkey for a padded last block, dbl(@sub1)
  * @s2v: S2V values of the key
+ * @raw: K1 || K2 as set, until knts_siv_ready() has derived what needs it
+ * @pending: what knts_siv_ready() still has to derive
+ *	(%KNTS_SIV_PENDING_K1: K1's schedule, the subkeys and S2V's first
+ *	value; %KNTS_SIV_PENDING_K2: K2's schedule)
  *
- * Keyed once (a master key) and then used concurrently from any CPU, or
- * owned by one CPU and re-keyed per packet with BH disabled.
+ * Keyed once (a master key, everything derived by knts_siv_setkey_long())
+ * and then used concurrently from any CPU, or owned by one CPU and re-keyed
+ * per packet with BH disabled; then each SIV operation derives what it
+ * needs in its own section (a request's C2S key, whose authenticator
+ * encrypts nothing, never needs K2).
  */
 struct knts_siv {
 	struct crypto_aes_ctx k1;
@@ -26,7 +35,12 @@ struct knts_siv {
 	u8 sub1[KNTS_SIV_TAG_LEN];
 	u8 sub2[KNTS_SIV_TAG_LEN];
 	struct knts_siv_s2v s2v;
+	u8 raw[KNTS_SIV_KEY_LEN];
+	u8 pending;
 };
+
+#define KNTS_SIV_PENDING_K1	BIT(0)
+#define KNTS_SIV_PENDING_K2	BIT(1)
 
 int knts_siv_init(struct knts_siv *s);
 void knts_siv_uninit(struct knts_siv *s);
