@@ -75,14 +75,14 @@ def timing_lines(data):
     t99 = k["t3_t2_us_half_load"]["p99"]
     c50 = c["t3_t2_us_half_load"]["p50"]
     targets = [
-        ("knts NTS throughput / chronyd NTS throughput", f"{thr:.2f}x", ">= 3x",
-         thr >= 3),
-        ("knts NTS CPU per reply / chronyd NTS CPU per reply", f"{cpu:.2f}",
-         "<= 0.33", cpu <= 1 / 3),
-        ("knts NTS throughput / knts plain throughput", f"{plain:.0%}",
-         ">= 50 %", plain >= 0.5),
-        ("knts T3-T2 p99 vs chronyd T3-T2 p50", f"{t99:.1f} vs {c50:.1f} us",
-         "p99 below p50", t99 < c50),
+        ("knts NTS throughput / chronyd NTS throughput", f"{thr:.2f}x", ">= 5x",
+         thr >= 5),
+        ("knts T3-T2 p99 vs chronyd T3-T2 p50 (half of each one's maximum)",
+         f"{t99:.1f} vs {c50:.1f} us", "p99 below p50", t99 < c50),
+        ("(earlier) knts NTS CPU per reply / chronyd NTS CPU per reply",
+         f"{cpu:.2f}", "<= 0.33", cpu <= 1 / 3),
+        ("(earlier) knts NTS throughput / knts plain throughput",
+         f"{plain:.0%}", ">= 50 %", plain >= 0.5),
     ]
     lines += ["", "| target | measured | wanted | met |", "|---|---|---|---|"]
     for what, got, want, met in targets:
@@ -176,6 +176,11 @@ def insn_lines(ins):
     if k and kp:
         targets.append(("knts NTS / knts plain, insns per reply", f"{k / kp:.2f}",
                         "<= 1.5", k / kp <= 1.5))
+    if m("knts_nts") and m("chronyd_nts"):
+        k99 = med(res["knts_nts"], lambda t: t["load"]["t3_t2_us"]["p99"])
+        c50 = med(res["chronyd_nts"], lambda t: t["load"]["t3_t2_us"]["p50"])
+        targets.append(("knts NTS T3-T2 p99 vs chronyd NTS T3-T2 p50, at the common rate",
+                        f"{k99:.1f} vs {c50:.1f} us", "p99 below p50", k99 < c50))
     lines += ["", "| target | measured | wanted | met |", "|---|---|---|---|"]
     for what, got, want, met in targets:
         lines.append(f"| {what} | {got} | {want} | {'yes' if met else 'NO'} |")
