@@ -47,6 +47,7 @@ struct glue {
 	struct socket *nl;
 	u16 family;
 	u32 seq;
+	unsigned int placeholders;
 };
 
 /* --- UDP over loopback --- */
@@ -144,7 +145,8 @@ static int request(struct glue *g, u64 tx)
 	get_random_bytes(g->uid, sizeof(g->uid));
 	get_random_bytes(nonce, sizeof(nonce));
 	return knts_client_request(g->req, BUF_LEN, g->uid, UID_LEN, g->cookie,
-				   KNTS_COOKIE_LEN, 1, &g->c2s, nonce, tx);
+				   KNTS_COOKIE_LEN, g->placeholders, &g->c2s,
+				   nonce, tx);
 }
 
 /*
@@ -381,6 +383,7 @@ static int glue_init(struct kunit *test)
 	if (!g->req || !g->reply || !g->cookie || knts_siv_init(&g->master) ||
 	    knts_siv_init(&g->c2s) || knts_siv_init(&g->s2c))
 		return -ENOMEM;
+	g->placeholders = 1;
 	test->priv = g;
 	KUNIT_ASSERT_EQ(test, knts_siv_setkey(&g->master, secret,
 					      KNTS_SIV_KEY_LEN), 0);
@@ -395,6 +398,9 @@ static void glue_exit(struct kunit *test)
 {
 	struct glue *g = test->priv;
 
+	/* What a test may have changed, as the module's defaults. */
+	knts_test_set_ratelimit(0, 8);
+	knts_test_set_cookie_budget(50000);
 	if (!g)
 		return;
 	udp_close(g);
@@ -504,6 +510,43 @@ static void glue_ratelimit(struct kunit *test)
 }
 
 /*
+ * The per-CPU cookie budget on the real path: at 1 extra cookie a second
+ * the bucket holds one full reply's worth (7); requests asking for 8
+ * cookies get them while it lasts, then one, each cut counted; every reply
+ * verifies; 0 turns the budget off.
+ */
+static void glue_cookie_budget(struct kunit *test)
+{
+	struct glue *g = test->priv;
+	u64 cuts = counter(KNTS_STAT_COOKIE_BUDGET_CUTS);
+	struct knts_client_reply r;
+	unsigned int i, one = 0;
+
+	g->placeholders = KNTS_MAX_COOKIES - 1;
+	KUNIT_ASSERT_EQ(test, udp_open(g, AF_INET, 3), 0);
+	/* Lowering the budget caps what the bucket holds at once. */
+	knts_test_set_cookie_budget(1);
+	for (i = 0; i < 20; i++) {
+		KUNIT_ASSERT_EQ(test, session(g, &g->master, KEY_ID), 0);
+		KUNIT_ASSERT_EQ(test, exchange(test, g, &r), 1);
+		if (!i)
+			KUNIT_EXPECT_EQ(test, r.cookies, KNTS_MAX_COOKIES);
+		else if (r.cookies == 1)
+			one++;
+		else
+			KUNIT_EXPECT_EQ(test, r.cookies, KNTS_MAX_COOKIES);
+	}
+	/* 19 more requests need 133 tokens; 20 s of refill would be 20. */
+	KUNIT_EXPECT_GE(test, one, 1u);
+	KUNIT_EXPECT_EQ(test, counter(KNTS_STAT_COOKIE_BUDGET_CUTS), cuts + one);
+
+	knts_test_set_cookie_budget(0);
+	KUNIT_ASSERT_EQ(test, session(g, &g->master, KEY_ID), 0);
+	KUNIT_EXPECT_EQ(test, exchange(test, g, &r), 1);
+	KUNIT_EXPECT_EQ(test, r.cookies, KNTS_MAX_COOKIES);
+}
+
+/*
  * The sockets closed with requests in flight and opened again, as rmmod
  * and modprobe do: no use after free, no lost lock, and service resumes.
  */
@@ -534,6 +577,7 @@ static struct kunit_case glue_cases[] = {
 	KUNIT_CASE(glue_nts_both_families),
 	KUNIT_CASE(glue_key_replace_during_traffic),
 	KUNIT_CASE(glue_ratelimit),
+	KUNIT_CASE(glue_cookie_budget),
 	KUNIT_CASE(glue_sockets_close_during_traffic),
 	{}
 };

@@ -161,10 +161,10 @@ static bool knts_cookie_budget_ok(struct knts_pcpu *pc, u32 rate,
 	if (!rate || !extra)
 		return true;
 	add = (u64)min_t(unsigned long, dt, HZ) * rate / HZ;
-	if (add) {
-		pc->budget = min_t(u64, pc->budget + add, cap);
+	if (add)
 		pc->budget_stamp = now;
-	}
+	/* A budget lowered at run time takes effect at once. */
+	pc->budget = min_t(u64, pc->budget + add, cap);
 	if (pc->budget < extra)
 		return false;
 	pc->budget -= extra;
