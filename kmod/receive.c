@@ -148,8 +148,9 @@ static struct knts_key *knts_nts_open(struct knts_server *srv,
  * The CPU's cookie budget, so that a flood of requests asking for eight
  * cookies cannot spend softirq time on sealing them: a token bucket of
  * extra cookies (beyond one per reply) refilled at @rate per second,
- * holding a tenth of a second's worth (at least one full reply's).
- * Returns whether @extra more cookies may be sealed now.
+ * holding a tenth of a second's worth (at least one full reply's), full
+ * after a second unused (a CPU's first request included).  Returns
+ * whether @extra more cookies may be sealed now.
  */
 static bool knts_cookie_budget_ok(struct knts_pcpu *pc, u32 rate,
 				  unsigned int extra)
@@ -160,7 +161,7 @@ static bool knts_cookie_budget_ok(struct knts_pcpu *pc, u32 rate,
 
 	if (!rate || !extra)
 		return true;
-	add = (u64)min_t(unsigned long, dt, HZ) * rate / HZ;
+	add = dt >= HZ ? cap : (u64)dt * rate / HZ;
 	if (add)
 		pc->budget_stamp = now;
 	/* A budget lowered at run time takes effect at once. */
