@@ -352,13 +352,9 @@ def chronyd_counters():
     return j
 
 
-def insn_trial(marks, tag, args, rate, window, counters, pid):
-    # CPU 0's idle rate, the server running, no load, no load generator.
-    i0 = marks.mark(f"{tag}.idle0")
-    time.sleep(window + 0.3)     # as long as the load: ntsload waits 0.3 s for late replies
-    i1 = marks.mark(f"{tag}.idle1")
-    # The load generator does NTS-KE first and waits for the go.
-    p = subprocess.Popen(load_cmd(args + " --wait-go", rate, window), shell=True,
+def load_ready(args, rate, seconds):
+    """ntsload with its NTS-KE done, waiting for the go (a line on stdin)."""
+    p = subprocess.Popen(load_cmd(args + " --wait-go", rate, seconds), shell=True,
                          text=True, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE)
     early = []
@@ -371,6 +367,16 @@ def insn_trial(marks, tag, args, rate, window, counters, pid):
         p.kill()
         raise RuntimeError(f"ntsload failed before the load: {''.join(early)}")
     time.sleep(0.5)          # the NTS-KE connections' last work, outside the window
+    return p
+
+
+def insn_trial(marks, tag, args, rate, window, counters, pid):
+    # CPU 0's idle rate, the server running, no load, no load generator.
+    i0 = marks.mark(f"{tag}.idle0")
+    time.sleep(window + 0.3)     # as long as the load: ntsload waits 0.3 s for late replies
+    i1 = marks.mark(f"{tag}.idle1")
+    # The load generator does NTS-KE first and waits for the go.
+    p = load_ready(args, rate, window)
     s0, c0, p0 = counters(), cpu0(), proc_ticks(pid)
     m0 = marks.mark(f"{tag}.load0")
     stdout, stderr = p.communicate("go\n")

@@ -25,14 +25,7 @@ def qprof(cmd):
 
 
 def window(out, name, args, rate, seconds, counters):
-    p = subprocess.Popen(bench.load_cmd(args + " --wait-go", rate, seconds), shell=True,
-                         text=True, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE)
-    while True:
-        line = p.stderr.readline()
-        if not line or line.strip() == "ready":
-            break
-    time.sleep(0.5)
+    p = bench.load_ready(args, rate, seconds)
     # The symbols as they are now: the module's move on every load.
     shutil.copy("/proc/kallsyms", os.path.join(out, f"{name}.kallsyms"))
     s0 = counters()
