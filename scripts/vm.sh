@@ -201,6 +201,8 @@ fi
 	printf ')\n'
 } > "$outdir/env"
 
+# A soft lockup panics the guest (panic=-1: it powers off), so that a hung
+# kernel ends its run in seconds, not when the timeout runs out.
 run_qemu() { # accel, timeout, outdir, extra QEMU arguments...
 	local accel=$1 to=$2 od=$3 cpu=max
 	shift 3
@@ -210,7 +212,7 @@ run_qemu() { # accel, timeout, outdir, extra QEMU arguments...
 		-nodefaults -display none -no-reboot \
 		-serial "file:$od/console.log" \
 		-kernel "$vmlinuz" -initrd "$initrd" \
-		-append "console=ttyS0 panic=-1 loglevel=4 rw" \
+		-append "console=ttyS0 panic=-1 softlockup_panic=1 loglevel=4 rw" \
 		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 		-virtfs "local,path=$od,mount_tag=kntsout,security_model=none" \
 		"$@" </dev/null

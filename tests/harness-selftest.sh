@@ -33,7 +33,7 @@ script hang 'kill -STOP "$PPID"; sleep 3600'
 
 # run NAME CI TIMEOUT EXPECTED_NAMES TESTS...: tests/run.sh's vm group on
 # those tests, the guest given TIMEOUT seconds; its output in
-# $scratch/NAME.out, its exit status returned.
+# $scratch/NAME.out, its exit status returned.  KNTS_VM_BOOT_FAULT passes.
 run() {
 	local name=$1 ci=$2 to=$3 want=$4 t tests=()
 	shift 4
@@ -87,6 +87,24 @@ rc=$?
 check hang $rc hang 'PASS: vm/pass' 'FAIL: vm/guest \(timed out' \
 	'FAIL: vm/hang \(did not run\)' 'FAIL: vm/after \(did not run\)'
 check console-oops $rc hang 'PASS: vm/hidden-oops' 'FAIL: vm/console '
+
+# A guest that dies before its first test is booted once more: green
+# with a NOTE when the second boot passes, red when it dies again.
+KNTS_VM_BOOT_FAULT=once run boot-once true 600 "vm/boot-log vm/pass" pass
+rc=$?
+out=$scratch/boot-once.out
+if [ $rc -eq 0 ] && tail -n 1 "$out" | grep -qx '2 passed, 0 failed' &&
+   grep -q '^NOTE: vm/guest died before its first test' "$out" &&
+   [ -s "$scratch/boot-once/vm/console.1.log" ]; then
+	echo "PASS: harness/boot-retry"
+else
+	sed 's/^/  | /' "$out" | tail -n 60 >&2
+	echo "FAIL: harness/boot-retry (exit $rc)"
+fi
+KNTS_VM_BOOT_FAULT=always run boot-always true 600 "vm/boot-log vm/pass" pass
+rc=$?
+check boot-dies-twice $rc boot-always 'FAIL: vm/guest \(did not finish' \
+	'FAIL: vm/pass \(did not run\)' 'NOTE: vm/guest died before'
 
 # checkpatch's findings fail the style check and its exit status.
 printf '// SPDX-License-Identifier: GPL-2.0\nint  f(void) {return 0;}\n' > "$scratch/bad.c"
