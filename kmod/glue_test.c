@@ -12,6 +12,7 @@
 #include <kunit/test.h>
 #include <linux/in.h>
 #include <linux/in6.h>
+#include <linux/moduleparam.h>
 #include <linux/net.h>
 #include <linux/netdevice.h>
 #include <linux/netlink.h>
@@ -591,3 +592,36 @@ static struct kunit_suite glue_suite = {
 };
 
 kunit_test_suite(glue_suite);
+
+/*
+ * For scripts/uml-check.sh, which boots this test kernel with a userspace
+ * and asks kmemleak for reports afterwards: writing 1 to
+ * /sys/module/knts_test/parameters/kmemleak_canary leaks one object on
+ * purpose.  That report must appear, or the check could not have seen a
+ * leak of knts's either.
+ */
+#define CANARY_LEN	96
+
+static noinline int knts_kmemleak_canary_set(const char *val,
+					     const struct kernel_param *kp)
+{
+	bool on;
+	u8 *p;
+	int err;
+
+	err = kstrtobool(val, &on);
+	if (err || !on)
+		return err;
+	p = kmalloc(CANARY_LEN, GFP_KERNEL);
+	if (!p)
+		return -ENOMEM;
+	memset(p, 0xc5, CANARY_LEN);
+	barrier_data(p);
+	return 0;	/* p is dropped: the leak */
+}
+
+static const struct kernel_param_ops canary_ops = {
+	.set = knts_kmemleak_canary_set,
+};
+
+module_param_cb(kmemleak_canary, &canary_ops, NULL, 0200);

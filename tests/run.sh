@@ -120,7 +120,11 @@ group_man() {
 }
 
 group_kunit() {
-	scripts/kunit.sh
+	local rc=0
+	scripts/kunit.sh || rc=1
+	# The same UML kernel with a userspace: the glue under kmemleak.
+	scripts/uml-check.sh || rc=1
+	return $rc
 }
 
 # vm_tests GROUP DIR [vm.sh options] -- [guest-run.sh arguments]: one boot

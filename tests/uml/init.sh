@@ -1,0 +1,69 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# PID 1 of scripts/uml-check.sh's boot: the KUnit tree's UML kernel (knts
+# built in, KASAN, UBSAN, lockdep, kmemleak) on the host's root over hostfs,
+# read-only.  Drives knts from userspace (kntsctl over libnl, tests/uml/
+# drive.py over raw generic netlink and UDP), drops the kmemleak canary,
+# scans twice and prints the report and the kernel log between markers for
+# the host side to read; then powers off.
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+exec </dev/null >/dev/console 2>&1
+mount -t tmpfs tmp /tmp
+mount -t tmpfs run /run
+mount -t debugfs debugfs /sys/kernel/debug
+top=$(cd "$(dirname "$0")/../.." && pwd)
+export PYTHONPATH=$top/tests/lib HOME=/tmp
+kntsctl=$top/userspace/kntsctl/kntsctl
+leak=/sys/kernel/debug/kmemleak
+
+rc=0
+run() { # WHAT COMMAND...: one step; a failure is reported and counted
+	local what=$1
+	shift
+	if "$@"; then
+		echo "uml-check: ok: $what"
+	else
+		echo "uml-check: failed: $what"
+		rc=1
+	fi
+}
+
+ip link set lo up
+# Scans only when asked: each object then goes through exactly the two
+# scans below (a new object is reported by the second scan that finds it
+# unreferenced).
+echo scan=off > "$leak"
+# From a process that exits: no stale copy of the pointer stays on a
+# stack kmemleak would scan.
+run "canary" sh -c 'echo 1 > /sys/module/knts_test/parameters/kmemleak_canary'
+
+(umask 077 && python3 - > /tmp/ntskeys) <<'PY'
+from ntsclient import test_keys
+print("NKS0\n15 10.0")
+for kid, sec in test_keys():
+    print(f"{kid:08X} {sec.hex().upper()}")
+PY
+run "kntsctl keys import" "$kntsctl" keys import /tmp/ntskeys
+run "kntsctl time set" "$kntsctl" time set stratum 2 refid 192.0.2.1
+run "drive.py" python3 "$top/tests/uml/drive.py"
+run "kntsctl status" "$kntsctl" status
+run "kntsctl serverstats" "$kntsctl" -j serverstats
+run "kntsctl keys" "$kntsctl" keys
+
+# kmemleak reports nothing younger than 5 s.
+sleep 6
+echo scan > "$leak"
+echo scan > "$leak"
+echo "uml-check: ==== kmemleak"
+cat "$leak"
+echo "uml-check: ==== kernel log"
+dmesg
+echo "uml-check: ==== end"
+echo "uml-check: status $rc"
+sync
+python3 -c 'import ctypes; ctypes.CDLL(None).reboot(0x4321FEDC)'
+echo "uml-check: power off failed"
