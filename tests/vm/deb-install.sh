@@ -20,8 +20,12 @@ mkdir "/lib/modules/$k"
 mount --bind /run/onekernel "/lib/modules/$k"
 [ "$(ls /lib/modules)" = "$k" ] || fail "other kernels still visible: $(ls /lib/modules)"
 export DEBIAN_FRONTEND=noninteractive
+# Where the minutes go, in the log: seconds since the test started.
+t0=$(date +%s)
+phase() { echo "deb-install: $* at $(($(date +%s) - t0)) s"; }
 dpkg -i "$top"/build/deb/knts-dkms_*_all.deb "$top"/build/deb/knts_*.deb ||
 	fail "dpkg -i"
+phase "installed (DKMS built knts.ko)"
 dkms status knts
 modinfo -n knts | grep -q "/updates/dkms/knts.ko" || fail "knts.ko not from DKMS"
 getent passwd _knts >/dev/null || fail "no _knts user"
@@ -43,7 +47,9 @@ for i in $(seq 1 100); do
 	[ -S /run/knts/kntsd.sock ] && break
 	sleep 0.1
 done
+phase "kntsd started"
 out=$(chrony_query /etc/knts/cert.pem localhost)
+phase "chronyd -Q answered"
 echo "$out"
 grep -q "System clock wrong by" <<<"$out" || { cat /tmp/kntsd.log; fail "no NTS time"; }
 /usr/sbin/kntsctl serverstats | grep -E "Authenticated|NTS-KE connections accepted"
@@ -56,6 +62,7 @@ kill $kp
 wait $kp 2>/dev/null || true
 rmmod knts
 dpkg -r knts knts-dkms || fail "dpkg -r"
+phase "removed"
 [ ! -e /usr/sbin/kntsd ] || fail "kntsd left behind"
 modinfo knts >/dev/null 2>&1 && fail "knts.ko left behind"
 true
