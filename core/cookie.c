@@ -23,8 +23,14 @@ int knts_cookie_seal(struct knts_siv *master, u32 key_id, u8 *cookie)
 {
 	u8 nonce[KNTS_COOKIE_NONCE_LEN];
 
+	bool simd;
+	int err;
+
 	knts_random_bytes(nonce, sizeof(nonce));
-	return knts_cookie_seal_nonce(master, key_id, cookie, nonce);
+	simd = knts_siv_begin();
+	err = knts_cookie_seal_nonce(master, key_id, cookie, nonce, simd);
+	knts_siv_end(simd);
+	return err;
 }
 
 /**
@@ -34,13 +40,15 @@ int knts_cookie_seal(struct knts_siv *master, u32 key_id, u8 *cookie)
  * @cookie: as for knts_cookie_seal()
  * @nonce: %KNTS_COOKIE_NONCE_LEN fresh random bytes, never used before
  *	under @master
+ * @simd: the token of the caller's section (knts_siv_begin())
  *
- * For a caller that draws the random bytes of several cookies at once.
+ * For a caller that draws the random bytes of several cookies at once and
+ * holds one section for them.
  *
  * Return: 0 or a negative errno.
  */
 int knts_cookie_seal_nonce(struct knts_siv *master, u32 key_id, u8 *cookie,
-			   const u8 *nonce)
+			   const u8 *nonce, bool simd)
 {
 	struct knts_siv_vec ad[2] = {
 		{ .data = NULL, .len = 0 },
@@ -49,9 +57,37 @@ int knts_cookie_seal_nonce(struct knts_siv *master, u32 key_id, u8 *cookie,
 
 	put_unaligned_be32(key_id, cookie);
 	memcpy(cookie + 4, nonce, KNTS_COOKIE_NONCE_LEN);
-	return knts_siv_encrypt(master, ad, ARRAY_SIZE(ad),
-				cookie + KNTS_COOKIE_HDR_LEN,
-				KNTS_COOKIE_KEYS_LEN);
+	return knts_siv_seal(master, simd, ad, ARRAY_SIZE(ad),
+			     cookie + KNTS_COOKIE_HDR_LEN, KNTS_COOKIE_KEYS_LEN);
+}
+
+/**
+ * knts_cookie_open_keys() - open a cookie into a separate buffer
+ * @master: the master key named by the cookie's key id, keyed
+ * @simd: the token of the caller's section (knts_siv_begin())
+ * @cookie: the cookie, not written to
+ * @len: its length
+ * @keys: out: C2S || S2C, %KNTS_COOKIE_KEYS_LEN bytes, not overlapping
+ *	@cookie; wiped on failure
+ *
+ * Return: 0, -EMSGSIZE when the length is not that of an AEAD 15 cookie,
+ * -EBADMSG when it does not decrypt (forged, or another master key), or
+ * another negative errno.
+ */
+int knts_cookie_open_keys(struct knts_siv *master, bool simd,
+			  const u8 *cookie, unsigned int len, u8 *keys)
+{
+	struct knts_siv_vec ad[2] = { { .data = NULL, .len = 0 } };
+
+	if (len != KNTS_COOKIE_LEN) {
+		knts_wipe(keys, KNTS_COOKIE_KEYS_LEN);
+		return -EMSGSIZE;
+	}
+	ad[1].data = cookie + 4;
+	ad[1].len = KNTS_COOKIE_NONCE_LEN;
+	return knts_siv_open(master, simd, ad, ARRAY_SIZE(ad),
+			     cookie + KNTS_COOKIE_HDR_LEN, keys,
+			     len - KNTS_COOKIE_HDR_LEN);
 }
 
 /**
@@ -62,19 +98,24 @@ int knts_cookie_seal_nonce(struct knts_siv *master, u32 key_id, u8 *cookie,
  *	%KNTS_COOKIE_KEYS_LEN
  * @len: its length
  *
- * Return: 0, -EMSGSIZE when the length is not that of an AEAD 15 cookie,
- * -EBADMSG when it does not decrypt (forged, or another master key), or
- * another negative errno.  The plaintext area is wiped on failure.
+ * Return: as knts_cookie_open_keys().  The plaintext area is wiped on
+ * failure.
  */
 int knts_cookie_open(struct knts_siv *master, u8 *cookie, unsigned int len)
 {
 	struct knts_siv_vec ad[2] = { { .data = NULL, .len = 0 } };
+	bool simd;
+	int err;
 
 	if (len != KNTS_COOKIE_LEN)
 		return -EMSGSIZE;
 	ad[1].data = cookie + 4;
 	ad[1].len = KNTS_COOKIE_NONCE_LEN;
-	return knts_siv_decrypt(master, ad, ARRAY_SIZE(ad),
-				cookie + KNTS_COOKIE_HDR_LEN,
-				len - KNTS_COOKIE_HDR_LEN);
+	simd = knts_siv_begin();
+	err = knts_siv_open(master, simd, ad, ARRAY_SIZE(ad),
+			    cookie + KNTS_COOKIE_HDR_LEN,
+			    cookie + KNTS_COOKIE_HDR_LEN + KNTS_SIV_TAG_LEN,
+			    len - KNTS_COOKIE_HDR_LEN);
+	knts_siv_end(simd);
+	return err;
 }

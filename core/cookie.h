@@ -26,7 +26,9 @@ static inline u32 knts_cookie_key_id(const u8 *cookie)
 
 int knts_cookie_seal(struct knts_siv *master, u32 key_id, u8 *cookie);
 int knts_cookie_seal_nonce(struct knts_siv *master, u32 key_id, u8 *cookie,
-			   const u8 *nonce);
+			   const u8 *nonce, bool simd);
 int knts_cookie_open(struct knts_siv *master, u8 *cookie, unsigned int len);
+int knts_cookie_open_keys(struct knts_siv *master, bool simd,
+			  const u8 *cookie, unsigned int len, u8 *keys);
 
 #endif /* _KNTS_COOKIE_H */

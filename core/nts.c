@@ -234,6 +234,7 @@ static int nts_parse_inner(struct knts_req *req, const u8 *pt,
  * knts_nts_verify() - authenticate a parsed NTS request
  * @req: parsed by knts_ntp_parse(), with @req->nts set
  * @c2s: an AES-SIV instance keyed with the C2S key from the cookie
+ * @simd: the token of the caller's section (knts_siv_begin())
  *
  * Decrypts the authenticator in place, checks the tag over the header and
  * the extension fields before it, and counts the cookies the reply owes.
@@ -241,7 +242,7 @@ static int nts_parse_inner(struct knts_req *req, const u8 *pt,
  * Return: 0; -EBADMSG when the tag does not verify (answer with a NAK);
  * -EINVAL when the authenticated content is malformed (drop).
  */
-int knts_nts_verify(struct knts_req *req, struct knts_siv *c2s)
+int knts_nts_verify(struct knts_req *req, struct knts_siv *c2s, bool simd)
 {
 	struct knts_siv_vec ad[2] = {
 		{ .data = req->pkt, .len = req->auth_off },
@@ -250,7 +251,8 @@ int knts_nts_verify(struct knts_req *req, struct knts_siv *c2s)
 	unsigned int inner;
 	int err;
 
-	err = knts_siv_decrypt(c2s, ad, ARRAY_SIZE(ad), req->ct, req->ct_len);
+	err = knts_siv_open(c2s, simd, ad, ARRAY_SIZE(ad), req->ct,
+			    req->ct + KNTS_SIV_TAG_LEN, req->ct_len);
 	if (err)
 		return err == -EBADMSG ? -EBADMSG : err;
 	if (nts_parse_inner(req, req->ct + KNTS_SIV_TAG_LEN,
@@ -382,6 +384,7 @@ unsigned int knts_nts_reply_cookies(const struct knts_req *req)
  * @master: the current master key, keyed
  * @key_id: its id
  * @keys: C2S || S2C of the session, %KNTS_COOKIE_KEYS_LEN bytes
+ * @simd: the token of the caller's section (knts_siv_begin())
  *
  * Writes the header (transmit timestamp still zero), the echoed unique
  * identifier, and the authenticator EF with the fresh cookies in plaintext,
@@ -394,7 +397,7 @@ int knts_nts_reply_begin(struct knts_resp *r, u8 *out,
 			 const struct knts_req *req,
 			 const struct knts_time_params *tp, u64 rx_ts,
 			 struct knts_siv *master, u32 key_id,
-			 const u8 *keys)
+			 const u8 *keys, bool simd)
 {
 	unsigned int i, off, n = knts_nts_reply_cookies(req);
 	/* The reply's nonce, then each cookie's: one draw per reply. */
@@ -439,7 +442,7 @@ int knts_nts_reply_begin(struct knts_resp *r, u8 *out,
 		       KNTS_COOKIE_KEYS_LEN);
 		err = knts_cookie_seal_nonce(master, key_id, cookie,
 					     rnd + KNTS_NONCE_LEN +
-					     i * KNTS_COOKIE_NONCE_LEN);
+					     i * KNTS_COOKIE_NONCE_LEN, simd);
 		if (err)
 			return err;
 	}
@@ -452,6 +455,7 @@ int knts_nts_reply_begin(struct knts_resp *r, u8 *out,
  * @s2c: an AES-SIV instance to key with @s2c_key
  * @s2c_key: the session's S2C key
  * @tx_ts: T3, taken just before this call
+ * @simd: the token of the caller's section (knts_siv_begin())
  *
  * The header (with T3) and the unique identifier are the associated data;
  * the cookies are encrypted in place.
@@ -459,7 +463,7 @@ int knts_nts_reply_begin(struct knts_resp *r, u8 *out,
  * Return: 0 or a negative errno.
  */
 int knts_nts_reply_seal(struct knts_resp *r, struct knts_siv *s2c,
-			const u8 *s2c_key, u64 tx_ts)
+			const u8 *s2c_key, u64 tx_ts, bool simd)
 {
 	struct knts_siv_vec ad[2] = {
 		{ .data = r->buf, .len = r->auth_off },
@@ -471,6 +475,6 @@ int knts_nts_reply_seal(struct knts_resp *r, struct knts_siv *s2c,
 	err = knts_siv_setkey(s2c, s2c_key, KNTS_SESSION_KEY_LEN);
 	if (err)
 		return err;
-	return knts_siv_encrypt(s2c, ad, ARRAY_SIZE(ad), r->buf + r->ct_off,
-				r->pt_len);
+	return knts_siv_seal(s2c, simd, ad, ARRAY_SIZE(ad), r->buf + r->ct_off,
+			     r->pt_len);
 }

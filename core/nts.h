@@ -85,7 +85,7 @@ int knts_auth_parse(u8 *body, unsigned int blen, struct knts_auth *a);
 int knts_ef_next(const u8 *p, unsigned int len, unsigned int *off,
 		 unsigned int min, u16 *type, unsigned int *eflen);
 int knts_ntp_parse(u8 *pkt, unsigned int len, struct knts_req *req);
-int knts_nts_verify(struct knts_req *req, struct knts_siv *c2s);
+int knts_nts_verify(struct knts_req *req, struct knts_siv *c2s, bool simd);
 
 void knts_ntp_fill_header(u8 *out, const struct knts_req *req,
 			  const struct knts_time_params *tp, u64 rx_ts);
@@ -101,9 +101,9 @@ int knts_nts_reply_begin(struct knts_resp *r, u8 *out,
 			 const struct knts_req *req,
 			 const struct knts_time_params *tp, u64 rx_ts,
 			 struct knts_siv *master, u32 key_id,
-			 const u8 *keys);
+			 const u8 *keys, bool simd);
 int knts_nts_reply_seal(struct knts_resp *r, struct knts_siv *s2c,
-			const u8 *s2c_key, u64 tx_ts);
+			const u8 *s2c_key, u64 tx_ts, bool simd);
 
 static inline void knts_ntp_set_tx(u8 *out, u64 tx_ts)
 {

@@ -134,6 +134,7 @@ static int serve(struct kunit *test, struct nts_ctx *c, unsigned int len,
 	};
 	struct knts_req req;
 	const u8 *keys = c->cookie + KNTS_COOKIE_HDR_LEN + KNTS_SIV_TAG_LEN;
+	bool simd;
 	int err;
 
 	err = knts_ntp_parse(c->req, len, &req);
@@ -146,15 +147,20 @@ static int serve(struct kunit *test, struct nts_ctx *c, unsigned int len,
 					       KNTS_COOKIE_LEN), 0);
 	KUNIT_ASSERT_EQ(test, knts_siv_setkey(&c->srv, keys,
 					      KNTS_SESSION_KEY_LEN), 0);
-	err = knts_nts_verify(&req, &c->srv);
-	if (err)
-		return err;
-	err = knts_nts_reply_begin(r, c->reply, &req, &tp, 111, &c->master,
-				   knts_cookie_key_id(req.cookie), keys);
-	if (err)
-		return err;
-	return knts_nts_reply_seal(r, &c->srv, keys + KNTS_SESSION_KEY_LEN,
-				   222);
+	/* One section for the request, as the module's receive path. */
+	simd = knts_siv_begin();
+	err = knts_nts_verify(&req, &c->srv, simd);
+	if (!err)
+		err = knts_nts_reply_begin(r, c->reply, &req, &tp, 111,
+					   &c->master,
+					   knts_cookie_key_id(req.cookie), keys,
+					   simd);
+	if (!err)
+		err = knts_nts_reply_seal(r, &c->srv,
+					  keys + KNTS_SESSION_KEY_LEN, 222,
+					  simd);
+	knts_siv_end(simd);
+	return err;
 }
 
 static void knts_nts_exchange(struct kunit *test)
@@ -480,12 +486,14 @@ static void knts_nts_reply_cookie_budget(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, knts_nts_reply_cookies(&req), 0u);
 	KUNIT_EXPECT_EQ(test, knts_nts_reply_begin(&r, c->reply, &req, &tp, 1,
 						   &c->master, 1,
-						   cookie_vectors[0].keys), 0);
+						   cookie_vectors[0].keys,
+						   false), 0);
 	KUNIT_EXPECT_EQ(test, r.len, bare);
 	req.len = bare - 4;
 	KUNIT_EXPECT_EQ(test, knts_nts_reply_begin(&r, c->reply, &req, &tp, 1,
 						   &c->master, 1,
-						   cookie_vectors[0].keys),
+						   cookie_vectors[0].keys,
+						   false),
 			-EMSGSIZE);
 }
 

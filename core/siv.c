@@ -53,10 +53,10 @@ int knts_siv_prepare(struct knts_siv *s, bool long_lived, bool simd)
 	int err;
 
 	c->has_d_empty = false;
-	err = knts_siv_cmac(s, simd, zero, sizeof(zero), NULL, 0, c->d0);
+	err = knts_siv_cmac(s, simd, zero, sizeof(zero), NULL, c->d0);
 	if (err || !long_lived)
 		return err;
-	err = knts_siv_cmac(s, simd, NULL, 0, NULL, 0, t);
+	err = knts_siv_cmac(s, simd, NULL, 0, NULL, t);
 	if (err)
 		return err;
 	memcpy(c->d_empty, c->d0, sizeof(c->d_empty));
@@ -114,18 +114,15 @@ static int siv_s2v(struct knts_siv *s, bool simd,
 	}
 	for (; !err && i < nad; i++) {
 		knts_siv_dbl(d);
-		err = knts_siv_cmac(s, simd, ad[i].data, ad[i].len, NULL, 0, t);
+		err = knts_siv_cmac(s, simd, ad[i].data, ad[i].len, NULL, t);
 		siv_xor(d, t);
 	}
 	if (err)
 		goto out;
 
 	if (plen >= KNTS_SIV_TAG_LEN) {
-		/* T = P xorend D: CMAC over P with D folded into its tail. */
-		memcpy(t, p + plen - KNTS_SIV_TAG_LEN, KNTS_SIV_TAG_LEN);
-		siv_xor(t, d);
-		err = knts_siv_cmac(s, simd, p, plen - KNTS_SIV_TAG_LEN, t,
-				    KNTS_SIV_TAG_LEN, v);
+		/* T = P xorend D, folded in by the backend. */
+		err = knts_siv_cmac(s, simd, p, plen, d, v);
 	} else {
 		/* T = dbl(D) xor pad(P), pad = P || 0x80 || 0... */
 		knts_siv_dbl(d);
@@ -134,7 +131,7 @@ static int siv_s2v(struct knts_siv *s, bool simd,
 			memcpy(t, p, plen);
 		t[plen] = 0x80;
 		siv_xor(t, d);
-		err = knts_siv_cmac(s, simd, t, KNTS_SIV_TAG_LEN, NULL, 0, v);
+		err = knts_siv_cmac(s, simd, t, KNTS_SIV_TAG_LEN, NULL, v);
 	}
 out:
 	knts_wipe(d, sizeof(d));
@@ -148,6 +145,86 @@ static void siv_ctr_iv(const u8 v[KNTS_SIV_TAG_LEN], u8 q[KNTS_SIV_TAG_LEN])
 	memcpy(q, v, KNTS_SIV_TAG_LEN);
 	q[8] &= 0x7f;
 	q[12] &= 0x7f;
+}
+
+/**
+ * knts_siv_seal() - seal in place, inside a section the caller holds
+ * @s: keyed instance (K1 || K2)
+ * @simd: the token of the caller's section (knts_siv_begin())
+ * @ad: associated data components, the nonce last (at most
+ *	%KNTS_SIV_MAX_AD)
+ * @nad: number of components
+ * @buf: %KNTS_SIV_TAG_LEN bytes of room, then @ptlen bytes of plaintext;
+ *	becomes V || C
+ * @ptlen: plaintext length
+ *
+ * For a caller that runs several operations in one section (the kernel's
+ * request path); knts_siv_encrypt() opens its own.
+ *
+ * Return: 0 or a negative errno from the backend.
+ */
+int knts_siv_seal(struct knts_siv *s, bool simd,
+		  const struct knts_siv_vec *ad, unsigned int nad, u8 *buf,
+		  size_t ptlen)
+{
+	u8 q[KNTS_SIV_TAG_LEN];
+	u8 *pt = buf + KNTS_SIV_TAG_LEN;
+	int err;
+
+	if (nad > KNTS_SIV_MAX_AD)
+		return -EINVAL;
+	err = knts_siv_ready(s, simd, ptlen > 0);
+	if (!err)
+		err = siv_s2v(s, simd, ad, nad, pt, ptlen, buf);
+	if (!err) {
+		siv_ctr_iv(buf, q);
+		err = knts_siv_ctr(s, simd, q, pt, pt, ptlen);
+	}
+	return err;
+}
+
+/**
+ * knts_siv_open() - open, inside a section the caller holds
+ * @s: keyed instance (K1 || K2)
+ * @simd: the token of the caller's section (knts_siv_begin())
+ * @ad: associated data components, the nonce last
+ * @nad: number of components
+ * @in: V || C, @len bytes; not written to unless @out is @in +
+ *	%KNTS_SIV_TAG_LEN
+ * @out: the plaintext, @len - %KNTS_SIV_TAG_LEN bytes: @in +
+ *	%KNTS_SIV_TAG_LEN (in place) or a buffer that does not overlap @in
+ * @len: length of V || C, at least %KNTS_SIV_TAG_LEN
+ *
+ * The tag is compared in constant time; on failure @out is wiped before
+ * returning.
+ *
+ * Return: 0, -EBADMSG when the tag does not verify, or another negative
+ * errno.
+ */
+int knts_siv_open(struct knts_siv *s, bool simd,
+		  const struct knts_siv_vec *ad, unsigned int nad,
+		  const u8 *in, u8 *out, size_t len)
+{
+	u8 q[KNTS_SIV_TAG_LEN], t[KNTS_SIV_TAG_LEN];
+	size_t ptlen;
+	int err;
+
+	if (nad > KNTS_SIV_MAX_AD || len < KNTS_SIV_TAG_LEN)
+		return -EINVAL;
+	ptlen = len - KNTS_SIV_TAG_LEN;
+	siv_ctr_iv(in, q);
+	err = knts_siv_ready(s, simd, ptlen > 0);
+	if (!err)
+		err = knts_siv_ctr(s, simd, q, in + KNTS_SIV_TAG_LEN, out,
+				   ptlen);
+	if (!err)
+		err = siv_s2v(s, simd, ad, nad, out, ptlen, t);
+	if (!err && knts_memneq(t, in, KNTS_SIV_TAG_LEN))
+		err = -EBADMSG;
+	if (err)
+		knts_wipe(out, ptlen);
+	knts_wipe(t, sizeof(t));
+	return err;
 }
 
 /**
@@ -165,21 +242,9 @@ static void siv_ctr_iv(const u8 v[KNTS_SIV_TAG_LEN], u8 q[KNTS_SIV_TAG_LEN])
 int knts_siv_encrypt(struct knts_siv *s, const struct knts_siv_vec *ad,
 		     unsigned int nad, u8 *buf, size_t ptlen)
 {
-	u8 q[KNTS_SIV_TAG_LEN];
-	bool simd;
-	int err;
+	bool simd = knts_siv_begin();
+	int err = knts_siv_seal(s, simd, ad, nad, buf, ptlen);
 
-	if (nad > KNTS_SIV_MAX_AD)
-		return -EINVAL;
-	simd = knts_siv_begin();
-	err = knts_siv_ready(s, simd, ptlen > 0);
-	if (!err)
-		err = siv_s2v(s, simd, ad, nad, buf + KNTS_SIV_TAG_LEN, ptlen,
-			      buf);
-	if (!err) {
-		siv_ctr_iv(buf, q);
-		err = knts_siv_ctr(s, simd, q, buf + KNTS_SIV_TAG_LEN, ptlen);
-	}
 	knts_siv_end(simd);
 	return err;
 }
@@ -193,8 +258,7 @@ int knts_siv_encrypt(struct knts_siv *s, const struct knts_siv_vec *ad,
  *	@buf + %KNTS_SIV_TAG_LEN
  * @len: length of V || C, at least %KNTS_SIV_TAG_LEN
  *
- * The tag is compared in constant time; on failure the decrypted bytes are
- * wiped before returning.
+ * As knts_siv_open(), in its own section.
  *
  * Return: 0, -EBADMSG when the tag does not verify, or another negative
  * errno.
@@ -202,27 +266,10 @@ int knts_siv_encrypt(struct knts_siv *s, const struct knts_siv_vec *ad,
 int knts_siv_decrypt(struct knts_siv *s, const struct knts_siv_vec *ad,
 		     unsigned int nad, u8 *buf, size_t len)
 {
-	u8 q[KNTS_SIV_TAG_LEN], t[KNTS_SIV_TAG_LEN];
-	size_t ptlen;
-	bool simd;
-	int err;
+	bool simd = knts_siv_begin();
+	int err = knts_siv_open(s, simd, ad, nad, buf,
+				buf + KNTS_SIV_TAG_LEN, len);
 
-	if (nad > KNTS_SIV_MAX_AD || len < KNTS_SIV_TAG_LEN)
-		return -EINVAL;
-	ptlen = len - KNTS_SIV_TAG_LEN;
-	siv_ctr_iv(buf, q);
-	simd = knts_siv_begin();
-	err = knts_siv_ready(s, simd, ptlen > 0);
-	if (!err)
-		err = knts_siv_ctr(s, simd, q, buf + KNTS_SIV_TAG_LEN, ptlen);
-	if (!err)
-		err = siv_s2v(s, simd, ad, nad, buf + KNTS_SIV_TAG_LEN, ptlen,
-			      t);
 	knts_siv_end(simd);
-	if (!err && knts_memneq(t, buf, KNTS_SIV_TAG_LEN))
-		err = -EBADMSG;
-	if (err)
-		knts_wipe(buf + KNTS_SIV_TAG_LEN, ptlen);
-	knts_wipe(t, sizeof(t));
 	return err;
 }

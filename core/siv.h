@@ -56,16 +56,23 @@ bool knts_siv_begin(void);
 void knts_siv_end(bool simd);
 int knts_siv_setkey(struct knts_siv *s, const u8 *key, unsigned int len);
 int knts_siv_ready(struct knts_siv *s, bool simd, bool ctr);
-int knts_siv_cmac(struct knts_siv *s, bool simd, const u8 *a, size_t alen,
-		  const u8 *b, size_t blen, u8 mac[KNTS_SIV_TAG_LEN]);
+int knts_siv_cmac(struct knts_siv *s, bool simd, const u8 *p, size_t len,
+		  const u8 *d, u8 mac[KNTS_SIV_TAG_LEN]);
 int knts_siv_ctr(struct knts_siv *s, bool simd,
-		 const u8 iv[KNTS_SIV_TAG_LEN], u8 *buf, size_t len);
+		 const u8 iv[KNTS_SIV_TAG_LEN], const u8 *src, u8 *dst,
+		 size_t len);
 struct knts_siv_s2v *knts_siv_s2v(struct knts_siv *s);
 
 /* The construction, siv.c. */
 void knts_siv_dbl(u8 d[KNTS_SIV_TAG_LEN]);
 int knts_siv_prepare(struct knts_siv *s, bool long_lived, bool simd);
 int knts_siv_setkey_long(struct knts_siv *s, const u8 *key, unsigned int len);
+int knts_siv_seal(struct knts_siv *s, bool simd,
+		  const struct knts_siv_vec *ad, unsigned int nad, u8 *buf,
+		  size_t ptlen);
+int knts_siv_open(struct knts_siv *s, bool simd,
+		  const struct knts_siv_vec *ad, unsigned int nad,
+		  const u8 *in, u8 *out, size_t len);
 int knts_siv_encrypt(struct knts_siv *s, const struct knts_siv_vec *ad,
 		     unsigned int nad, u8 *buf, size_t ptlen);
 int knts_siv_decrypt(struct knts_siv *s, const struct knts_siv_vec *ad,

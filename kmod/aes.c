@@ -10,7 +10,7 @@
  * an asynchronous SIMD wrapper, which a softirq user cannot wait for.
  *
  * So knts runs the AES-NI instructions itself, as the arch/x86/crypto
- * glue does: a whole CBC-MAC or CTR pass, key expansion included, inside
+ * glue does: a whole CMAC or CTR pass, key expansion included, inside
  * one kernel_fpu_begin()/kernel_fpu_end() section that the caller opens
  * once per SIV operation.  When the CPU lacks AES-NI, or SIMD is not usable
  * in the current context (a softirq that interrupted another kernel FPU
@@ -127,12 +127,16 @@ static void aesni_encrypt(const u32 *rk, u8 *out, const u8 *in)
 		     : "memory");
 }
 
-/* CBC-MAC over @nblocks blocks at @in, then the block at @last if any. */
-static void aesni_cbcmac(const u32 *rk, u8 *mac, const u8 *in,
-			 size_t nblocks, const u8 *last)
+/*
+ * CMAC's block chain from a zero state: @nblocks blocks at @in, then
+ * @nlast (1 or 2) blocks at @last, @mask (the subkey, and whatever the
+ * caller folds in) xored into the final one.
+ */
+static void aesni_cmac(const u32 *rk, u8 *mac, const u8 *in, size_t nblocks,
+		       const u8 *last, size_t nlast, const u8 *mask)
 {
 	asm volatile(AESNI_LOADKEY
-		     "movdqu (%[mac]), %%xmm12\n\t"
+		     "pxor %%xmm12, %%xmm12\n\t"
 		     "test %[n], %[n]\n\t"
 		     "jz 2f\n\t"
 		     "1:\n\t"
@@ -143,15 +147,22 @@ static void aesni_cbcmac(const u32 *rk, u8 *mac, const u8 *in,
 		     "dec %[n]\n\t"
 		     "jnz 1b\n\t"
 		     "2:\n\t"
-		     "test %[last], %[last]\n\t"
-		     "jz 3f\n\t"
+		     "cmp $1, %[nlast]\n\t"
+		     "je 3f\n\t"
 		     "movdqu (%[last]), %%xmm11\n\t"
 		     "pxor %%xmm11, %%xmm12\n\t"
 		     AESNI_ROUNDS
+		     "add $16, %[last]\n\t"
 		     "3:\n\t"
+		     "movdqu (%[last]), %%xmm11\n\t"
+		     "movdqu (%[mask]), %%xmm13\n\t"
+		     "pxor %%xmm13, %%xmm11\n\t"
+		     "pxor %%xmm11, %%xmm12\n\t"
+		     AESNI_ROUNDS
 		     "movdqu %%xmm12, (%[mac])\n\t"
-		     : [in] "+r" (in), [n] "+r" (nblocks)
-		     : [rk] "r" (rk), [mac] "r" (mac), [last] "r" (last)
+		     : [in] "+r" (in), [n] "+r" (nblocks), [last] "+r" (last)
+		     : [rk] "r" (rk), [mac] "r" (mac), [nlast] "r" (nlast),
+		       [mask] "r" (mask)
 		     : "memory", "cc");
 }
 
@@ -166,7 +177,8 @@ static const u32 aesni_one[4] __aligned(16) = { 1, 0, 0, 0 };
  * Whole blocks of CTR with a 32-bit big-endian counter in the last word of
  * @ctr (the counter is kept byte-reversed, so that paddd increments it).
  */
-static void aesni_ctr32(const u32 *rk, u8 *ctr, u8 *buf, size_t nblocks)
+static void aesni_ctr32(const u32 *rk, u8 *ctr, const u8 *src, u8 *dst,
+			size_t nblocks)
 {
 	asm volatile(AESNI_LOADKEY
 		     "movdqa %[bswap], %%xmm14\n\t"
@@ -177,16 +189,17 @@ static void aesni_ctr32(const u32 *rk, u8 *ctr, u8 *buf, size_t nblocks)
 		     "movdqa %%xmm13, %%xmm12\n\t"
 		     "pshufb %%xmm14, %%xmm12\n\t"
 		     AESNI_ROUNDS
-		     "movdqu (%[buf]), %%xmm11\n\t"
+		     "movdqu (%[src]), %%xmm11\n\t"
 		     "pxor %%xmm12, %%xmm11\n\t"
-		     "movdqu %%xmm11, (%[buf])\n\t"
+		     "movdqu %%xmm11, (%[dst])\n\t"
 		     "paddd %%xmm15, %%xmm13\n\t"
-		     "add $16, %[buf]\n\t"
+		     "add $16, %[src]\n\t"
+		     "add $16, %[dst]\n\t"
 		     "dec %[n]\n\t"
 		     "jnz 1b\n\t"
 		     "pshufb %%xmm14, %%xmm13\n\t"
 		     "movdqu %%xmm13, (%[ctr])\n\t"
-		     : [buf] "+r" (buf), [n] "+r" (nblocks)
+		     : [src] "+r" (src), [dst] "+r" (dst), [n] "+r" (nblocks)
 		     : [rk] "r" (rk), [ctr] "r" (ctr),
 		       [bswap] "m" (aesni_bswap), [one] "m" (aesni_one)
 		     : "memory", "cc");
@@ -262,12 +275,13 @@ static void aesni_encrypt(const u32 *rk, u8 *out, const u8 *in)
 {
 }
 
-static void aesni_cbcmac(const u32 *rk, u8 *mac, const u8 *in,
-			 size_t nblocks, const u8 *last)
+static void aesni_cmac(const u32 *rk, u8 *mac, const u8 *in, size_t nblocks,
+		       const u8 *last, size_t nlast, const u8 *mask)
 {
 }
 
-static void aesni_ctr32(const u32 *rk, u8 *ctr, u8 *buf, size_t nblocks)
+static void aesni_ctr32(const u32 *rk, u8 *ctr, const u8 *src, u8 *dst,
+			size_t nblocks)
 {
 }
 
@@ -317,38 +331,49 @@ void knts_aes_encrypt(const struct crypto_aes_ctx *k, u8 *out, const u8 *in,
 }
 
 /**
- * knts_aes_cbcmac() - fold whole blocks into a CBC-MAC state
+ * knts_aes_cmac() - CMAC's chain of blocks, its last block prepared
  * @k: schedule from knts_aes_expand()
- * @mac: the state, updated: for each block, mac = E(mac ^ block)
- * @in: @nblocks blocks
+ * @mac: out: the chain's value from a zero state
+ * @in: @nblocks whole blocks
  * @nblocks: count, may be 0
- * @last: one more block after them (CMAC's last, prepared), or NULL
+ * @last: @nlast more blocks; the final one is xored with @mask
+ * @nlast: 1 or 2
+ * @mask: CMAC's subkey for the final block, with anything else the caller
+ *	folds into it (S2V's xorend)
  * @simd: section token from knts_aes_begin()
+ *
+ * The caller pads a partial final block; no block is copied here.
  */
-void knts_aes_cbcmac(const struct crypto_aes_ctx *k, u8 mac[KNTS_AES_BLOCK],
-		     const u8 *in, size_t nblocks, const u8 *last, bool simd)
+void knts_aes_cmac(const struct crypto_aes_ctx *k, u8 mac[KNTS_AES_BLOCK],
+		   const u8 *in, size_t nblocks, const u8 *last, size_t nlast,
+		   const u8 mask[KNTS_AES_BLOCK], bool simd)
 {
 	if (simd) {
-		if (nblocks || last)
-			aesni_cbcmac(k->key_enc, mac, in, nblocks, last);
+		aesni_cmac(k->key_enc, mac, in, nblocks, last, nlast, mask);
 		return;
 	}
+	memset(mac, 0, KNTS_AES_BLOCK);
 	for (; nblocks; nblocks--, in += KNTS_AES_BLOCK) {
 		crypto_xor(mac, in, KNTS_AES_BLOCK);
 		aes_encrypt(k, mac, mac);
 	}
-	if (last) {
+	if (nlast == 2) {
 		crypto_xor(mac, last, KNTS_AES_BLOCK);
 		aes_encrypt(k, mac, mac);
+		last += KNTS_AES_BLOCK;
 	}
+	crypto_xor(mac, last, KNTS_AES_BLOCK);
+	crypto_xor(mac, mask, KNTS_AES_BLOCK);
+	aes_encrypt(k, mac, mac);
 }
 
 /**
- * knts_aes_ctr32() - CTR mode in place with a 32-bit counter
+ * knts_aes_ctr32() - CTR mode with a 32-bit counter
  * @k: schedule from knts_aes_expand()
  * @ctr: counter block; its last 32 bits (big endian) are incremented per
  *	block, modulo 2^32, and left at the next unused value
- * @buf: data, any length
+ * @src: data in, any length
+ * @dst: data out, @src itself or a buffer that does not overlap it
  * @len: length
  * @simd: section token from knts_aes_begin()
  *
@@ -356,23 +381,25 @@ void knts_aes_cbcmac(const struct crypto_aes_ctx *k, u8 mac[KNTS_AES_BLOCK],
  * 2^31 blocks this is its 128-bit counter.
  */
 void knts_aes_ctr32(const struct crypto_aes_ctx *k, u8 ctr[KNTS_AES_BLOCK],
-		    u8 *buf, size_t len, bool simd)
+		    const u8 *src, u8 *dst, size_t len, bool simd)
 {
 	size_t nblocks = len / KNTS_AES_BLOCK;
 	u8 ks[KNTS_AES_BLOCK];
 
 	if (simd && nblocks) {
-		aesni_ctr32(k->key_enc, ctr, buf, nblocks);
-		buf += nblocks * KNTS_AES_BLOCK;
+		aesni_ctr32(k->key_enc, ctr, src, dst, nblocks);
+		src += nblocks * KNTS_AES_BLOCK;
+		dst += nblocks * KNTS_AES_BLOCK;
 		len -= nblocks * KNTS_AES_BLOCK;
 	}
 	while (len) {
 		size_t n = min_t(size_t, len, KNTS_AES_BLOCK);
 
 		knts_aes_encrypt(k, ks, ctr, simd);
-		crypto_xor(buf, ks, n);
+		crypto_xor_cpy(dst, src, ks, n);
 		put_unaligned_be32(get_unaligned_be32(ctr + 12) + 1, ctr + 12);
-		buf += n;
+		src += n;
+		dst += n;
 		len -= n;
 	}
 	memzero_explicit(ks, sizeof(ks));
@@ -425,8 +452,8 @@ static const u16 st_lens[] __initconst = {
 
 struct knts_aes_st {
 	struct crypto_aes_ctx ref, k;
-	u8 buf[2][ST_MAX];
-	u8 ctr[2][KNTS_AES_BLOCK];
+	u8 buf[3][ST_MAX];
+	u8 ctr[3][KNTS_AES_BLOCK];
 };
 
 /* The library against FIPS-197; returns 0 or -EINVAL. */
@@ -450,8 +477,6 @@ static int __init knts_aes_selftest_ni(struct knts_aes_st *t)
 	bool simd;
 	int err = 0;
 
-	for (i = 0; i < ST_MAX; i++)
-		t->buf[0][i] = (u8)(i * 7 + 3);
 	simd = knts_aes_begin();
 	if (!simd)
 		return -EAGAIN;
@@ -464,24 +489,32 @@ static int __init knts_aes_selftest_ni(struct knts_aes_st *t)
 	for (i = 0; !err && i < ARRAY_SIZE(st_lens); i++) {
 		unsigned int len = st_lens[i];
 
+		for (j = 0; j < len; j++)
+			t->buf[0][j] = (u8)(j * 7 + 3);
 		memcpy(t->buf[1], t->buf[0], len);
-		for (j = 0; j < 2; j++) {
+		for (j = 0; j < 3; j++) {
 			memset(t->ctr[j], 0xa5, KNTS_AES_BLOCK);
 			put_unaligned_be32(0xfffffffe, t->ctr[j] + 12);
 		}
-		knts_aes_ctr32(&t->k, t->ctr[1], t->buf[1], len, true);
-		knts_aes_ctr32(&t->ref, t->ctr[0], t->buf[0], len, false);
-		if (memcmp(t->buf[0], t->buf[1], len) ||
+		/* In place with AES-NI, out of place with the library. */
+		knts_aes_ctr32(&t->k, t->ctr[1], t->buf[1], t->buf[1], len,
+			       true);
+		knts_aes_ctr32(&t->ref, t->ctr[0], t->buf[0], t->buf[2], len,
+			       false);
+		if (memcmp(t->buf[1], t->buf[2], len) ||
 		    memcmp(t->ctr[0], t->ctr[1], KNTS_AES_BLOCK))
 			err = -EINVAL;
-		memset(t->ctr, 0, sizeof(t->ctr));
-		/* With a separate last block, and without. */
-		knts_aes_cbcmac(&t->k, t->ctr[1], t->buf[0],
-				len / KNTS_AES_BLOCK, i % 2 ? st_pt : NULL,
-				true);
-		knts_aes_cbcmac(&t->ref, t->ctr[0], t->buf[0],
-				len / KNTS_AES_BLOCK, i % 2 ? st_pt : NULL,
-				false);
+		/* AES-NI out of place, back to the plaintext. */
+		knts_aes_ctr32(&t->k, t->ctr[2], t->buf[1], t->buf[2], len,
+			       true);
+		if (memcmp(t->buf[0], t->buf[2], len))
+			err = -EINVAL;
+		/* One or two last blocks, after none or some whole ones. */
+		knts_aes_cmac(&t->k, t->ctr[1], t->buf[0], len / KNTS_AES_BLOCK,
+			      st_pt, 1 + i % 2, st_key, true);
+		knts_aes_cmac(&t->ref, t->ctr[0], t->buf[0],
+			      len / KNTS_AES_BLOCK, st_pt, 1 + i % 2, st_key,
+			      false);
 		if (memcmp(t->ctr[0], t->ctr[1], KNTS_AES_BLOCK))
 			err = -EINVAL;
 	}

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * knts: AES-128 for AES-SIV, batched: CBC-MAC and CTR over a whole buffer
+ * knts: AES-128 for AES-SIV, batched: CMAC and CTR over a whole buffer
  * in one SIMD section with AES-NI, else the kernel's AES library.
  */
 #ifndef _KNTS_AES_H
@@ -35,10 +35,11 @@ void knts_aes_expand(struct crypto_aes_ctx *k, const u8 key[AES_KEYSIZE_128],
 		     bool simd);
 void knts_aes_encrypt(const struct crypto_aes_ctx *k, u8 *out, const u8 *in,
 		      bool simd);
-void knts_aes_cbcmac(const struct crypto_aes_ctx *k, u8 mac[KNTS_AES_BLOCK],
-		     const u8 *in, size_t nblocks, const u8 *last, bool simd);
+void knts_aes_cmac(const struct crypto_aes_ctx *k, u8 mac[KNTS_AES_BLOCK],
+		   const u8 *in, size_t nblocks, const u8 *last, size_t nlast,
+		   const u8 mask[KNTS_AES_BLOCK], bool simd);
 void knts_aes_ctr32(const struct crypto_aes_ctx *k, u8 ctr[KNTS_AES_BLOCK],
-		    u8 *buf, size_t len, bool simd);
+		    const u8 *src, u8 *dst, size_t len, bool simd);
 
 int knts_aes_init(void);
 enum knts_aes_impl knts_aes_impl(void);

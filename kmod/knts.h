@@ -20,7 +20,7 @@ struct socket;
  * struct knts_pcpu - one CPU's working state for the packet path
  * @siv: AES-SIV instance re-keyed per request (C2S, then S2C)
  * @req: copy of the request being served (%KNTS_NTP_MAX_LEN bytes)
- * @cookie: copy of its cookie, opened in place (%KNTS_COOKIE_LEN bytes)
+ * @keys: the session's C2S || S2C, opened from its cookie
  * @budget_stamp: jiffies when @budget was last refilled
  * @budget: extra cookies (beyond one per reply) this CPU may still seal
  *
@@ -29,7 +29,7 @@ struct socket;
 struct knts_pcpu {
 	struct knts_siv siv;
 	u8 *req;
-	u8 *cookie;
+	u8 keys[KNTS_COOKIE_KEYS_LEN];
 	unsigned long budget_stamp;
 	u32 budget;
 };

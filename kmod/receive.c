@@ -97,14 +97,16 @@ static void knts_serve_plain(struct knts_server *srv, struct sock *sk,
 }
 
 /*
- * Opens the cookie into pc->cookie and authenticates the request.  Returns
+ * Opens the cookie into pc->keys and authenticates the request, inside the
+ * caller's section @simd.  Returns
  * the key that opened it, or NULL after counting why not; *nak tells
  * whether the failure deserves a NAK (the cookie or the authenticator did
  * not verify) or a silent drop.
  */
 static struct knts_key *knts_nts_open(struct knts_server *srv,
 				      struct knts_pcpu *pc,
-				      struct knts_req *req, bool *nak)
+				      struct knts_req *req, bool *nak,
+				      bool simd)
 {
 	struct knts_key *key;
 	int err;
@@ -120,18 +122,17 @@ static struct knts_key *knts_nts_open(struct knts_server *srv,
 		knts_key_count(key, false);
 		return NULL;
 	}
-	memcpy(pc->cookie, req->cookie, KNTS_COOKIE_LEN);
-	if (knts_cookie_open(&key->siv, pc->cookie, KNTS_COOKIE_LEN)) {
+	if (knts_cookie_open_keys(&key->siv, simd, req->cookie,
+				  KNTS_COOKIE_LEN, pc->keys)) {
 		knts_stat_inc(srv, KNTS_STAT_COOKIE_BAD_TAG);
 		knts_key_count(key, false);
 		return NULL;
 	}
 	knts_key_count(key, true);
 
-	err = knts_siv_setkey(&pc->siv, pc->cookie + KNTS_COOKIE_HDR_LEN +
-			      KNTS_SIV_TAG_LEN, KNTS_SESSION_KEY_LEN);
+	err = knts_siv_setkey(&pc->siv, pc->keys, KNTS_SESSION_KEY_LEN);
 	if (!err)
-		err = knts_nts_verify(req, &pc->siv);
+		err = knts_nts_verify(req, &pc->siv, simd);
 	if (err == -EBADMSG) {
 		knts_stat_inc(srv, KNTS_STAT_AUTH_FAILED);
 		return NULL;
@@ -177,18 +178,21 @@ static void knts_serve_nts(struct knts_server *srv, struct sock *sk,
 			   const struct knts_config *cfg, struct knts_req *req,
 			   const struct knts_time_params *tp, u64 rx_ts)
 {
-	const u8 *keys = pc->cookie + KNTS_COOKIE_HDR_LEN + KNTS_SIV_TAG_LEN;
+	const u8 *keys = pc->keys;
 	struct knts_key *key, *cur;
 	struct sk_buff *reply;
 	struct knts_resp r;
 	unsigned int n;
-	bool nak;
+	bool nak, simd;
 	int err;
 
+	/* One AES section for the request's four SIV operations. */
+	simd = knts_siv_begin();
 	rcu_read_lock();
-	key = knts_nts_open(srv, pc, req, &nak);
+	key = knts_nts_open(srv, pc, req, &nak, simd);
 	if (!key) {
 		rcu_read_unlock();
+		knts_siv_end(simd);
 		if (nak)
 			knts_send_kod(srv, sk, skb, req, tp, KNTS_KISS_NTSN,
 				      rx_ts, KNTS_STAT_NAKS);
@@ -198,6 +202,7 @@ static void knts_serve_nts(struct knts_server *srv, struct sock *sk,
 	reply = knts_reply_alloc(req->len);
 	if (!reply) {
 		rcu_read_unlock();
+		knts_siv_end(simd);
 		knts_drop(srv, KNTS_STAT_DROP_TX);
 		goto out;
 	}
@@ -209,13 +214,15 @@ static void knts_serve_nts(struct knts_server *srv, struct sock *sk,
 	/* New cookies under the current key; without one, the opener's. */
 	cur = rcu_dereference(srv->keys.current_key) ?: key;
 	err = knts_nts_reply_begin(&r, skb_put(reply, req->len), req, tp,
-				   rx_ts, &cur->siv, cur->id, keys);
+				   rx_ts, &cur->siv, cur->id, keys, simd);
 	rcu_read_unlock();
 	/* T3: after the cookies are sealed, just before the final seal. */
 	if (!err)
 		err = knts_nts_reply_seal(&r, &pc->siv,
 					  keys + KNTS_SESSION_KEY_LEN,
-					  knts_ktime_to_ntp(ktime_get_real()));
+					  knts_ktime_to_ntp(ktime_get_real()),
+					  simd);
+	knts_siv_end(simd);
 	if (err) {
 		/* A cookie may be half sealed: no session keys left behind. */
 		memzero_explicit(reply->data, reply->len);
@@ -227,7 +234,7 @@ static void knts_serve_nts(struct knts_server *srv, struct sock *sk,
 	knts_stat_add(srv, KNTS_STAT_COOKIES_ISSUED, r.cookies);
 	knts_send(srv, sk, skb, reply, KNTS_STAT_AUTH_REPLIES);
 out:
-	knts_wipe(pc->cookie, KNTS_COOKIE_LEN);
+	knts_wipe(pc->keys, sizeof(pc->keys));
 }
 
 /* Rate limiting by source address; returns true to go on serving. */
@@ -267,6 +274,7 @@ static void knts_handle(struct knts_server *srv, struct sock *sk,
 	struct knts_time_params tp;
 	struct knts_config cfg;
 	struct knts_req req;
+	u8 *data;
 	u64 rx_ts;
 	int err;
 
@@ -276,12 +284,24 @@ static void knts_handle(struct knts_server *srv, struct sock *sk,
 		knts_drop(srv, KNTS_STAT_DROP_SIZE);
 		return;
 	}
-	if (!knts_request_unicast(skb) ||
-	    skb_copy_bits(skb, sizeof(struct udphdr), pc->req, len)) {
+	if (!knts_request_unicast(skb)) {
 		knts_drop(srv, KNTS_STAT_DROP_MALFORMED);
 		return;
 	}
-	err = knts_ntp_parse(pc->req, len, &req);
+	/*
+	 * Served where it lies when the datagram is linear and ours alone
+	 * (an encrypted authenticator is decrypted in place), else from a
+	 * copy.
+	 */
+	if (skb_headlen(skb) == skb->len && !skb_cloned(skb)) {
+		data = skb->data + sizeof(struct udphdr);
+	} else if (!skb_copy_bits(skb, sizeof(struct udphdr), pc->req, len)) {
+		data = pc->req;
+	} else {
+		knts_drop(srv, KNTS_STAT_DROP_MALFORMED);
+		return;
+	}
+	err = knts_ntp_parse(data, len, &req);
 	if (err) {
 		knts_drop(srv, err == -EMSGSIZE ? KNTS_STAT_DROP_SIZE :
 			       err == -EPROTO ? KNTS_STAT_DROP_MODE :
@@ -340,9 +360,7 @@ int knts_pcpu_init(struct knts_server *srv)
 
 		pc->req = kmalloc_node(KNTS_NTP_MAX_LEN, GFP_KERNEL,
 				       cpu_to_node(cpu));
-		pc->cookie = kmalloc_node(KNTS_COOKIE_LEN, GFP_KERNEL,
-					  cpu_to_node(cpu));
-		if (!pc->req || !pc->cookie) {
+		if (!pc->req) {
 			err = -ENOMEM;
 			goto err;
 		}
@@ -371,7 +389,7 @@ void knts_pcpu_uninit(struct knts_server *srv)
 
 		knts_siv_uninit(&pc->siv);
 		kfree(pc->req);
-		kfree_sensitive(pc->cookie);
+		memzero_explicit(pc->keys, sizeof(pc->keys));
 	}
 	free_percpu(srv->pcpu);
 	srv->pcpu = NULL;

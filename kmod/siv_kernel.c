@@ -116,98 +116,82 @@ struct knts_siv_s2v *knts_siv_s2v(struct knts_siv *s)
 	return &s->s2v;
 }
 
-/* Copies bytes [off, off + n) of a || b to dst. */
-static void siv_gather(u8 *dst, const u8 *a, size_t alen, const u8 *b,
-		       size_t off, size_t n)
-{
-	if (off < alen) {
-		size_t na = min(n, alen - off);
-
-		memcpy(dst, a + off, na);
-		dst += na;
-		n -= na;
-		off = alen;
-	}
-	if (n)
-		memcpy(dst, b + off - alen, n);
-}
-
 /**
- * knts_siv_cmac() - AES-CMAC with K1 over @a || @b
+ * knts_siv_cmac() - AES-CMAC with K1 over @p, or over @p xorend @d
  * @s: instance
  * @simd: section token
- * @a: first part
- * @alen: its length
- * @b: second part, may be NULL
- * @blen: its length
+ * @p: message
+ * @len: its length; at least %KNTS_SIV_TAG_LEN when @d is given
+ * @d: NULL, or S2V's D to fold into the last 16 bytes (RFC 5297's xorend)
  * @mac: out
  *
- * The last block is prepared first (padded, its subkey folded in); the
- * whole blocks before it run as CBC-MAC straight from @a or @b, with at most
- * one block that straddles them copied, in one call when they lie in one
- * part.
+ * A message of whole blocks is read where it lies, its last block's subkey
+ * and @d folded in by the block code; otherwise only the tail (the partial
+ * last block, and the whole block before it when @d reaches into it) is
+ * copied and padded.
  *
- * Return: 0.
+ * Return: 0, or -EINVAL for a message too short for @d.
  */
-int knts_siv_cmac(struct knts_siv *s, bool simd, const u8 *a, size_t alen,
-		  const u8 *b, size_t blen, u8 mac[KNTS_SIV_TAG_LEN])
+int knts_siv_cmac(struct knts_siv *s, bool simd, const u8 *p, size_t len,
+		  const u8 *d, u8 mac[KNTS_SIV_TAG_LEN])
 {
-	size_t n = alen + blen, head, an, rest;
-	u8 last[KNTS_AES_BLOCK], blk[KNTS_AES_BLOCK];
+	u8 tail[2 * KNTS_AES_BLOCK], mask[KNTS_AES_BLOCK];
+	size_t body, tlen;
 
-	/* head: the bytes before the last block, a multiple of 16. */
-	head = n ? (n - 1) / KNTS_AES_BLOCK * KNTS_AES_BLOCK : 0;
-	rest = n - head;
-	memset(last, 0, sizeof(last));
-	siv_gather(last, a, alen, b, head, rest);
-	if (rest == KNTS_AES_BLOCK) {
-		crypto_xor(last, s->sub1, KNTS_AES_BLOCK);
-	} else {
-		last[rest] = 0x80;
-		crypto_xor(last, s->sub2, KNTS_AES_BLOCK);
-	}
-
-	memset(mac, 0, KNTS_SIV_TAG_LEN);
-	if (head <= alen) {
-		/* Every block before the last is in a. */
-		knts_aes_cbcmac(&s->k1, mac, a, head / KNTS_AES_BLOCK, last,
-				simd);
-	} else {
-		an = alen / KNTS_AES_BLOCK * KNTS_AES_BLOCK;
-		knts_aes_cbcmac(&s->k1, mac, a, an / KNTS_AES_BLOCK, NULL, simd);
-		if (an < alen) {
-			/* The block straddling a and b. */
-			siv_gather(blk, a, alen, b, an, KNTS_AES_BLOCK);
-			knts_aes_cbcmac(&s->k1, mac, blk, 1, NULL, simd);
-			an += KNTS_AES_BLOCK;
-			memzero_explicit(blk, sizeof(blk));
+	if (d && len < KNTS_SIV_TAG_LEN)
+		return -EINVAL;
+	if (len && !(len % KNTS_AES_BLOCK)) {
+		body = len - KNTS_AES_BLOCK;
+		if (d) {
+			crypto_xor_cpy(mask, s->sub1, d, KNTS_AES_BLOCK);
+			knts_aes_cmac(&s->k1, mac, p, body / KNTS_AES_BLOCK,
+				      p + body, 1, mask, simd);
+			memzero_explicit(mask, sizeof(mask));
+		} else {
+			knts_aes_cmac(&s->k1, mac, p, body / KNTS_AES_BLOCK,
+				      p + body, 1, s->sub1, simd);
 		}
-		knts_aes_cbcmac(&s->k1, mac, b + (an - alen),
-				(head - an) / KNTS_AES_BLOCK, last, simd);
+		return 0;
 	}
-	memzero_explicit(last, sizeof(last));
+
+	/* body: the whole blocks read in place; the rest goes to tail. */
+	body = d ? (len - KNTS_AES_BLOCK) / KNTS_AES_BLOCK * KNTS_AES_BLOCK :
+		   len / KNTS_AES_BLOCK * KNTS_AES_BLOCK;
+	tlen = len - body;
+	memset(tail, 0, sizeof(tail));
+	memcpy(tail, p + body, tlen);
+	if (d)
+		crypto_xor(tail + tlen - KNTS_AES_BLOCK, d, KNTS_AES_BLOCK);
+	tail[tlen] = 0x80;
+	knts_aes_cmac(&s->k1, mac, p, body / KNTS_AES_BLOCK, tail,
+		      tlen > KNTS_AES_BLOCK ? 2 : 1, s->sub2, simd);
+	memzero_explicit(tail, sizeof(tail));
 	return 0;
 }
 
 /**
- * knts_siv_ctr() - AES-CTR with K2, in place
+ * knts_siv_ctr() - AES-CTR with K2
  * @s: instance
  * @simd: section token
  * @iv: initial counter block, with bit 31 of its last word clear (SIV's Q)
- * @buf: data
+ * @src: data in
+ * @dst: data out: @src, or a buffer that does not overlap it
  * @len: length, less than 2^31 blocks
  *
  * Return: 0, or -EINVAL for a length the 32-bit counter cannot cover.
  */
 int knts_siv_ctr(struct knts_siv *s, bool simd,
-		 const u8 iv[KNTS_SIV_TAG_LEN], u8 *buf, size_t len)
+		 const u8 iv[KNTS_SIV_TAG_LEN], const u8 *src, u8 *dst,
+		 size_t len)
 {
 	u8 ctr[KNTS_AES_BLOCK];
 
 	if (len / KNTS_AES_BLOCK >= (1UL << 31))
 		return -EINVAL;
+	if (!len)
+		return 0;
 	memcpy(ctr, iv, sizeof(ctr));
-	knts_aes_ctr32(&s->k2, ctr, buf, len, simd);
+	knts_aes_ctr32(&s->k2, ctr, src, dst, len, simd);
 	memzero_explicit(ctr, sizeof(ctr));
 	return 0;
 }

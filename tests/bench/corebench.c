@@ -64,13 +64,13 @@ int main(int argc, char **argv)
 		t_open += now() - t0;
 		t0 = now();
 		if (knts_siv_setkey(&srv, cookie + 36, 32) ||
-		    knts_nts_verify(&r, &srv))
+		    knts_nts_verify(&r, &srv, false))
 			return 4;
 		t_verify += now() - t0;
 		t0 = now();
 		if (knts_nts_reply_begin(&resp, out, &r, &tp, 1, &master, 1,
-					 cookie + 36) ||
-		    knts_nts_reply_seal(&resp, &srv, cookie + 68, 2))
+					 cookie + 36, false) ||
+		    knts_nts_reply_seal(&resp, &srv, cookie + 68, 2, false))
 			return 5;
 		t_reply += now() - t0;
 	}

@@ -121,14 +121,14 @@ static void reply(const struct knts_req *req, const u8 *keys)
 	/* A request with a 100-byte cookie always has room for one back. */
 	FUZZ_CHECK(n >= 1 && n <= req->cookies_wanted);
 	FUZZ_CHECK(knts_nts_reply_begin(&r, out, req, &fuzz_tp, FUZZ_RX_TS,
-					&master, fuzz_key_id(), keys) == 0);
+					&master, fuzz_key_id(), keys, false) == 0);
 	/* RFC 8915 5.7: never longer than the request. */
 	if (r.len > req->len)
 		abort();
 	FUZZ_CHECK(r.buf == out && r.cookies == n);
 	FUZZ_CHECK(r.ct_off + KNTS_SIV_TAG_LEN + r.pt_len <= r.len);
 	FUZZ_CHECK(knts_nts_reply_seal(&r, &srv, keys + KNTS_SESSION_KEY_LEN,
-				       FUZZ_T3_TS) == 0);
+				       FUZZ_T3_TS, false) == 0);
 
 	FUZZ_CHECK(knts_siv_setkey(&s2c, keys + KNTS_SESSION_KEY_LEN,
 				   KNTS_SESSION_KEY_LEN) == 0);
@@ -175,7 +175,7 @@ static void serve_nts(struct knts_req *req, int resealed)
 		return;
 	}
 	FUZZ_CHECK(knts_siv_setkey(&srv, keys, KNTS_SESSION_KEY_LEN) == 0);
-	err = knts_nts_verify(req, &srv);
+	err = knts_nts_verify(req, &srv, false);
 	FUZZ_CHECK(err == 0 || err == -EBADMSG || err == -EINVAL);
 	if (err == -EBADMSG) {
 		/* What we sealed must verify: the AD is what we think. */

@@ -120,12 +120,12 @@ static unsigned int serve(u8 *req_pkt, unsigned int len, u8 *out)
 	memcpy(cookie, req.cookie, KNTS_COOKIE_LEN);
 	FUZZ_CHECK(knts_cookie_open(&master, cookie, KNTS_COOKIE_LEN) == 0);
 	FUZZ_CHECK(knts_siv_setkey(&srv, keys, KNTS_SESSION_KEY_LEN) == 0);
-	FUZZ_CHECK(knts_nts_verify(&req, &srv) == 0);
+	FUZZ_CHECK(knts_nts_verify(&req, &srv, false) == 0);
 	FUZZ_CHECK(knts_nts_reply_begin(&r, out, &req, &fuzz_tp, FUZZ_RX_TS,
-					&master, fuzz_key_id(), keys) == 0);
+					&master, fuzz_key_id(), keys, false) == 0);
 	FUZZ_CHECK(knts_nts_reply_seal(&r, &srv,
 				       keys + KNTS_SESSION_KEY_LEN,
-				       FUZZ_T3_TS) == 0);
+				       FUZZ_T3_TS, false) == 0);
 	return r.len;
 }
 

@@ -423,7 +423,7 @@ static int serve(struct session *c, unsigned int len, struct knts_req *req,
 		return err;
 	err = knts_siv_setkey(&c->srv, keys, KNTS_SESSION_KEY_LEN);
 	if (!err)
-		err = knts_nts_verify(req, &c->srv);
+		err = knts_nts_verify(req, &c->srv, false);
 	if (err)
 		return err;
 	/* Exactly the request's length, so that ASan sees any overrun. */
@@ -432,11 +432,11 @@ static int serve(struct session *c, unsigned int len, struct knts_req *req,
 	if (!c->reply)
 		return -ENOMEM;
 	err = knts_nts_reply_begin(r, c->reply, req, &tp, RX_TS, &c->master,
-				   knts_cookie_key_id(req->cookie), keys);
+				   knts_cookie_key_id(req->cookie), keys, false);
 	if (err)
 		return err;
 	return knts_nts_reply_seal(r, &c->srv, keys + KNTS_SESSION_KEY_LEN,
-				   T3_TS);
+				   T3_TS, false);
 }
 
 /* Checks a client's view of a reply; returns the cookies that opened. */

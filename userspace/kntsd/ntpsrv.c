@@ -173,7 +173,7 @@ static unsigned int serve(struct ntp_thread *t, uint8_t *pkt,
 	}
 	err = knts_siv_setkey(&t->session, keys, KNTS_SESSION_KEY_LEN);
 	if (!err)
-		err = knts_nts_verify(&req, &t->session);
+		err = knts_nts_verify(&req, &t->session, false);
 	if (err == -EBADMSG) {
 		stat_inc(n, KNTS_STAT_AUTH_FAILED, 1);
 		goto nak;
@@ -186,11 +186,11 @@ static unsigned int serve(struct ntp_thread *t, uint8_t *pkt,
 	if (!kr->present[cur] || kr->id[cur] != kr->current_id)
 		cur = slot;
 	err = knts_nts_reply_begin(&r, out, &req, &tp, rx_ts, &kr->siv[cur],
-				   kr->id[cur], keys);
+				   kr->id[cur], keys, false);
 	if (!err)
 		err = knts_nts_reply_seal(&r, &t->session,
 					  keys + KNTS_SESSION_KEY_LEN,
-					  ntp_now());
+					  ntp_now(), false);
 	if (err) {
 		drop(n, KNTS_STAT_DROP_TX);
 		goto out;

@@ -85,26 +85,37 @@ struct knts_siv_s2v *knts_siv_s2v(struct knts_siv *s)
 	return &s->s2v;
 }
 
-int knts_siv_cmac(struct knts_siv *s, bool simd, const u8 *a, size_t alen,
-		  const u8 *b, size_t blen, u8 mac[KNTS_SIV_TAG_LEN])
+int knts_siv_cmac(struct knts_siv *s, bool simd, const u8 *p, size_t len,
+		  const u8 *d, u8 mac[KNTS_SIV_TAG_LEN])
 {
-	size_t out = 0;
+	size_t head = d ? len - KNTS_SIV_TAG_LEN : len, out = 0, i;
+	u8 t[KNTS_SIV_TAG_LEN];
+	int ok;
 
 	(void)simd;
 	if (!s->keyed)
 		return -ENOKEY;
+	if (d && len < KNTS_SIV_TAG_LEN)
+		return -EINVAL;
 	/* A NULL key restarts the MAC with the key already set. */
-	if (!EVP_MAC_init(s->cmac, NULL, 0, NULL) ||
-	    (alen && !EVP_MAC_update(s->cmac, a, alen)) ||
-	    (blen && !EVP_MAC_update(s->cmac, b, blen)) ||
-	    !EVP_MAC_final(s->cmac, mac, &out, KNTS_SIV_TAG_LEN) ||
+	ok = EVP_MAC_init(s->cmac, NULL, 0, NULL) &&
+	     (!head || EVP_MAC_update(s->cmac, p, head));
+	if (ok && d) {
+		/* P xorend D: D folded into the last 16 bytes. */
+		for (i = 0; i < KNTS_SIV_TAG_LEN; i++)
+			t[i] = p[head + i] ^ d[i];
+		ok = EVP_MAC_update(s->cmac, t, sizeof(t));
+		knts_wipe(t, sizeof(t));
+	}
+	if (!ok || !EVP_MAC_final(s->cmac, mac, &out, KNTS_SIV_TAG_LEN) ||
 	    out != KNTS_SIV_TAG_LEN)
 		return -EIO;
 	return 0;
 }
 
 int knts_siv_ctr(struct knts_siv *s, bool simd,
-		 const u8 iv[KNTS_SIV_TAG_LEN], u8 *buf, size_t len)
+		 const u8 iv[KNTS_SIV_TAG_LEN], const u8 *src, u8 *dst,
+		 size_t len)
 {
 	int out = 0;
 
@@ -115,7 +126,7 @@ int knts_siv_ctr(struct knts_siv *s, bool simd,
 		return 0;
 	if (len > 0x7fffffff ||
 	    !EVP_EncryptInit_ex2(s->ctr, NULL, NULL, iv, NULL) ||
-	    !EVP_EncryptUpdate(s->ctr, buf, &out, buf, (int)len) ||
+	    !EVP_EncryptUpdate(s->ctr, dst, &out, src, (int)len) ||
 	    (size_t)out != len)
 		return -EIO;
 	return 0;
