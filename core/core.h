@@ -32,6 +32,9 @@ static inline void knts_random_bytes(void *buf, size_t len)
 		get_random_bytes(p, len);
 }
 
+/* A reply's nonces, inside its AES section: kmod/aes.c. */
+void knts_nonce_bytes(void *buf, size_t len, bool simd);
+
 #define knts_memneq(a, b, n)	crypto_memneq(a, b, n)
 #define knts_wipe(p, n)		memzero_explicit(p, n)
 

@@ -426,7 +426,7 @@ int knts_nts_reply_begin(struct knts_resp *r, u8 *out,
 	put_unaligned_be16(KNTS_NONCE_LEN, out + off + 4);
 	put_unaligned_be16(KNTS_SIV_TAG_LEN + r->pt_len, out + off + 6);
 	r->nonce_off = off + 8;
-	knts_random_bytes(rnd, KNTS_NONCE_LEN + n * KNTS_COOKIE_NONCE_LEN);
+	knts_nonce_bytes(rnd, KNTS_NONCE_LEN + n * KNTS_COOKIE_NONCE_LEN, simd);
 	memcpy(out + r->nonce_off, rnd, KNTS_NONCE_LEN);
 	r->ct_off = r->nonce_off + KNTS_NONCE_LEN;
 	off = r->ct_off + KNTS_SIV_TAG_LEN;

@@ -10,22 +10,6 @@
 
 #include "siv.h"
 
-/**
- * knts_siv_dbl() - doubling in GF(2^128), x^128 + x^7 + x^2 + x + 1
- * @d: value, doubled in place; in constant time
- *
- * S2V's dbl(), and CMAC's subkey derivation for the backends.
- */
-void knts_siv_dbl(u8 d[KNTS_SIV_TAG_LEN])
-{
-	u64 hi = get_unaligned_be64(d), lo = get_unaligned_be64(d + 8);
-	u64 carry = hi >> 63;
-
-	/* Constant time: 0x87 or 0 without branching on the secret bit. */
-	put_unaligned_be64(hi << 1 | lo >> 63, d);
-	put_unaligned_be64(lo << 1 ^ (0x87 & -carry), d + 8);
-}
-
 /* d ^= s, one block (the values S2V folds). */
 static void siv_xor(u8 d[KNTS_SIV_TAG_LEN], const u8 s[KNTS_SIV_TAG_LEN])
 {

@@ -31,7 +31,7 @@
 #include <linux/string.h>
 
 #include "aes.h"
-#include "core/compat.h"
+#include "core/core.h"
 
 #if IS_ENABLED(CONFIG_X86_64) && !IS_ENABLED(CONFIG_UML)
 #define KNTS_HAVE_AESNI 1
@@ -330,6 +330,26 @@ void knts_aes_encrypt(const struct crypto_aes_ctx *k, u8 *out, const u8 *in,
 		aes_encrypt(k, out, in);
 }
 
+/* knts_aes_cmac() on the library. */
+static noinline void aes_lib_cmac(const struct crypto_aes_ctx *k, u8 *mac,
+				  const u8 *in, size_t nblocks,
+				  const u8 *last, size_t nlast, const u8 *mask)
+{
+	memset(mac, 0, KNTS_AES_BLOCK);
+	for (; nblocks; nblocks--, in += KNTS_AES_BLOCK) {
+		crypto_xor(mac, in, KNTS_AES_BLOCK);
+		aes_encrypt(k, mac, mac);
+	}
+	if (nlast == 2) {
+		crypto_xor(mac, last, KNTS_AES_BLOCK);
+		aes_encrypt(k, mac, mac);
+		last += KNTS_AES_BLOCK;
+	}
+	crypto_xor(mac, last, KNTS_AES_BLOCK);
+	crypto_xor(mac, mask, KNTS_AES_BLOCK);
+	aes_encrypt(k, mac, mac);
+}
+
 /**
  * knts_aes_cmac() - CMAC's chain of blocks, its last block prepared
  * @k: schedule from knts_aes_expand()
@@ -348,23 +368,30 @@ void knts_aes_cmac(const struct crypto_aes_ctx *k, u8 mac[KNTS_AES_BLOCK],
 		   const u8 *in, size_t nblocks, const u8 *last, size_t nlast,
 		   const u8 mask[KNTS_AES_BLOCK], bool simd)
 {
-	if (simd) {
+	if (likely(simd))
 		aesni_cmac(k->key_enc, mac, in, nblocks, last, nlast, mask);
-		return;
+	else
+		aes_lib_cmac(k, mac, in, nblocks, last, nlast, mask);
+}
+
+/* knts_aes_ctr32()'s partial last block, or all of it on the library. */
+static noinline void aes_ctr32_blocks(const struct crypto_aes_ctx *k,
+				      u8 *ctr, const u8 *src, u8 *dst,
+				      size_t len, bool simd)
+{
+	u8 ks[KNTS_AES_BLOCK];
+
+	while (len) {
+		size_t n = min_t(size_t, len, KNTS_AES_BLOCK);
+
+		knts_aes_encrypt(k, ks, ctr, simd);
+		crypto_xor_cpy(dst, src, ks, n);
+		put_unaligned_be32(get_unaligned_be32(ctr + 12) + 1, ctr + 12);
+		src += n;
+		dst += n;
+		len -= n;
 	}
-	memset(mac, 0, KNTS_AES_BLOCK);
-	for (; nblocks; nblocks--, in += KNTS_AES_BLOCK) {
-		crypto_xor(mac, in, KNTS_AES_BLOCK);
-		aes_encrypt(k, mac, mac);
-	}
-	if (nlast == 2) {
-		crypto_xor(mac, last, KNTS_AES_BLOCK);
-		aes_encrypt(k, mac, mac);
-		last += KNTS_AES_BLOCK;
-	}
-	crypto_xor(mac, last, KNTS_AES_BLOCK);
-	crypto_xor(mac, mask, KNTS_AES_BLOCK);
-	aes_encrypt(k, mac, mac);
+	memzero_explicit(ks, sizeof(ks));
 }
 
 /**
@@ -384,25 +411,93 @@ void knts_aes_ctr32(const struct crypto_aes_ctx *k, u8 ctr[KNTS_AES_BLOCK],
 		    const u8 *src, u8 *dst, size_t len, bool simd)
 {
 	size_t nblocks = len / KNTS_AES_BLOCK;
-	u8 ks[KNTS_AES_BLOCK];
 
-	if (simd && nblocks) {
+	if (likely(simd) && nblocks) {
 		aesni_ctr32(k->key_enc, ctr, src, dst, nblocks);
 		src += nblocks * KNTS_AES_BLOCK;
 		dst += nblocks * KNTS_AES_BLOCK;
 		len -= nblocks * KNTS_AES_BLOCK;
 	}
-	while (len) {
-		size_t n = min_t(size_t, len, KNTS_AES_BLOCK);
+	if (len)
+		aes_ctr32_blocks(k, ctr, src, dst, len, simd);
+}
 
-		knts_aes_encrypt(k, ks, ctr, simd);
-		crypto_xor_cpy(dst, src, ks, n);
-		put_unaligned_be32(get_unaligned_be32(ctr + 12) + 1, ctr + 12);
-		src += n;
-		dst += n;
-		len -= n;
+/*
+ * Nonces.  Each NTS reply carries fresh nonces in the clear: its
+ * authenticator's and one per new cookie.  AES-SIV needs them unique under
+ * their key (and stays secure even when they repeat, short of revealing
+ * equal messages); RFC 8915's unlinkability needs more: a client's cookies
+ * must not be recognisable as issued together, so the nonces must look
+ * random to everyone but the server.  AES-128 over a counter, under a key
+ * drawn from the kernel's CRNG, gives both: distinct inputs under one key
+ * give distinct outputs, indistinguishable from random without the key.
+ * It costs one AES block per nonce in the section the request already
+ * holds, where 32 bytes from the CRNG cost about a ChaCha20 block.
+ *
+ * Each CPU has its own key and counter, redrawn every
+ * %KNTS_NONCE_REKEY; the key is as secret as the master keys beside it
+ * (whoever reads this memory reads those too) and is wiped at unload.
+ * Without AES-NI in the current section the CRNG serves directly: the
+ * table-based AES is not used on a secret key.
+ */
+#define KNTS_NONCE_REKEY	(60 * HZ)
+#define KNTS_NONCE_MAX		(KNTS_AES_BLOCK * 9)
+
+struct knts_nonce_gen {
+	struct crypto_aes_ctx k;
+	u64 calls;
+	unsigned long rekey_at;
+	bool keyed;
+};
+
+static DEFINE_PER_CPU(struct knts_nonce_gen, knts_nonce_gen);
+static const u8 knts_nonce_zero[KNTS_NONCE_MAX];
+
+/**
+ * knts_nonce_bytes() - fresh nonce bytes for a reply
+ * @buf: out
+ * @len: bytes wanted
+ * @simd: the token of the caller's section (knts_aes_begin())
+ *
+ * Context: inside the caller's section; with @simd, preemption is off and
+ *	no other section can run on this CPU until it ends.
+ */
+void knts_nonce_bytes(void *buf, size_t len, bool simd)
+{
+	struct knts_nonce_gen *g;
+	u8 blk[KNTS_AES_BLOCK];
+
+	if (!simd || len > KNTS_NONCE_MAX) {
+		knts_random_bytes(buf, len);
+		return;
 	}
-	memzero_explicit(ks, sizeof(ks));
+	g = this_cpu_ptr(&knts_nonce_gen);
+	if (unlikely(!g->keyed || time_after(jiffies, g->rekey_at))) {
+		get_random_bytes(blk, sizeof(blk));
+		knts_aes_expand(&g->k, blk, true);
+		g->calls = 0;
+		g->rekey_at = jiffies + KNTS_NONCE_REKEY;
+		g->keyed = true;
+	}
+	/* Input blocks: this call's number, then the block's within it. */
+	put_unaligned_be64(g->calls++, blk);
+	put_unaligned_be64(0, blk + 8);
+	knts_aes_ctr32(&g->k, blk, knts_nonce_zero, buf, len, true);
+	memzero_explicit(blk, sizeof(blk));
+}
+
+/**
+ * knts_aes_exit() - wipe the nonce keys, at unload
+ *
+ * Context: process context, the packet path stopped.
+ */
+void knts_aes_exit(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		memzero_explicit(per_cpu_ptr(&knts_nonce_gen, cpu),
+				 sizeof(struct knts_nonce_gen));
 }
 
 /**

@@ -42,6 +42,7 @@ void knts_aes_ctr32(const struct crypto_aes_ctx *k, u8 ctr[KNTS_AES_BLOCK],
 		    const u8 *src, u8 *dst, size_t len, bool simd);
 
 int knts_aes_init(void);
+void knts_aes_exit(void);
 enum knts_aes_impl knts_aes_impl(void);
 const char *knts_aes_impl_name(enum knts_aes_impl impl);
 

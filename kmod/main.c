@@ -143,6 +143,7 @@ static void __exit knts_exit(void)
 	knts_ratelimit_uninit(&knts_srv.rl);
 	knts_pcpu_uninit(&knts_srv);
 	knts_stats_uninit(&knts_srv);
+	knts_aes_exit();
 }
 
 module_init(knts_init);

@@ -116,6 +116,41 @@ struct knts_siv_s2v *knts_siv_s2v(struct knts_siv *s)
 	return &s->s2v;
 }
 
+/*
+ * knts_siv_cmac()'s other cases: the subkey mask with D for a message of
+ * whole blocks, or a tail to copy and pad.  Kept out of line so that the
+ * common case has no buffers to set up.
+ */
+static noinline void siv_cmac_prepared(struct knts_siv *s, bool simd,
+				       const u8 *p, size_t len, const u8 *d,
+				       u8 mac[KNTS_SIV_TAG_LEN])
+{
+	u8 tail[2 * KNTS_AES_BLOCK], mask[KNTS_AES_BLOCK];
+	size_t body, tlen;
+
+	if (d && !(len % KNTS_AES_BLOCK)) {
+		/* Whole blocks and D: D joins the subkey's mask. */
+		body = len - KNTS_AES_BLOCK;
+		crypto_xor_cpy(mask, s->sub1, d, KNTS_AES_BLOCK);
+		knts_aes_cmac(&s->k1, mac, p, body / KNTS_AES_BLOCK, p + body, 1,
+			      mask, simd);
+		memzero_explicit(mask, sizeof(mask));
+		return;
+	}
+	/* body: the whole blocks read in place; the rest goes to tail. */
+	body = d ? (len - KNTS_AES_BLOCK) / KNTS_AES_BLOCK * KNTS_AES_BLOCK :
+		   len / KNTS_AES_BLOCK * KNTS_AES_BLOCK;
+	tlen = len - body;
+	memset(tail, 0, sizeof(tail));
+	memcpy(tail, p + body, tlen);
+	if (d)
+		crypto_xor(tail + tlen - KNTS_AES_BLOCK, d, KNTS_AES_BLOCK);
+	tail[tlen] = 0x80;
+	knts_aes_cmac(&s->k1, mac, p, body / KNTS_AES_BLOCK, tail,
+		      tlen > KNTS_AES_BLOCK ? 2 : 1, s->sub2, simd);
+	memzero_explicit(tail, sizeof(tail));
+}
+
 /**
  * knts_siv_cmac() - AES-CMAC with K1 over @p, or over @p xorend @d
  * @s: instance
@@ -135,37 +170,13 @@ struct knts_siv_s2v *knts_siv_s2v(struct knts_siv *s)
 int knts_siv_cmac(struct knts_siv *s, bool simd, const u8 *p, size_t len,
 		  const u8 *d, u8 mac[KNTS_SIV_TAG_LEN])
 {
-	u8 tail[2 * KNTS_AES_BLOCK], mask[KNTS_AES_BLOCK];
-	size_t body, tlen;
-
 	if (d && len < KNTS_SIV_TAG_LEN)
 		return -EINVAL;
-	if (len && !(len % KNTS_AES_BLOCK)) {
-		body = len - KNTS_AES_BLOCK;
-		if (d) {
-			crypto_xor_cpy(mask, s->sub1, d, KNTS_AES_BLOCK);
-			knts_aes_cmac(&s->k1, mac, p, body / KNTS_AES_BLOCK,
-				      p + body, 1, mask, simd);
-			memzero_explicit(mask, sizeof(mask));
-		} else {
-			knts_aes_cmac(&s->k1, mac, p, body / KNTS_AES_BLOCK,
-				      p + body, 1, s->sub1, simd);
-		}
-		return 0;
-	}
-
-	/* body: the whole blocks read in place; the rest goes to tail. */
-	body = d ? (len - KNTS_AES_BLOCK) / KNTS_AES_BLOCK * KNTS_AES_BLOCK :
-		   len / KNTS_AES_BLOCK * KNTS_AES_BLOCK;
-	tlen = len - body;
-	memset(tail, 0, sizeof(tail));
-	memcpy(tail, p + body, tlen);
-	if (d)
-		crypto_xor(tail + tlen - KNTS_AES_BLOCK, d, KNTS_AES_BLOCK);
-	tail[tlen] = 0x80;
-	knts_aes_cmac(&s->k1, mac, p, body / KNTS_AES_BLOCK, tail,
-		      tlen > KNTS_AES_BLOCK ? 2 : 1, s->sub2, simd);
-	memzero_explicit(tail, sizeof(tail));
+	if (!d && len && !(len % KNTS_AES_BLOCK))
+		knts_aes_cmac(&s->k1, mac, p, len / KNTS_AES_BLOCK - 1,
+			      p + len - KNTS_AES_BLOCK, 1, s->sub1, simd);
+	else
+		siv_cmac_prepared(s, simd, p, len, d, mac);
 	return 0;
 }
 

@@ -91,6 +91,10 @@ def setup_network():
     # Server-side receive work on CPU 0, the generator's on CPU 1.
     sh("echo 1 > /sys/class/net/vsrv/queues/rx-0/rps_cpus")
     sh("ip netns exec gen sh -c 'echo 2 > /sys/class/net/vgen/queues/rx-0/rps_cpus'")
+    # No transparent huge pages: khugepaged's collapses and page clearing
+    # landed in some windows and not others (the same for every server).
+    sh("echo never > /sys/kernel/mm/transparent_hugepage/enabled", check=False)
+    sh("echo never > /sys/kernel/mm/transparent_hugepage/defrag", check=False)
     with open("/etc/hosts", "a") as f:
         f.write(f"{SERVER} {NAME}\n")
     os.makedirs(WORK, exist_ok=True)

@@ -189,6 +189,7 @@ class Session:
                          reply[cstart:cstart + clen])
         if pt is None:
             raise ValueError("reply authenticator does not verify")
+        r["nonce"] = nonce
         off = 0
         while off < len(pt):
             typ, n = struct.unpack(">HH", pt[off:off + 4])

@@ -38,7 +38,10 @@ test_keys_file "$tmp/ntskeys"
 "$KNTSCTL" time set stratum 2 refid 192.0.2.1 || fail "time set"
 
 # exchange N PLACEHOLDERS: N requests asking for 1 + PLACEHOLDERS cookies,
-# each reply verified; prints the cookie counts, one line.  On CPU 0: over
+# each reply verified; prints the cookie counts, one line.  The nonces the
+# replies carry in the clear (the authenticator's, each cookie's) must all
+# differ, and show no shared half that a counter in the clear would leave
+# (knts draws them from AES over a per-CPU counter).  On CPU 0: over
 # loopback the module serves a request on the sender's CPU, and the
 # cookie budget is per CPU.
 exchange() {
@@ -51,7 +54,7 @@ keys = test_keys()
 cur_id, cur_key = keys[2]
 s = udp_socket(socket.AF_INET)
 sess = Session(cur_key, cur_id, cookies=n)
-counts = []
+counts, nonces = [], []
 for _ in range(n):
     pkt, uid, tx = sess.request(placeholders=ph)
     reply = exchange(s, ("127.0.0.1", 123), pkt)
@@ -60,7 +63,12 @@ for _ in range(n):
     assert not r["nak"], "NAK"
     for c in r["cookies"]:
         assert open_cookie(cur_key, c) == sess.c2s + sess.s2c
+        nonces.append(c[4:20])
+    nonces.append(r["nonce"])
     counts.append(len(r["cookies"]))
+for half in (slice(0, 16), slice(0, 8), slice(8, 16)):
+    parts = [x[half] for x in nonces]
+    assert len(set(parts)) == len(parts), f"nonces repeat ({half})"
 print(" ".join(map(str, counts)))
 PY
 }
