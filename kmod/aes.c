@@ -435,10 +435,11 @@ void knts_aes_ctr32(const struct crypto_aes_ctx *k, u8 ctr[KNTS_AES_BLOCK],
  * holds, where 32 bytes from the CRNG cost about a ChaCha20 block.
  *
  * Each CPU has its own key and counter, redrawn every
- * %KNTS_NONCE_REKEY; the key is as secret as the master keys beside it
- * (whoever reads this memory reads those too) and is wiped at unload.
- * Without AES-NI in the current section the CRNG serves directly: the
- * table-based AES is not used on a secret key.
+ * %KNTS_NONCE_REKEY before the packet path opens its section; the key is as
+ * secret as the master keys beside it (whoever reads this memory reads
+ * those too) and is wiped at unload.  Without AES-NI in the current
+ * section the CRNG serves directly: the table-based AES is not used on a
+ * secret key.
  */
 #define KNTS_NONCE_REKEY	(60 * HZ)
 #define KNTS_NONCE_MAX		(KNTS_AES_BLOCK * 9)
@@ -454,13 +455,38 @@ static DEFINE_PER_CPU(struct knts_nonce_gen, knts_nonce_gen);
 static const u8 knts_nonce_zero[KNTS_NONCE_MAX];
 
 /**
+ * knts_nonce_refresh() - (re)key this CPU's nonce generator when due
+ *
+ * Context: the packet path, before it opens its section: the CRNG may take
+ *	a lock that sleeps on PREEMPT_RT, which a section (preemption off)
+ *	must not.
+ */
+void knts_nonce_refresh(void)
+{
+	struct knts_nonce_gen *g = this_cpu_ptr(&knts_nonce_gen);
+	u8 key[AES_KEYSIZE_128];
+
+	if (!static_branch_likely(&knts_aesni) ||
+	    likely(g->keyed && time_before(jiffies, g->rekey_at)))
+		return;
+	get_random_bytes(key, sizeof(key));
+	/* The library's schedule is the one AES-NI reads. */
+	knts_aes_expand(&g->k, key, false);
+	memzero_explicit(key, sizeof(key));
+	g->calls = 0;
+	g->rekey_at = jiffies + KNTS_NONCE_REKEY;
+	g->keyed = true;
+}
+
+/**
  * knts_nonce_bytes() - fresh nonce bytes for a reply
  * @buf: out
  * @len: bytes wanted
  * @simd: the token of the caller's section (knts_aes_begin())
  *
- * Context: inside the caller's section; with @simd, preemption is off and
- *	no other section can run on this CPU until it ends.
+ * From this CPU's generator when the section has AES-NI and
+ * knts_nonce_refresh() keyed it; else from the CRNG (no section is open
+ * then, or a caller outside the packet path).
  */
 void knts_nonce_bytes(void *buf, size_t len, bool simd)
 {
@@ -472,12 +498,9 @@ void knts_nonce_bytes(void *buf, size_t len, bool simd)
 		return;
 	}
 	g = this_cpu_ptr(&knts_nonce_gen);
-	if (unlikely(!g->keyed || time_after(jiffies, g->rekey_at))) {
-		get_random_bytes(blk, sizeof(blk));
-		knts_aes_expand(&g->k, blk, true);
-		g->calls = 0;
-		g->rekey_at = jiffies + KNTS_NONCE_REKEY;
-		g->keyed = true;
+	if (unlikely(!g->keyed)) {
+		knts_random_bytes(buf, len);
+		return;
 	}
 	/* Input blocks: this call's number, then the block's within it. */
 	put_unaligned_be64(g->calls++, blk);

@@ -41,6 +41,8 @@ void knts_aes_cmac(const struct crypto_aes_ctx *k, u8 mac[KNTS_AES_BLOCK],
 void knts_aes_ctr32(const struct crypto_aes_ctx *k, u8 ctr[KNTS_AES_BLOCK],
 		    const u8 *src, u8 *dst, size_t len, bool simd);
 
+void knts_nonce_refresh(void);
+
 int knts_aes_init(void);
 void knts_aes_exit(void);
 enum knts_aes_impl knts_aes_impl(void);

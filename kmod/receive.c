@@ -186,24 +186,27 @@ static void knts_serve_nts(struct knts_server *srv, struct sock *sk,
 	bool nak, simd;
 	int err;
 
-	/* One AES section for the request's four SIV operations. */
+	/*
+	 * One AES section for the request's four SIV operations.  It runs
+	 * with preemption off, so what may take a lock that sleeps on
+	 * PREEMPT_RT (allocation, the CRNG) comes first.
+	 */
+	reply = knts_reply_alloc(req->len);
+	if (!reply) {
+		knts_drop(srv, KNTS_STAT_DROP_TX);
+		return;
+	}
+	knts_nonce_refresh();
 	simd = knts_siv_begin();
 	rcu_read_lock();
 	key = knts_nts_open(srv, pc, req, &nak, simd);
 	if (!key) {
 		rcu_read_unlock();
 		knts_siv_end(simd);
+		consume_skb(reply);
 		if (nak)
 			knts_send_kod(srv, sk, skb, req, tp, KNTS_KISS_NTSN,
 				      rx_ts, KNTS_STAT_NAKS);
-		goto out;
-	}
-
-	reply = knts_reply_alloc(req->len);
-	if (!reply) {
-		rcu_read_unlock();
-		knts_siv_end(simd);
-		knts_drop(srv, KNTS_STAT_DROP_TX);
 		goto out;
 	}
 	n = knts_nts_reply_cookies(req);
