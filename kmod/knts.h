@@ -19,12 +19,13 @@ struct socket;
 /**
  * struct knts_pcpu - one CPU's working state for the packet path
  * @siv: AES-SIV instance re-keyed per request (C2S, then S2C)
- * @req: copy of the request being served (%KNTS_NTP_MAX_LEN bytes)
+ * @req: a copy of the request when it cannot be served where it lies in
+ *	the skb (non-linear or shared; %KNTS_NTP_MAX_LEN bytes)
  * @keys: the session's C2S || S2C, opened from its cookie
  * @budget_stamp: jiffies when @budget was last refilled
  * @budget: extra cookies (beyond one per reply) this CPU may still seal
  *
- * The buffers are kmalloc'ed, apart from the per-CPU area.
+ * @req is kmalloc'ed; the rest lives in the per-CPU area.
  */
 struct knts_pcpu {
 	struct knts_siv siv;

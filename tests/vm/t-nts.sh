@@ -63,7 +63,8 @@ expect_eq "roles" "$(json_get "$k" '[x["role"] for x in j["keys"]]')" \
 	"['previous', 'previous', 'current', 'next']"
 
 # The clock's state in authenticated replies: leap 1 and 2 as set; once the
-# status goes stale, leap 3 and stratum 0, still authenticated.
+# status goes stale, leap 3 and stratum 0, still authenticated.  And the
+# same through a packet tap (shared skbs, served from a copy).
 # (One Python for all of it: each start costs seconds under TCG.)
 python3 - <<'PY' || fail "the clock's state in authenticated replies"
 import os, socket, subprocess, time
@@ -75,10 +76,20 @@ def want(leap, stratum, what):
     for fam, host in ((socket.AF_INET, "127.0.0.1"), (socket.AF_INET6, "::1")):
         sess = Session(master, kid)
         pkt, uid, tx = sess.request()
-        r = sess.check_reply(exchange(udp_socket(fam), (host, 123), pkt), uid, tx)
+        reply = exchange(udp_socket(fam), (host, 123), pkt)
+        assert reply is not None, f"{what} ({host}): no reply"
+        r = sess.check_reply(reply, uid, tx)
         assert not r["nak"], f"{what}: NAK"
         got = (r["leap"], r["stratum"])
         assert got == (leap, stratum), f"{what} ({host}): leap, stratum {got}"
+# A packet tap on lo shares the datagrams' skbs: knts serves them from a
+# copy instead of where they lie (its requests carry an encrypted EF, which
+# is decrypted in place).
+tap = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
+tap.bind(("lo", 0))
+tset("leap", "2")
+want(2, 3, "leap 2, through a tap")
+tap.close()
 for leap in (1, 2):
     tset("leap", str(leap))
     want(leap, 3, f"leap {leap}")
