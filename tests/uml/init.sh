@@ -8,15 +8,19 @@
 # scans twice and prints the report and the kernel log between markers for
 # the host side to read; then powers off.
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+# The checkout may live anywhere, /tmp and /run included (a CI clone):
+# nothing is mounted over the host's directories; scratch space is a
+# tmpfs inside /dev.
+top=$(cd "$(dirname "$0")/../.." && pwd)
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
 exec </dev/null >/dev/console 2>&1
-mount -t tmpfs tmp /tmp
-mount -t tmpfs run /run
+mkdir -p /dev/scratch
+mount -t tmpfs scratch /dev/scratch
 mount -t debugfs debugfs /sys/kernel/debug
-top=$(cd "$(dirname "$0")/../.." && pwd)
-export PYTHONPATH=$top/tests/lib HOME=/tmp
+export PYTHONPATH=$top/tests/lib HOME=/dev/scratch TMPDIR=/dev/scratch \
+	PYTHONDONTWRITEBYTECODE=1
 kntsctl=$top/userspace/kntsctl/kntsctl
 leak=/sys/kernel/debug/kmemleak
 
@@ -41,13 +45,13 @@ echo scan=off > "$leak"
 # stack kmemleak would scan.
 run "canary" sh -c 'echo 1 > /sys/module/knts_test/parameters/kmemleak_canary'
 
-(umask 077 && python3 - > /tmp/ntskeys) <<'PY'
+(umask 077 && python3 - > /dev/scratch/ntskeys) <<'PY'
 from ntsclient import test_keys
 print("NKS0\n15 10.0")
 for kid, sec in test_keys():
     print(f"{kid:08X} {sec.hex().upper()}")
 PY
-run "kntsctl keys import" "$kntsctl" keys import /tmp/ntskeys
+run "kntsctl keys import" "$kntsctl" keys import /dev/scratch/ntskeys
 run "kntsctl time set" "$kntsctl" time set stratum 2 refid 192.0.2.1
 run "drive.py" python3 "$top/tests/uml/drive.py"
 run "kntsctl status" "$kntsctl" status
