@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * What the protocol core (core/core.h) takes from the kernel, provided in
- * userspace: kernel integer types, unaligned big-endian access, random
- * bytes, constant-time comparison and wiping.
+ * userspace: kernel integer types, unaligned big- and little-endian access,
+ * random bytes, constant-time comparison and wiping.
  */
 #ifndef KNTS_CORE_USER_H
 #define KNTS_CORE_USER_H
@@ -71,6 +71,36 @@ static inline void put_unaligned_be64(u64 v, void *p)
 {
 	put_unaligned_be32((u32)(v >> 32), p);
 	put_unaligned_be32((u32)v, (u8 *)p + 4);
+}
+
+static inline u32 get_unaligned_le32(const void *p)
+{
+	const u8 *b = p;
+
+	return (u32)b[3] << 24 | (u32)b[2] << 16 | (u32)b[1] << 8 | b[0];
+}
+
+static inline u64 get_unaligned_le64(const void *p)
+{
+	const u8 *b = p;
+
+	return (u64)get_unaligned_le32(b + 4) << 32 | get_unaligned_le32(b);
+}
+
+static inline void put_unaligned_le32(u32 v, void *p)
+{
+	u8 *b = p;
+
+	b[0] = (u8)v;
+	b[1] = (u8)(v >> 8);
+	b[2] = (u8)(v >> 16);
+	b[3] = (u8)(v >> 24);
+}
+
+static inline void put_unaligned_le64(u64 v, void *p)
+{
+	put_unaligned_le32((u32)v, p);
+	put_unaligned_le32((u32)(v >> 32), (u8 *)p + 4);
 }
 
 /* Provided by userspace/lib/sysrandom.c. */

@@ -206,3 +206,33 @@ int knts_siv_ctr(struct knts_siv *s, bool simd,
 	memzero_explicit(ctr, sizeof(ctr));
 	return 0;
 }
+
+/**
+ * knts_aes128_setkey() - key single-block AES-128 (AES-128-GCM-SIV)
+ * @k: key
+ * @key: 16 bytes
+ * @simd: section token
+ *
+ * Return: 0.
+ */
+int knts_aes128_setkey(struct knts_aes128 *k, const u8 key[16], bool simd)
+{
+	knts_aes_expand(&k->ctx, key, simd);
+	return 0;
+}
+
+/**
+ * knts_aes128_encrypt() - encrypt one block
+ * @k: key
+ * @out: out, may be @in
+ * @in: in
+ * @simd: section token
+ *
+ * Return: 0.
+ */
+int knts_aes128_encrypt(struct knts_aes128 *k, u8 out[16], const u8 in[16],
+			bool simd)
+{
+	knts_aes_encrypt(&k->ctx, out, in, simd);
+	return 0;
+}

@@ -9,6 +9,7 @@
 #include <linux/bits.h>
 
 #include "aes.h"
+#include "core/gcmsiv.h"
 #include "core/siv.h"
 
 /**
@@ -44,5 +45,13 @@ struct knts_siv {
 
 int knts_siv_init(struct knts_siv *s);
 void knts_siv_uninit(struct knts_siv *s);
+
+/**
+ * struct knts_aes128 - one AES-128 key for AES-128-GCM-SIV's single blocks
+ * @ctx: its schedule (knts_aes_expand())
+ */
+struct knts_aes128 {
+	struct crypto_aes_ctx ctx;
+};
 
 #endif /* _KNTS_SIV_KERNEL_H */

@@ -5,13 +5,18 @@
  * known answers, pyca/cryptography's answers around block boundaries
  * (core/siv_lengths.h, shared with KUnit), agreement with OpenSSL's own
  * AES-SIV, tamper detection, the
- * checked-in cookie vectors, and whole client/server exchanges.
+ * checked-in cookie vectors, and whole client/server exchanges; and
+ * AES-128-GCM-SIV (core/gcmsiv.c): RFC 8452's POLYVAL example and its
+ * Appendix C.1 vectors with pyca/cryptography's answers for other lengths
+ * (core/gcmsiv_vectors.h, shared with KUnit), in place and out of place, and
+ * tamper detection.
  */
 #include <openssl/evp.h>
 #include <stdlib.h>
 
 #include "core/nts_client.h"
 #include "core/cookie_vectors.h"
+#include "core/gcmsiv_vectors.h"
 #include "core/siv_lengths.h"
 #include "lib/siv_openssl.h"
 #include "unit.h"
@@ -285,6 +290,101 @@ static void siv_tamper(void)
 	EXPECT(knts_siv_init(&s) == 0);
 	EXPECT(knts_siv_encrypt(&s, v, 2, buf, 4) < 0);
 	knts_siv_uninit(&s);
+}
+
+static void gcmsiv_polyval(void)
+{
+	struct knts_polyval p;
+	u64 s[2] = { 0, 0 };
+	u8 out[16];
+
+	knts_polyval_setkey(&p, polyval_h);
+	knts_polyval_update(&p, s, polyval_x, sizeof(polyval_x));
+	put_unaligned_le64(s[0], out);
+	put_unaligned_le64(s[1], out + 8);
+	EXPECT(memcmp(out, polyval_out, 16) == 0);
+}
+
+static void gcmsiv_known_answers(void)
+{
+	struct knts_aes128 kgk, mek;
+	unsigned int i, bad = 0;
+	u8 *buf, *pt;
+
+	EXPECT(knts_aes128_init(&kgk) == 0 && knts_aes128_init(&mek) == 0);
+	for (i = 0; i < ARRAY_SIZE(gcmsiv_vectors); i++) {
+		const struct gcmsiv_vector *v = &gcmsiv_vectors[i];
+		size_t len = v->pt_len + KNTS_GCMSIV_TAG_LEN;
+
+		/* Exactly the message's size, so that ASan sees an overrun. */
+		buf = malloc(len);
+		pt = malloc(v->pt_len ?: 1);
+		if (!buf || !pt)
+			abort();
+		memcpy(buf, v->pt, v->pt_len);
+		if (knts_aes128_setkey(&kgk, v->key, false) ||
+		    knts_gcmsiv_seal(&kgk, &mek, false, v->nonce, v->ad,
+				     v->ad_len, buf, v->pt_len) ||
+		    memcmp(buf, v->out, len)) {
+			fprintf(stderr, "  seal: %s\n", v->name);
+			bad++;
+		}
+		if (knts_gcmsiv_open(&kgk, &mek, false, v->nonce, v->ad,
+				     v->ad_len, v->out, pt, len) ||
+		    memcmp(pt, v->pt, v->pt_len)) {
+			fprintf(stderr, "  open: %s\n", v->name);
+			bad++;
+		}
+		if (knts_gcmsiv_open(&kgk, &mek, false, v->nonce, v->ad,
+				     v->ad_len, buf, buf, len) ||
+		    memcmp(buf, v->pt, v->pt_len)) {
+			fprintf(stderr, "  open in place: %s\n", v->name);
+			bad++;
+		}
+		free(buf);
+		free(pt);
+	}
+	EXPECT(bad == 0);
+	knts_aes128_uninit(&kgk);
+	knts_aes128_uninit(&mek);
+}
+
+static void gcmsiv_tamper(void)
+{
+	const struct gcmsiv_vector *v = &gcmsiv_vectors[10];
+	struct knts_aes128 kgk, mek;
+	u8 buf[64 + KNTS_GCMSIV_TAG_LEN], ad[1];
+	size_t len = v->pt_len + KNTS_GCMSIV_TAG_LEN, i;
+	int bad = 0;
+
+	EXPECT(v->pt_len == 32 && v->ad_len == 1);
+	EXPECT(knts_aes128_init(&kgk) == 0 && knts_aes128_init(&mek) == 0);
+	EXPECT(knts_aes128_setkey(&kgk, v->key, false) == 0);
+	/* Every single bit flip is caught, and the output wiped. */
+	for (i = 0; i < len * 8; i++) {
+		memcpy(buf, v->out, len);
+		buf[i / 8] ^= (u8)(1 << (i % 8));
+		if (knts_gcmsiv_open(&kgk, &mek, false, v->nonce, v->ad,
+				     v->ad_len, buf, buf, len) != -EBADMSG ||
+		    !all_zero(buf, v->pt_len))
+			bad++;
+	}
+	EXPECT(bad == 0);
+	/* Another associated data, nonce, or a truncation. */
+	memcpy(buf, v->out, len);
+	ad[0] = v->ad[0] ^ 1;
+	EXPECT(knts_gcmsiv_open(&kgk, &mek, false, v->nonce, ad, 1, buf, buf,
+				len) == -EBADMSG);
+	memcpy(buf, v->out, len);
+	EXPECT(knts_gcmsiv_open(&kgk, &mek, false, gcmsiv_lnonce, v->ad, 1,
+				buf, buf, len) == -EBADMSG);
+	memcpy(buf, v->out, len);
+	EXPECT(knts_gcmsiv_open(&kgk, &mek, false, v->nonce, v->ad, 1, buf,
+				buf, len - 1) == -EBADMSG);
+	EXPECT(knts_gcmsiv_open(&kgk, &mek, false, v->nonce, v->ad, 1, buf,
+				buf, KNTS_GCMSIV_TAG_LEN - 1) == -EINVAL);
+	knts_aes128_uninit(&kgk);
+	knts_aes128_uninit(&mek);
 }
 
 static void cookie_vectors_open(void)
@@ -689,6 +789,9 @@ int main(void)
 	RUN(siv_lengths);
 	RUN(siv_matches_openssl);
 	RUN(siv_tamper);
+	RUN(gcmsiv_polyval);
+	RUN(gcmsiv_known_answers);
+	RUN(gcmsiv_tamper);
 	RUN(cookie_vectors_open);
 	RUN(cookie_seal_open);
 	RUN(nts_exchange);

@@ -131,3 +131,43 @@ int knts_siv_ctr(struct knts_siv *s, bool simd,
 		return -EIO;
 	return 0;
 }
+
+int knts_aes128_init(struct knts_aes128 *k)
+{
+	EVP_CIPHER *ecb = EVP_CIPHER_fetch(NULL, "AES-128-ECB", NULL);
+
+	k->ecb = EVP_CIPHER_CTX_new();
+	if (!ecb || !k->ecb || !EVP_EncryptInit_ex2(k->ecb, ecb, NULL, NULL, NULL) ||
+	    !EVP_CIPHER_CTX_set_padding(k->ecb, 0)) {
+		EVP_CIPHER_free(ecb);
+		knts_aes128_uninit(k);
+		return -ENOMEM;
+	}
+	EVP_CIPHER_free(ecb);
+	return 0;
+}
+
+void knts_aes128_uninit(struct knts_aes128 *k)
+{
+	EVP_CIPHER_CTX_free(k->ecb);
+	k->ecb = NULL;
+}
+
+int knts_aes128_setkey(struct knts_aes128 *k, const u8 key[16], bool simd)
+{
+	(void)simd;
+	if (!k->ecb || !EVP_EncryptInit_ex2(k->ecb, NULL, key, NULL, NULL))
+		return -EIO;
+	return 0;
+}
+
+int knts_aes128_encrypt(struct knts_aes128 *k, u8 out[16], const u8 in[16],
+			bool simd)
+{
+	int n = 0;
+
+	(void)simd;
+	if (!k->ecb || !EVP_EncryptUpdate(k->ecb, out, &n, in, 16) || n != 16)
+		return -EIO;
+	return 0;
+}

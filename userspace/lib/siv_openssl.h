@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The OpenSSL backend of the protocol core's AES-SIV (core/siv.h).
+ * The OpenSSL backend of the protocol core's AES-SIV (core/siv.h) and of
+ * the AES-128 blocks under its AES-128-GCM-SIV (core/gcmsiv.h).
  */
 #ifndef KNTS_SIV_OPENSSL_H
 #define KNTS_SIV_OPENSSL_H
 
 #include <openssl/evp.h>
 
+#include "core/gcmsiv.h"
 #include "core/siv.h"
 
 /* One AES-SIV-CMAC-256 instance: CMAC keyed with K1, CTR with K2. */
@@ -19,5 +21,13 @@ struct knts_siv {
 
 int knts_siv_init(struct knts_siv *s);
 void knts_siv_uninit(struct knts_siv *s);
+
+/* One AES-128 key for single blocks (ECB, no padding). */
+struct knts_aes128 {
+	EVP_CIPHER_CTX *ecb;
+};
+
+int knts_aes128_init(struct knts_aes128 *k);
+void knts_aes128_uninit(struct knts_aes128 *k);
 
 #endif /* KNTS_SIV_OPENSSL_H */
