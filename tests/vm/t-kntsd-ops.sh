@@ -112,3 +112,19 @@ set -e
 echo "$out"
 expect_eq "kntsd -t with a mismatched key" "$rc" 1
 grep -qi "mismatch\|does not match" <<<"$out" || fail "no mismatch message"
+
+# A key protected by a passphrase is refused at once, with a terminal that
+# could be asked (a pseudo-terminal whose input stays open), not prompted
+# for: a daemon has nobody to answer.
+d4=$(cert_dir)
+kntsd_conf "$d4" "kntslocal stratum 2"
+openssl pkey -in "$d4/key.pem" -aes-128-cbc -passout pass:secret \
+	-out "$d4/key.enc" && mv "$d4/key.enc" "$d4/key.pem"
+set +e
+out=$(timeout 20 script -qec "$KNTSD -f $d4/kntsd.conf -t" /dev/null \
+	< <(sleep 30) 2>&1); rc=$?
+set -e
+echo "$out"
+expect_eq "kntsd -t with a passphrase-protected key" "$rc" 1
+grep -q "protected by a passphrase" <<<"$out" || fail "no passphrase message"
+! grep -qi "pass phrase:" <<<"$out" || fail "kntsd asked for the passphrase"

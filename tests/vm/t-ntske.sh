@@ -2,7 +2,7 @@
 # NTS-KE abuse against kntsd: wrong ALPN, TLS 1.2, garbage, a byte a
 # second, idle connections, oversized and unknown critical records, 1000
 # connections at once.  Each is refused cleanly and counted, and kntsd
-# keeps serving real clients meanwhile.
+# keeps serving real clients meanwhile.  And no session tickets.
 . "$(dirname "$0")/lib.sh"
 
 need_chronyd
@@ -69,6 +69,17 @@ types = [t for t, _, _ in r]
 assert (1, True, b"\0\0") in r and (4, True, b"\0\x0f") in r, r
 assert types.count(5) == 8 and all(len(b) == 100 for t, _, b in r if t == 5)
 assert (6, True, b"127.0.0.1") in r and types[-1] == 0, types
+
+# No session tickets: nothing to resume a session with, or to link a
+# client's sessions by (TLS 1.3 sends them after the handshake: read to
+# the end first).
+s = tls()
+s.sendall(REQUEST)
+while s.recv(65536):
+    pass
+assert s.session is not None and not s.session.has_ticket, \
+    "kntsd sent a session ticket"
+s.close()
 
 b = stats()
 # Wrong ALPN, no ALPN, TLS 1.2: the handshake fails.

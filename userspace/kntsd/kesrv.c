@@ -147,11 +147,26 @@ static struct kesrv_ctxs *ctxs_get(struct kesrv *s)
 	return cx;
 }
 
+/*
+ * The key is read at start and on reload, by a daemon: a passphrase would
+ * be asked on whatever terminal it has, or hang it.  Refused at once, and
+ * noted (*asked) for the error message.
+ */
+static int no_passphrase(char *buf, int size, int rwflag, void *asked)
+{
+	(void)buf;
+	(void)size;
+	(void)rwflag;
+	*(int *)asked = 1;
+	return -1;
+}
+
 static SSL_CTX *make_ctx(const struct conf_cert *cc, X509 **cert, char *err,
 			 size_t errlen)
 {
 	char why[256];
 	SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
+	int asked = 0;
 
 	if (!ctx) {
 		snprintf(err, errlen, "cannot create a TLS context");
@@ -159,8 +174,15 @@ static SSL_CTX *make_ctx(const struct conf_cert *cc, X509 **cert, char *err,
 	}
 	SSL_CTX_set_min_proto_version(ctx, TLS1_3_VERSION);
 	SSL_CTX_set_max_proto_version(ctx, TLS1_3_VERSION);
+	/*
+	 * No resumption at all: in TLS 1.3, SSL_OP_NO_TICKET alone still sends
+	 * (stateful) tickets, two per connection, for a cache that is off.
+	 */
 	SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET | SSL_OP_NO_RENEGOTIATION);
+	SSL_CTX_set_num_tickets(ctx, 0);
 	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+	SSL_CTX_set_default_passwd_cb(ctx, no_passphrase);
+	SSL_CTX_set_default_passwd_cb_userdata(ctx, &asked);
 	SSL_CTX_set_alpn_select_cb(ctx, alpn_select, NULL);
 	if (SSL_CTX_use_certificate_chain_file(ctx, cc->cert) != 1) {
 		ssl_errors(why, sizeof(why));
@@ -169,9 +191,18 @@ static SSL_CTX *make_ctx(const struct conf_cert *cc, X509 **cert, char *err,
 	}
 	if (SSL_CTX_use_PrivateKey_file(ctx, cc->key, SSL_FILETYPE_PEM) != 1) {
 		ssl_errors(why, sizeof(why));
-		snprintf(err, errlen, "ntsserverkey %s: %s", cc->key, why);
+		if (asked)
+			snprintf(err, errlen,
+				 "ntsserverkey %s is protected by a passphrase, which kntsd does not support: store the key unencrypted, readable by kntsd only",
+				 cc->key);
+		else
+			snprintf(err, errlen, "ntsserverkey %s: %s", cc->key,
+				 why);
 		goto fail;
 	}
+	/* Nothing after this may ask: the userdata is on this stack. */
+	SSL_CTX_set_default_passwd_cb(ctx, NULL);
+	SSL_CTX_set_default_passwd_cb_userdata(ctx, NULL);
 	if (SSL_CTX_check_private_key(ctx) != 1) {
 		snprintf(err, errlen, "ntsserverkey %s does not match ntsservercert %s",
 			 cc->key, cc->cert);
