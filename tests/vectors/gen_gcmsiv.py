@@ -12,6 +12,8 @@ POLYVAL example of RFC 8452 Appendix A is written as the RFC gives it.
 """
 from cryptography.hazmat.primitives.ciphers.aead import AESGCMSIV
 
+from gen_siv_lengths import ad_byte, carray, pt_byte
+
 
 def le_blocks(*vals, width=16):
     """RFC 8452's example plaintexts: little-endian counters, one a block."""
@@ -49,14 +51,6 @@ LENGTHS = [(0, 1), (1, 0), (15, 15), (16, 16), (17, 17), (31, 31), (0, 32),
            (188, 0), (84, 104), (100, 1000), (1029, 33)]
 
 
-def carr(name, data):
-    out = [f"static const u8 {name}[{max(len(data), 1)}] = {{"]
-    for i in range(0, len(data), 12):
-        out.append("\t" + " ".join(f"0x{b:02x}," for b in data[i:i + 12]))
-    out.append("};\n")
-    return "\n".join(out)
-
-
 def main():
     print("/* SPDX-License-Identifier: GPL-2.0 */")
     print("/*")
@@ -70,37 +64,35 @@ def main():
     print("\tconst u8 *ad;\n\tunsigned int ad_len;")
     print("\tconst u8 *pt;\n\tunsigned int pt_len;")
     print("\tconst u8 *out;\n};\n")
-    print(carr("gcmsiv_key1", KEY1))
-    print(carr("gcmsiv_nonce1", NONCE1))
-    print(carr("gcmsiv_lkey", LKEY))
-    print(carr("gcmsiv_lnonce", LNONCE))
+    print(carray("gcmsiv_key1", KEY1))
+    print(carray("gcmsiv_nonce1", NONCE1))
+    print(carray("gcmsiv_lkey", LKEY))
+    print(carray("gcmsiv_lnonce", LNONCE))
+    # (name, key and nonce arrays, prefix of its arrays, key, nonce, ad, pt)
+    cases = [(f"RFC 8452 C.1 example {i + 1}", "gcmsiv_key1", "gcmsiv_nonce1",
+              f"gcmsiv_rfc_{{}}_{i}", KEY1, NONCE1, ad, pt)
+             for i, (ad, pt) in enumerate(RFC)]
+    cases += [(f"AD {al} PT {pl}", "gcmsiv_lkey", "gcmsiv_lnonce",
+               f"gcmsiv_len_{{}}_{i}", LKEY, LNONCE,
+               bytes(ad_byte(j) for j in range(al)),
+               bytes(pt_byte(j) for j in range(pl)))
+              for i, (al, pl) in enumerate(LENGTHS)]
     rows = []
-    for i, (ad, pt) in enumerate(RFC):
-        out = AESGCMSIV(KEY1).encrypt(NONCE1, pt, ad or None)
-        print(carr(f"gcmsiv_rfc_ad_{i}", ad))
-        print(carr(f"gcmsiv_rfc_pt_{i}", pt))
-        print(carr(f"gcmsiv_rfc_out_{i}", out))
-        rows.append(f'\t{{ "RFC 8452 C.1 example {i + 1}", gcmsiv_key1, gcmsiv_nonce1,\n'
-                    f"\t  gcmsiv_rfc_ad_{i}, {len(ad)}, gcmsiv_rfc_pt_{i}, {len(pt)},\n"
-                    f"\t  gcmsiv_rfc_out_{i} }},")
-    for i, (al, pl) in enumerate(LENGTHS):
-        ad = bytes((j * 31 + 7) & 0xff for j in range(al))
-        pt = bytes((j * 13 + 5) & 0xff for j in range(pl))
-        out = AESGCMSIV(LKEY).encrypt(LNONCE, pt, ad or None)
-        print(carr(f"gcmsiv_len_ad_{i}", ad))
-        print(carr(f"gcmsiv_len_pt_{i}", pt))
-        print(carr(f"gcmsiv_len_out_{i}", out))
-        rows.append(f'\t{{ "AD {al} PT {pl}", gcmsiv_lkey, gcmsiv_lnonce,\n'
-                    f"\t  gcmsiv_len_ad_{i}, {al}, gcmsiv_len_pt_{i}, {pl},\n"
-                    f"\t  gcmsiv_len_out_{i} }},")
+    for name, kname, nname, arr, key, nonce, ad, pt in cases:
+        out = AESGCMSIV(key).encrypt(nonce, pt, ad or None)
+        for part, data in (("ad", ad), ("pt", pt), ("out", out)):
+            print(carray(arr.format(part), data))
+        rows.append(f'\t{{ "{name}", {kname}, {nname},\n'
+                    f"\t  {arr.format('ad')}, {len(ad)}, {arr.format('pt')}, {len(pt)},\n"
+                    f"\t  {arr.format('out')} }},")
     print("static const struct gcmsiv_vector gcmsiv_vectors[] = {")
     print("\n".join(rows))
     print("};\n")
     # RFC 8452 Appendix A: POLYVAL(H, X_1, X_2).
-    print(carr("polyval_h", bytes.fromhex("25629347589242761d31f826ba4b757b")))
-    print(carr("polyval_x", bytes.fromhex("4f4f95668c83dfb6401762bb2d01a262"
+    print(carray("polyval_h", bytes.fromhex("25629347589242761d31f826ba4b757b")))
+    print(carray("polyval_x", bytes.fromhex("4f4f95668c83dfb6401762bb2d01a262"
                                           "d1a24ddd2721d006bbe45f20d3c9f362")))
-    print(carr("polyval_out", bytes.fromhex("f7a3b47b846119fae5b7866cf5e5b77e")).rstrip())
+    print(carray("polyval_out", bytes.fromhex("f7a3b47b846119fae5b7866cf5e5b77e")).rstrip())
 
 
 if __name__ == "__main__":

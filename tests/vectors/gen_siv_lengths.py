@@ -34,7 +34,8 @@ def pt_byte(j):
 
 
 def carray(name, data):
-    out = [f"static const u8 {name}[{len(data)}] = {{"]
+    """A C array of the bytes; an empty one still has one (zero) byte."""
+    out = [f"static const u8 {name}[{max(len(data), 1)}] = {{"]
     for i in range(0, len(data), 12):
         out.append("\t" + " ".join(f"0x{b:02x}," for b in data[i:i + 12]))
     out.append("};\n")
