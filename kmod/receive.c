@@ -287,7 +287,8 @@ static void knts_handle(struct knts_server *srv, struct sock *sk,
 		knts_drop(srv, KNTS_STAT_DROP_SIZE);
 		return;
 	}
-	if (!knts_request_unicast(skb)) {
+	/* Not from port 0: a reply there would be a reflection. */
+	if (!udp_hdr(skb)->source || !knts_request_unicast(skb)) {
 		knts_drop(srv, KNTS_STAT_DROP_MALFORMED);
 		return;
 	}

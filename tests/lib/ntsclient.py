@@ -229,6 +229,27 @@ def exchange(sock, addr, packet, timeout=2.0):
         return None
 
 
+def unanswerable(host="127.0.0.1", port=123):
+    """Two valid plain requests no server may answer: one from source port
+    0 (a raw UDP header, no checksum; needs root), one sent to lo's
+    broadcast address 127.255.255.255.  Checks that nothing answers the
+    second; the caller checks the counters."""
+    req = bytes([0x23]) + bytes(47)
+    raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_UDP)
+    raw.sendto(struct.pack(">HHHH", 0, port, 8 + len(req), 0) + req,
+               (host, 0))
+    raw.close()
+    b = udp_socket(socket.AF_INET, timeout=1.0)
+    b.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
+    b.sendto(req, ("127.255.255.255", port))
+    try:
+        got = b.recv(4096)
+    except socket.timeout:
+        got = None
+    b.close()
+    assert got is None, "a broadcast request was answered"
+
+
 def write_ntskeys(path, keys, version=0, age=10.0):
     """keys: [(id, 32 bytes)] oldest first, the next key last."""
     lines = ["NKS0", f"15 {age:.1f}"] if version == 0 else \

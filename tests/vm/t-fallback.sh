@@ -2,7 +2,8 @@
 # Without knts.ko (not loadable here), kntsd serves NTP itself through the
 # same protocol core: chrony gets NTS time over IPv4 and IPv6, the Python
 # client's replies verify, bad packets are dropped and counted with the
-# module's counter names, and the log says which path serves.
+# module's counter names (requests from port 0 or to a broadcast address
+# too), and the log says which path serves.
 . "$(dirname "$0")/lib.sh"
 
 need_chronyd
@@ -46,6 +47,8 @@ for fam, host in ((socket.AF_INET, "127.0.0.1"), (socket.AF_INET6, "::1")):
     assert bad.check_reply(exchange(s, (host, 123), pkt), uid, tx)["nak"]
     assert exchange(s, (host, 123), bytes([0x24]) + bytes(47), 0.5) is None
     assert exchange(s, (host, 123), bytes(20), 0.5) is None
+# From source port 0, and to the broadcast address: dropped, not answered.
+unanswerable()
 PY
 j=$("$KNTSCTL" -c "$d/kntsd.sock" -j serverstats)
 echo "$j"
@@ -54,6 +57,7 @@ echo "$j"
 expect_eq "NAKs" "$(json_get "$j" 'j["nts_naks_sent"]')" 2
 expect_eq "mode drops" "$(json_get "$j" 'j["dropped_mode"]')" 2
 expect_eq "size drops" "$(json_get "$j" 'j["dropped_size"]')" 2
+expect_eq "port 0 and broadcast drops" "$(json_get "$j" 'j["dropped_malformed"]')" 2
 fb=$(json_get "$j" 'j["ntp_fallback_rx_timestamps"]')
 expect_eq "daemon-taken RX timestamps" "$fb" 0
 "$KNTSCTL" -c "$d/kntsd.sock" status | grep -q "NTP served by kntsd" ||

@@ -2,7 +2,7 @@
 # The malformed-packet battery, over IPv4 and IPv6: truncations at every
 # offset, EF length overflows, zero-length EFs, wrong cookie sizes, unknown
 # key ids, bad tags, too many placeholders, modes 0-7, tiny and jumbo
-# datagrams.  Each is dropped or NAKed and counted under its cause; a valid
+# datagrams, requests from port 0 or to the broadcast address.  Each is dropped or NAKed and counted under its cause; a valid
 # request after each one is still answered; the counters add up.
 . "$(dirname "$0")/lib.sh"
 
@@ -138,6 +138,15 @@ for n in (1236, 1500, 4000, 9000):
     send(bytes([0x23]) + bytes(n - 1), "drop", "dropped_size")
 # Garbage after a valid header-only request (not a MAC): malformed.
 send(bytes([0x23]) + bytes(47) + bytes(16), "drop", "dropped_malformed")
+# Not answerable (IPv4): from source port 0 (a raw UDP header, no
+# checksum), and sent to the broadcast address.
+if ":" not in host:
+    unanswerable(host)
+    for what in ("rx", "dropped", "dropped_malformed"):
+        expect[what] += 2
+    wait_until(stats, lambda s: s["ntp_packets_received"] -
+               base_stats["ntp_packets_received"] >= expect["rx"],
+               "the port 0 and broadcast requests")
 
 s = stats()
 d = {k: s[k] - base_stats[k] for k in s}

@@ -303,16 +303,50 @@ static void batch_queue(struct ntp_batch *b, int ntx, int i, unsigned int rlen,
 	}
 }
 
-/* Sends the queued replies; those the stack refused count as lost. */
+/*
+ * Sends the queued replies.  sendmmsg() stops at the first one the stack
+ * refuses (a route, a firewall rule): that one counts as lost and the rest
+ * still go.
+ */
 static void batch_send(struct ntp_thread *t, int fd, int ntx)
 {
-	int i, sent;
+	int i = 0, sent;
 
-	if (ntx <= 0)
-		return;
-	sent = sendmmsg(fd, t->b.tx, (unsigned int)ntx, 0);
-	for (i = sent < 0 ? 0 : sent; i < ntx; i++)
+	while (i < ntx) {
+		sent = sendmmsg(fd, t->b.tx + i, (unsigned int)(ntx - i), 0);
+		if (sent > 0) {
+			i += sent;
+			continue;
+		}
 		drop(t->n, KNTS_STAT_DROP_TX);
+		i++;
+	}
+}
+
+/*
+ * Whether a request may be answered, as knts.ko decides: not from source
+ * port 0 (a reply there is a reflection), not from an IPv4-mapped IPv6
+ * source, and not sent to a broadcast or multicast address (the reply
+ * would come from an address that is not the one asked).
+ */
+static bool request_answerable(const struct sockaddr_storage *peer,
+			       int family, const struct in_pktinfo *pi4,
+			       const struct in6_pktinfo *pi6)
+{
+	const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)peer;
+	const struct sockaddr_in *s4 = (const struct sockaddr_in *)peer;
+
+	if (peer->ss_family == AF_INET && !s4->sin_port)
+		return false;
+	if (peer->ss_family == AF_INET6 &&
+	    (!s6->sin6_port || IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr)))
+		return false;
+	if (family == AF_INET)
+		return !IN_MULTICAST(ntohl(pi4->ipi_addr.s_addr)) &&
+		       pi4->ipi_addr.s_addr == pi4->ipi_spec_dst.s_addr;
+	if (family == AF_INET6)
+		return !IN6_IS_ADDR_MULTICAST(&pi6->ipi6_addr);
+	return true;
 }
 
 /* One batch: receive, answer each request, send the answers. */
@@ -334,6 +368,11 @@ static void serve_batch(struct ntp_thread *t, int fd)
 		if ((mh->msg_flags & MSG_TRUNC) || len > KNTS_NTP_MAX_LEN) {
 			stat_inc(t->n, KNTS_STAT_RX_PACKETS, 1);
 			drop(t->n, KNTS_STAT_DROP_SIZE);
+			continue;
+		}
+		if (!request_answerable(&b->peer[i], family, &pi4, &pi6)) {
+			stat_inc(t->n, KNTS_STAT_RX_PACKETS, 1);
+			drop(t->n, KNTS_STAT_DROP_MALFORMED);
 			continue;
 		}
 		rlen = serve(t, b->in[i], len, rx_ts, b->out[ntx]);
