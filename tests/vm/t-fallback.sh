@@ -62,3 +62,41 @@ fb=$(json_get "$j" 'j["ntp_fallback_rx_timestamps"]')
 expect_eq "daemon-taken RX timestamps" "$fb" 0
 "$KNTSCTL" -c "$d/kntsd.sock" status | grep -q "NTP served by kntsd" ||
 	fail "status does not say kntsd serves NTP"
+
+# A reply the stack refuses loses only itself.  Two requests reach kntsd in
+# one batch (it is stopped while they queue): the first from an address
+# the route back to which is unreachable, the second from a neighbour.
+# The first reply fails (counted as lost); the second is still sent.
+ip netns add fbc
+trap 'kntsd_stop "$d"; rm -f /etc/modprobe.d/knts-test.conf; ip netns del fbc 2>/dev/null' EXIT
+ip link add fbv0 type veth peer name fbv1 netns fbc
+ip addr add 192.0.2.1/24 dev fbv0
+ip link set fbv0 up
+ip -n fbc addr add 192.0.2.98/24 dev fbv1
+ip -n fbc addr add 192.0.2.99/24 dev fbv1
+ip -n fbc link set fbv1 up
+ip -n fbc link set lo up
+sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.fbv0.rp_filter=0
+ip route add unreachable 192.0.2.99/32
+j=$("$KNTSCTL" -c "$d/kntsd.sock" -j serverstats)
+lost0=$(json_get "$j" 'j["dropped_tx"]')
+kill -STOP "$(cat "$d/kntsd.pid")"
+ip netns exec fbc python3 - "$(cat "$d/kntsd.pid")" <<'PY' ||
+import os, signal, socket, sys, time
+req = bytes([0x23]) + bytes(47)
+socks = []
+for src in ("192.0.2.99", "192.0.2.98"):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind((src, 0))
+    s.settimeout(10)
+    s.sendto(req, ("192.0.2.1", 123))
+    socks.append(s)
+time.sleep(0.5)
+os.kill(int(sys.argv[1]), signal.SIGCONT)
+reply = socks[1].recv(4096)
+assert len(reply) == 48 and reply[0] & 7 == 4, reply[:4].hex()
+PY
+	{ kill -CONT "$(cat "$d/kntsd.pid")"; fail "the neighbour's reply was lost with the refused one"; }
+j=$("$KNTSCTL" -c "$d/kntsd.sock" -j serverstats)
+lost=$(json_get "$j" 'j["dropped_tx"]')
+expect_eq "replies the stack refused" "$((lost - lost0))" 1
