@@ -22,7 +22,6 @@
 int knts_cookie_seal(struct knts_siv *master, u32 key_id, u8 *cookie)
 {
 	u8 nonce[KNTS_COOKIE_NONCE_LEN];
-
 	bool simd;
 	int err;
 
@@ -62,13 +61,14 @@ int knts_cookie_seal_nonce(struct knts_siv *master, u32 key_id, u8 *cookie,
 }
 
 /**
- * knts_cookie_open_keys() - open a cookie into a separate buffer
+ * knts_cookie_open_keys() - open a cookie, into a separate buffer or in place
  * @master: the master key named by the cookie's key id, keyed
  * @simd: the token of the caller's section (knts_siv_begin())
- * @cookie: the cookie, not written to
+ * @cookie: the cookie, not written to unless @keys lies in it
  * @len: its length
- * @keys: out: C2S || S2C, %KNTS_COOKIE_KEYS_LEN bytes, not overlapping
- *	@cookie; wiped on failure
+ * @keys: out: C2S || S2C, %KNTS_COOKIE_KEYS_LEN bytes: a buffer not
+ *	overlapping @cookie, or the cookie's own plaintext area (@cookie +
+ *	%KNTS_COOKIE_LEN - %KNTS_COOKIE_KEYS_LEN); wiped on failure
  *
  * Return: 0, -EMSGSIZE when the length is not that of an AEAD 15 cookie,
  * -EBADMSG when it does not decrypt (forged, or another master key), or
@@ -103,19 +103,16 @@ int knts_cookie_open_keys(struct knts_siv *master, bool simd,
  */
 int knts_cookie_open(struct knts_siv *master, u8 *cookie, unsigned int len)
 {
-	struct knts_siv_vec ad[2] = { { .data = NULL, .len = 0 } };
 	bool simd;
 	int err;
 
+	/* Checked here: a short cookie has no plaintext area to wipe. */
 	if (len != KNTS_COOKIE_LEN)
 		return -EMSGSIZE;
-	ad[1].data = cookie + 4;
-	ad[1].len = KNTS_COOKIE_NONCE_LEN;
 	simd = knts_siv_begin();
-	err = knts_siv_open(master, simd, ad, ARRAY_SIZE(ad),
-			    cookie + KNTS_COOKIE_HDR_LEN,
-			    cookie + KNTS_COOKIE_HDR_LEN + KNTS_SIV_TAG_LEN,
-			    len - KNTS_COOKIE_HDR_LEN);
+	err = knts_cookie_open_keys(master, simd, cookie, len,
+				    cookie + KNTS_COOKIE_LEN -
+				    KNTS_COOKIE_KEYS_LEN);
 	knts_siv_end(simd);
 	return err;
 }

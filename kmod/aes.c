@@ -493,20 +493,20 @@ void knts_nonce_bytes(void *buf, size_t len, bool simd)
 	struct knts_nonce_gen *g;
 	u8 blk[KNTS_AES_BLOCK];
 
-	if (!simd || len > KNTS_NONCE_MAX) {
-		knts_random_bytes(buf, len);
-		return;
+	/* Per-CPU state only inside a section: preemption is off there. */
+	if (simd && len <= KNTS_NONCE_MAX) {
+		g = this_cpu_ptr(&knts_nonce_gen);
+		if (likely(g->keyed)) {
+			/* Input blocks: this call's number, then the block's. */
+			put_unaligned_be64(g->calls++, blk);
+			put_unaligned_be64(0, blk + 8);
+			knts_aes_ctr32(&g->k, blk, knts_nonce_zero, buf, len,
+				       true);
+			memzero_explicit(blk, sizeof(blk));
+			return;
+		}
 	}
-	g = this_cpu_ptr(&knts_nonce_gen);
-	if (unlikely(!g->keyed)) {
-		knts_random_bytes(buf, len);
-		return;
-	}
-	/* Input blocks: this call's number, then the block's within it. */
-	put_unaligned_be64(g->calls++, blk);
-	put_unaligned_be64(0, blk + 8);
-	knts_aes_ctr32(&g->k, blk, knts_nonce_zero, buf, len, true);
-	memzero_explicit(blk, sizeof(blk));
+	knts_random_bytes(buf, len);
 }
 
 /**
