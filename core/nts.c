@@ -47,7 +47,7 @@ int knts_auth_parse(u8 *body, unsigned int blen, struct knts_auth *a)
 		return -EBADMSG;
 	nlen = get_unaligned_be16(body);
 	clen = get_unaligned_be16(body + 2);
-	if (!nlen || clen < KNTS_SIV_TAG_LEN ||
+	if (!nlen || clen < KNTS_AEAD_TAG_LEN ||
 	    4 + knts_pad4(nlen) + knts_pad4(clen) > blen)
 		return -EBADMSG;
 	a->nonce = body + 4;
@@ -98,13 +98,17 @@ static int nts_parse_auth(struct knts_req *req, unsigned int off,
 		return -EBADMSG;
 	/*
 	 * RFC 8915 5.6: a nonce shorter than N_REQ (16) needs additional
-	 * padding to make up the difference; servers discard the rest.
+	 * padding to make up the difference, or to the AEAD's own nonce
+	 * length when that is shorter (12 for AEAD 30, as chrony reads it);
+	 * the session's AEAD is known once the cookie is open, and
+	 * knts_nts_verify() checks the rest.
 	 */
-	if (a.nonce_area < KNTS_NONCE_LEN)
+	if (a.nonce_area < KNTS_GCMSIV_NONCE_LEN)
 		return -EBADMSG;
 	req->auth_off = off;
 	req->nonce = a.nonce;
 	req->nonce_len = a.nonce_len;
+	req->nonce_area = a.nonce_area;
 	req->ct = a.ct;
 	req->ct_len = a.ct_len;
 	return 0;
@@ -233,30 +237,32 @@ static int nts_parse_inner(struct knts_req *req, const u8 *pt,
 /**
  * knts_nts_verify() - authenticate a parsed NTS request
  * @req: parsed by knts_ntp_parse(), with @req->nts set
- * @c2s: an AES-SIV instance keyed with the C2S key from the cookie
+ * @c2s: the session's AEAD keyed with the C2S key from the cookie
  * @simd: the token of the caller's section (knts_siv_begin())
  *
  * Decrypts the authenticator in place, checks the tag over the header and
  * the extension fields before it, and counts the cookies the reply owes.
  *
- * Return: 0; -EBADMSG when the tag does not verify (answer with a NAK);
- * -EINVAL when the authenticated content is malformed (drop).
+ * Return: 0; -EBADMSG when the tag does not verify, or the nonce is not
+ * one the session's AEAD takes (answer with a NAK); -EINVAL when the
+ * authenticated content or the nonce's padding is malformed (drop).
  */
-int knts_nts_verify(struct knts_req *req, struct knts_siv *c2s, bool simd)
+int knts_nts_verify(struct knts_req *req, const struct knts_aead *c2s,
+		    bool simd)
 {
-	struct knts_siv_vec ad[2] = {
-		{ .data = req->pkt, .len = req->auth_off },
-		{ .data = req->nonce, .len = req->nonce_len },
-	};
-	unsigned int inner;
+	unsigned int inner, off = knts_aead_pt_off(c2s->alg);
 	int err;
 
-	err = knts_siv_open(c2s, simd, ad, ARRAY_SIZE(ad), req->ct,
-			    req->ct + KNTS_SIV_TAG_LEN, req->ct_len);
+	/* N_REQ (16), or the AEAD's nonce length when that is less. */
+	if (req->nonce_area < knts_aead_nonce_len(c2s->alg))
+		return -EINVAL;
+	err = knts_aead_open(c2s, simd, req->nonce, req->nonce_len, req->pkt,
+			     req->auth_off, req->ct, req->ct + off,
+			     req->ct_len);
 	if (err)
-		return err == -EBADMSG ? -EBADMSG : err;
-	if (nts_parse_inner(req, req->ct + KNTS_SIV_TAG_LEN,
-			    req->ct_len - KNTS_SIV_TAG_LEN, &inner))
+		return err;
+	if (nts_parse_inner(req, req->ct + off,
+			    req->ct_len - KNTS_AEAD_TAG_LEN, &inner))
 		return -EINVAL;
 	req->cookies_wanted = min(KNTS_MAX_COOKIES,
 				  1 + req->placeholders + inner);
@@ -347,17 +353,27 @@ unsigned int knts_ntp_build_kod(u8 *out, const struct knts_req *req,
 	return len;
 }
 
-/* Length of an NTS reply with n cookies, before padding. */
-static unsigned int nts_reply_len(const struct knts_req *req, unsigned int n)
+/*
+ * Length of an NTS reply with n cookies, before padding: the reply's nonce
+ * is the session AEAD's, the cookies are sealed under the master key.
+ */
+static unsigned int nts_reply_len(const struct knts_req *req, unsigned int n,
+				  unsigned int master_alg,
+				  unsigned int keys_len)
 {
+	unsigned int alg = knts_session_alg(keys_len);
+
 	return KNTS_NTP_HDR_LEN + KNTS_EF_HDR_LEN + req->uid_len +
-	       KNTS_EF_HDR_LEN + 4 + KNTS_NONCE_LEN + KNTS_SIV_TAG_LEN +
-	       n * (KNTS_EF_HDR_LEN + KNTS_COOKIE_LEN);
+	       KNTS_EF_HDR_LEN + 4 + knts_aead_nonce_len(alg) +
+	       KNTS_AEAD_TAG_LEN +
+	       n * (KNTS_EF_HDR_LEN + knts_cookie_len(master_alg, keys_len));
 }
 
 /**
  * knts_nts_reply_cookies() - how many fresh cookies the reply can carry
  * @req: a verified request
+ * @master_alg: AEAD of the master key that will seal them
+ * @keys_len: length of the session's C2S || S2C
  *
  * What the client asked for (one plus its placeholders, at most
  * %KNTS_MAX_COOKIES), less whatever would make the reply longer than the
@@ -365,11 +381,13 @@ static unsigned int nts_reply_len(const struct knts_req *req, unsigned int n)
  *
  * Return: the number of cookies; 0 when not even the bare reply fits.
  */
-unsigned int knts_nts_reply_cookies(const struct knts_req *req)
+unsigned int knts_nts_reply_cookies(const struct knts_req *req,
+				    unsigned int master_alg,
+				    unsigned int keys_len)
 {
 	unsigned int n = req->cookies_wanted;
 
-	while (n > 0 && nts_reply_len(req, n) > req->len)
+	while (n > 0 && nts_reply_len(req, n, master_alg, keys_len) > req->len)
 		n--;
 	return n;
 }
@@ -381,9 +399,10 @@ unsigned int knts_nts_reply_cookies(const struct knts_req *req)
  * @req: a verified request
  * @tp: the clock's state
  * @rx_ts: T2
- * @master: the current master key, keyed
+ * @master: the master key to seal the fresh cookies with, keyed
  * @key_id: its id
- * @keys: C2S || S2C of the session, %KNTS_COOKIE_KEYS_LEN bytes
+ * @keys: C2S || S2C of the session
+ * @keys_len: their length: 64 for an AEAD 15 session, 32 for AEAD 30
  * @simd: the token of the caller's section (knts_siv_begin())
  *
  * Writes the header (transmit timestamp still zero), the echoed unique
@@ -396,21 +415,28 @@ unsigned int knts_nts_reply_cookies(const struct knts_req *req)
 int knts_nts_reply_begin(struct knts_resp *r, u8 *out,
 			 const struct knts_req *req,
 			 const struct knts_time_params *tp, u64 rx_ts,
-			 struct knts_siv *master, u32 key_id,
-			 const u8 *keys, bool simd)
+			 const struct knts_aead *master, u32 key_id,
+			 const u8 *keys, unsigned int keys_len, bool simd)
 {
-	unsigned int i, off, n = knts_nts_reply_cookies(req);
+	unsigned int i, off, clen, cnlen, n, alg = knts_session_alg(keys_len);
 	/* The reply's nonce, then each cookie's: one draw per reply. */
 	u8 rnd[KNTS_NONCE_LEN + KNTS_MAX_COOKIES * KNTS_COOKIE_NONCE_LEN];
+	u8 *pt;
 	int err;
 
-	if (nts_reply_len(req, n) > req->len)
+	if (!alg)
+		return -EINVAL;
+	n = knts_nts_reply_cookies(req, master->alg, keys_len);
+	if (nts_reply_len(req, n, master->alg, keys_len) > req->len)
 		return -EMSGSIZE;
+	clen = knts_cookie_len(master->alg, keys_len);
+	cnlen = knts_aead_nonce_len(master->alg);
 	memset(r, 0, sizeof(*r));
 	r->buf = out;
 	r->len = req->len;
 	r->cookies = n;
-	r->pt_len = n * (KNTS_EF_HDR_LEN + KNTS_COOKIE_LEN);
+	r->nonce_len = knts_aead_nonce_len(alg);
+	r->pt_len = n * (KNTS_EF_HDR_LEN + clen);
 
 	knts_ntp_fill_header(out, req, tp, rx_ts);
 	off = KNTS_NTP_HDR_LEN;
@@ -423,26 +449,27 @@ int knts_nts_reply_begin(struct knts_resp *r, u8 *out,
 	r->auth_off = off;
 	put_unaligned_be16(KNTS_EF_AUTH, out + off);
 	put_unaligned_be16(r->len - off, out + off + 2);
-	put_unaligned_be16(KNTS_NONCE_LEN, out + off + 4);
-	put_unaligned_be16(KNTS_SIV_TAG_LEN + r->pt_len, out + off + 6);
+	put_unaligned_be16(r->nonce_len, out + off + 4);
+	put_unaligned_be16(KNTS_AEAD_TAG_LEN + r->pt_len, out + off + 6);
 	r->nonce_off = off + 8;
-	knts_nonce_bytes(rnd, KNTS_NONCE_LEN + n * KNTS_COOKIE_NONCE_LEN, simd);
-	memcpy(out + r->nonce_off, rnd, KNTS_NONCE_LEN);
-	r->ct_off = r->nonce_off + KNTS_NONCE_LEN;
-	off = r->ct_off + KNTS_SIV_TAG_LEN;
-	memset(out + off + r->pt_len, 0, r->len - off - r->pt_len);
+	knts_nonce_bytes(rnd, r->nonce_len + n * cnlen, simd);
+	memcpy(out + r->nonce_off, rnd, r->nonce_len);
+	r->ct_off = r->nonce_off + r->nonce_len;
+	/* The cookies go where the session's AEAD wants its plaintext. */
+	pt = out + r->ct_off + knts_aead_pt_off(alg);
+	off = r->ct_off + KNTS_AEAD_TAG_LEN + r->pt_len;
+	memset(out + off, 0, r->len - off);
 
-	for (i = 0; i < n; i++, off += KNTS_EF_HDR_LEN + KNTS_COOKIE_LEN) {
-		u8 *cookie = out + off + KNTS_EF_HDR_LEN;
+	for (i = 0, off = 0; i < n; i++, off += KNTS_EF_HDR_LEN + clen) {
+		u8 *cookie = pt + off + KNTS_EF_HDR_LEN;
 
-		put_unaligned_be16(KNTS_EF_COOKIE, out + off);
-		put_unaligned_be16(KNTS_EF_HDR_LEN + KNTS_COOKIE_LEN,
-				   out + off + 2);
-		memcpy(cookie + KNTS_COOKIE_LEN - KNTS_COOKIE_KEYS_LEN, keys,
-		       KNTS_COOKIE_KEYS_LEN);
-		err = knts_cookie_seal_nonce(master, key_id, cookie,
-					     rnd + KNTS_NONCE_LEN +
-					     i * KNTS_COOKIE_NONCE_LEN, simd);
+		put_unaligned_be16(KNTS_EF_COOKIE, pt + off);
+		put_unaligned_be16(KNTS_EF_HDR_LEN + clen, pt + off + 2);
+		memcpy(cookie + knts_cookie_keys_off(master->alg), keys,
+		       keys_len);
+		err = knts_cookie_seal_nonce(master, key_id, cookie, keys_len,
+					     rnd + r->nonce_len + i * cnlen,
+					     simd);
 		if (err)
 			return err;
 	}
@@ -452,7 +479,7 @@ int knts_nts_reply_begin(struct knts_resp *r, u8 *out,
 /**
  * knts_nts_reply_seal() - stamp T3 and encrypt the reply with S2C
  * @r: from knts_nts_reply_begin()
- * @s2c: an AES-SIV instance to key with @s2c_key
+ * @s2c: the session's AEAD, to key with @s2c_key
  * @s2c_key: the session's S2C key
  * @tx_ts: T3, taken just before this call
  * @simd: the token of the caller's section (knts_siv_begin())
@@ -462,19 +489,17 @@ int knts_nts_reply_begin(struct knts_resp *r, u8 *out,
  *
  * Return: 0 or a negative errno.
  */
-int knts_nts_reply_seal(struct knts_resp *r, struct knts_siv *s2c,
+int knts_nts_reply_seal(struct knts_resp *r, const struct knts_aead *s2c,
 			const u8 *s2c_key, u64 tx_ts, bool simd)
 {
-	struct knts_siv_vec ad[2] = {
-		{ .data = r->buf, .len = r->auth_off },
-		{ .data = r->buf + r->nonce_off, .len = KNTS_NONCE_LEN },
-	};
 	int err;
 
 	knts_ntp_set_tx(r->buf, tx_ts);
-	err = knts_siv_setkey(s2c, s2c_key, KNTS_SESSION_KEY_LEN);
+	err = knts_aead_setkey(s2c, s2c_key, knts_aead_key_len(s2c->alg),
+			       simd);
 	if (err)
 		return err;
-	return knts_siv_seal(s2c, simd, ad, ARRAY_SIZE(ad), r->buf + r->ct_off,
-			     r->pt_len);
+	return knts_aead_seal(s2c, simd, r->buf + r->nonce_off, r->nonce_len,
+			      r->buf, r->auth_off, r->buf + r->ct_off,
+			      r->pt_len);
 }

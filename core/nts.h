@@ -23,7 +23,8 @@
  * @auth_off: offset of the authenticator EF, the length of the AD
  * @nonce: authenticator nonce
  * @nonce_len: its length
- * @ct: authenticator ciphertext (tag first)
+ * @nonce_area: the nonce and its additional padding
+ * @ct: authenticator ciphertext (AEAD 15: tag first, AEAD 30: tag last)
  * @ct_len: its length
  * @cookies_wanted: set by knts_nts_verify(): cookies the reply carries
  */
@@ -40,6 +41,7 @@ struct knts_req {
 	unsigned int auth_off;
 	const u8 *nonce;
 	unsigned int nonce_len;
+	unsigned int nonce_area;
 	u8 *ct;
 	unsigned int ct_len;
 	unsigned int cookies_wanted;
@@ -51,7 +53,8 @@ struct knts_req {
  * @len: its final length (never more than the request's)
  * @auth_off: offset of the authenticator EF
  * @nonce_off: offset of the nonce in it
- * @ct_off: offset of the tag and ciphertext
+ * @nonce_len: its length, the session AEAD's (16 or 12)
+ * @ct_off: offset of the sealed output (tag and ciphertext)
  * @pt_len: length of the encrypted EFs (the fresh cookies)
  * @cookies: number of fresh cookies
  */
@@ -60,6 +63,7 @@ struct knts_resp {
 	unsigned int len;
 	unsigned int auth_off;
 	unsigned int nonce_off;
+	unsigned int nonce_len;
 	unsigned int ct_off;
 	unsigned int pt_len;
 	unsigned int cookies;
@@ -85,7 +89,8 @@ int knts_auth_parse(u8 *body, unsigned int blen, struct knts_auth *a);
 int knts_ef_next(const u8 *p, unsigned int len, unsigned int *off,
 		 unsigned int min, u16 *type, unsigned int *eflen);
 int knts_ntp_parse(u8 *pkt, unsigned int len, struct knts_req *req);
-int knts_nts_verify(struct knts_req *req, struct knts_siv *c2s, bool simd);
+int knts_nts_verify(struct knts_req *req, const struct knts_aead *c2s,
+		    bool simd);
 
 void knts_ntp_fill_header(u8 *out, const struct knts_req *req,
 			  const struct knts_time_params *tp, u64 rx_ts);
@@ -96,13 +101,15 @@ unsigned int knts_ntp_build_kod(u8 *out, const struct knts_req *req,
 				const struct knts_time_params *tp, u32 kiss,
 				u64 rx_ts, u64 tx_ts);
 
-unsigned int knts_nts_reply_cookies(const struct knts_req *req);
+unsigned int knts_nts_reply_cookies(const struct knts_req *req,
+				    unsigned int master_alg,
+				    unsigned int keys_len);
 int knts_nts_reply_begin(struct knts_resp *r, u8 *out,
 			 const struct knts_req *req,
 			 const struct knts_time_params *tp, u64 rx_ts,
-			 struct knts_siv *master, u32 key_id,
-			 const u8 *keys, bool simd);
-int knts_nts_reply_seal(struct knts_resp *r, struct knts_siv *s2c,
+			 const struct knts_aead *master, u32 key_id,
+			 const u8 *keys, unsigned int keys_len, bool simd);
+int knts_nts_reply_seal(struct knts_resp *r, const struct knts_aead *s2c,
 			const u8 *s2c_key, u64 tx_ts, bool simd);
 
 static inline void knts_ntp_set_tx(u8 *out, u64 tx_ts)

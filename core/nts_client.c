@@ -25,8 +25,9 @@ static unsigned int put_ef(u8 *p, u16 type, const u8 *body, unsigned int len)
  * @cookie: a cookie from NTS-KE or a previous reply
  * @cookie_len: its length (multiple of 4)
  * @placeholders: cookie placeholders to add
- * @c2s: AES-SIV keyed with the session's C2S key
- * @nonce: %KNTS_NONCE_LEN bytes
+ * @c2s: the session's AEAD keyed with its C2S key
+ * @nonce: knts_aead_nonce_len() bytes: 16 for AEAD 15, 12 for AEAD 30
+ *	(chrony's client sends the same, without padding)
  * @tx_ts: transmit timestamp (T1), echoed by the server as origin
  *
  * Return: the request's length, or a negative errno.
@@ -34,17 +35,17 @@ static unsigned int put_ef(u8 *p, u16 type, const u8 *body, unsigned int len)
 int knts_client_request(u8 *out, unsigned int cap, const u8 *uid,
 			unsigned int uid_len, const u8 *cookie,
 			unsigned int cookie_len, unsigned int placeholders,
-			struct knts_siv *c2s, const u8 *nonce, u64 tx_ts)
+			const struct knts_aead *c2s, const u8 *nonce, u64 tx_ts)
 {
-	struct knts_siv_vec ad[2];
-	unsigned int off, i, need;
+	unsigned int off, i, need, nlen = knts_aead_nonce_len(c2s->alg);
+	bool simd;
 	int err;
 
 	if (uid_len % 4 || cookie_len % 4 || uid_len < KNTS_UID_MIN_LEN)
 		return -EINVAL;
 	need = KNTS_NTP_HDR_LEN + KNTS_EF_HDR_LEN + uid_len +
 	       (1 + placeholders) * (KNTS_EF_HDR_LEN + cookie_len) +
-	       KNTS_EF_HDR_LEN + 4 + KNTS_NONCE_LEN + KNTS_SIV_TAG_LEN;
+	       KNTS_EF_HDR_LEN + 4 + nlen + KNTS_AEAD_TAG_LEN;
 	if (need > cap)
 		return -EMSGSIZE;
 
@@ -57,17 +58,16 @@ int knts_client_request(u8 *out, unsigned int cap, const u8 *uid,
 	for (i = 0; i < placeholders; i++)
 		off += put_ef(out + off, KNTS_EF_PLACEHOLDER, NULL, cookie_len);
 
-	ad[0].data = out;
-	ad[0].len = off;
 	put_unaligned_be16(KNTS_EF_AUTH, out + off);
-	put_unaligned_be16(KNTS_EF_HDR_LEN + 4 + KNTS_NONCE_LEN +
-			   KNTS_SIV_TAG_LEN, out + off + 2);
-	put_unaligned_be16(KNTS_NONCE_LEN, out + off + 4);
-	put_unaligned_be16(KNTS_SIV_TAG_LEN, out + off + 6);
-	memcpy(out + off + 8, nonce, KNTS_NONCE_LEN);
-	ad[1].data = out + off + 8;
-	ad[1].len = KNTS_NONCE_LEN;
-	err = knts_siv_encrypt(c2s, ad, 2, out + off + 8 + KNTS_NONCE_LEN, 0);
+	put_unaligned_be16(KNTS_EF_HDR_LEN + 4 + nlen + KNTS_AEAD_TAG_LEN,
+			   out + off + 2);
+	put_unaligned_be16(nlen, out + off + 4);
+	put_unaligned_be16(KNTS_AEAD_TAG_LEN, out + off + 6);
+	memcpy(out + off + 8, nonce, nlen);
+	simd = knts_siv_begin();
+	err = knts_aead_seal(c2s, simd, out + off + 8, nlen, out, off,
+			     out + off + 8 + nlen, 0);
+	knts_siv_end(simd);
 	if (err)
 		return err;
 	return (int)need;
@@ -106,7 +106,7 @@ static int client_find_auth(const u8 *pkt, unsigned int len, const u8 *uid,
  * @uid: the request's unique identifier
  * @uid_len: its length
  * @tx_ts: the request's transmit timestamp
- * @s2c: AES-SIV keyed with the session's S2C key
+ * @s2c: the session's AEAD keyed with its S2C key
  * @out: what the reply said
  *
  * A NAK (kiss code NTSN with the unique identifier) is reported in @out
@@ -116,13 +116,13 @@ static int client_find_auth(const u8 *pkt, unsigned int len, const u8 *uid,
  * request; -EPERM when its authenticator does not verify.
  */
 int knts_client_reply(u8 *pkt, unsigned int len, const u8 *uid,
-		      unsigned int uid_len, u64 tx_ts, struct knts_siv *s2c,
+		      unsigned int uid_len, u64 tx_ts,
+		      const struct knts_aead *s2c,
 		      struct knts_client_reply *out)
 {
 	unsigned int auth_off, blen, clen, off = 0, eflen;
-	struct knts_siv_vec ad[2];
 	struct knts_auth a;
-	bool uid_ok;
+	bool uid_ok, simd;
 	int err, r;
 	u16 type;
 	u8 *pt;
@@ -152,15 +152,15 @@ int knts_client_reply(u8 *pkt, unsigned int len, const u8 *uid,
 	blen = get_unaligned_be16(pkt + auth_off + 2) - KNTS_EF_HDR_LEN;
 	if (knts_auth_parse(pkt + auth_off + KNTS_EF_HDR_LEN, blen, &a))
 		return -EBADMSG;
-	ad[0].data = pkt;
-	ad[0].len = auth_off;
-	ad[1].data = a.nonce;
-	ad[1].len = a.nonce_len;
-	if (knts_siv_decrypt(s2c, ad, 2, a.ct, a.ct_len))
+	pt = a.ct + knts_aead_pt_off(s2c->alg);
+	clen = a.ct_len - KNTS_AEAD_TAG_LEN;
+	simd = knts_siv_begin();
+	err = knts_aead_open(s2c, simd, a.nonce, a.nonce_len, pkt, auth_off,
+			     a.ct, pt, a.ct_len);
+	knts_siv_end(simd);
+	if (err)
 		return -EPERM;
 
-	pt = a.ct + KNTS_SIV_TAG_LEN;
-	clen = a.ct_len - KNTS_SIV_TAG_LEN;
 	while ((r = knts_ef_next(pt, clen, &off, KNTS_EF_HDR_LEN, &type,
 				 &eflen)) > 0) {
 		if (type != KNTS_EF_COOKIE)

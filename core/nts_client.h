@@ -37,9 +37,10 @@ struct knts_client_reply {
 int knts_client_request(u8 *out, unsigned int cap, const u8 *uid,
 			unsigned int uid_len, const u8 *cookie,
 			unsigned int cookie_len, unsigned int placeholders,
-			struct knts_siv *c2s, const u8 *nonce, u64 tx_ts);
+			const struct knts_aead *c2s, const u8 *nonce, u64 tx_ts);
 int knts_client_reply(u8 *pkt, unsigned int len, const u8 *uid,
-		      unsigned int uid_len, u64 tx_ts, struct knts_siv *s2c,
+		      unsigned int uid_len, u64 tx_ts,
+		      const struct knts_aead *s2c,
 		      struct knts_client_reply *out);
 
 #endif /* _KNTS_NTS_CLIENT_H */

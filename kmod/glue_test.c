@@ -6,7 +6,9 @@
  * rate limiter and the counters; the netlink commands are driven through a
  * generic netlink socket as kntsd drives them, keys replaced while requests
  * keep coming; and the sockets are closed and reopened with requests in
- * flight, as rmmod does.
+ * flight, as rmmod does.  Master keys and sessions of both AEADs (15 and 30)
+ * go through the same path, the fresh cookies under the current key unless
+ * its cookies would be longer than the request's.
  */
 
 #include <kunit/test.h>
@@ -36,20 +38,58 @@
 
 static const u8 secret[KNTS_SIV_KEY_LEN] = { [0] = 0x11, [31] = 0x22 };
 static const u8 other_secret[KNTS_SIV_KEY_LEN] = { [0] = 0x33, [31] = 0x44 };
+static const u8 secret30[KNTS_GCMSIV_KEY_LEN] = { [0] = 0x55, [15] = 0x66 };
 
-/* One client: a UDP socket on loopback, its session keys and buffers. */
+/* One AEAD instance of either algorithm, with its own scratch. */
+struct side {
+	struct knts_siv siv;
+	struct knts_aes128 kgk, mek;
+	struct knts_aead a;
+};
+
+/*
+ * One client: a UDP socket on loopback, the master keys it mints cookies
+ * with (the server's, AEAD 15 and AEAD 30), its session and buffers.
+ */
 struct glue {
 	struct socket *udp;
 	struct sockaddr_storage to;
 	int to_len;
-	struct knts_siv master, c2s, s2c;
+	struct side master, master30, c2s, s2c;
 	u8 uid[UID_LEN];
-	u8 *req, *reply, *cookie;
+	u8 *req, *reply, *cookie, *keys;
+	unsigned int cookie_len;
 	struct socket *nl;
 	u16 family;
 	u32 seq;
 	unsigned int placeholders;
 };
+
+static int side_key(struct side *s, u16 alg, const u8 *key)
+{
+	bool simd;
+	int err;
+
+	s->a = (struct knts_aead){
+		.alg = alg, .siv = &s->siv, .kgk = &s->kgk, .mek = &s->mek,
+	};
+	simd = knts_siv_begin();
+	err = knts_aead_setkey(&s->a, key, knts_aead_key_len(alg), simd);
+	knts_siv_end(simd);
+	return err;
+}
+
+/* Opens a cookie under @m into @keys (64 bytes); returns their length. */
+static int cookie_open(struct side *m, const u8 *cookie, unsigned int len,
+		       u8 *keys)
+{
+	bool simd = knts_siv_begin();
+	int ret;
+
+	ret = knts_cookie_open(&m->a, simd, cookie, len, keys);
+	knts_siv_end(simd);
+	return ret;
+}
 
 /* --- UDP over loopback --- */
 
@@ -123,30 +163,40 @@ static u64 counter(enum knts_stat s)
 	return sum[s];
 }
 
-/* A fresh session: its keys, and a cookie under @master with @id. */
-static int session(struct glue *g, struct knts_siv *master, u32 id)
+/*
+ * A fresh session of AEAD @alg: its keys, and a cookie under @master (an
+ * AEAD 15 or AEAD 30 master key) with @id.
+ */
+static int session_of(struct glue *g, struct side *master, u32 id, u16 alg)
 {
-	u8 *keys = g->cookie + KNTS_COOKIE_HDR_LEN + KNTS_SIV_TAG_LEN;
+	unsigned int klen = 2 * knts_aead_key_len(alg);
+	u8 *keys = g->cookie + knts_cookie_keys_off(master->a.alg);
 	int err;
 
-	get_random_bytes(keys, KNTS_COOKIE_KEYS_LEN);
-	err = knts_siv_setkey(&g->c2s, keys, KNTS_SESSION_KEY_LEN);
+	get_random_bytes(keys, klen);
+	err = side_key(&g->c2s, alg, keys);
 	if (!err)
-		err = knts_siv_setkey(&g->s2c, keys + KNTS_SESSION_KEY_LEN,
-				      KNTS_SESSION_KEY_LEN);
+		err = side_key(&g->s2c, alg, keys + klen / 2);
 	if (!err)
-		err = knts_cookie_seal(master, id, g->cookie);
+		err = knts_cookie_seal(&master->a, id, g->cookie, klen);
+	g->cookie_len = knts_cookie_len(master->a.alg, klen);
 	return err;
+}
+
+/* An AEAD 15 session, as chrony 4.3 has them. */
+static int session(struct glue *g, struct side *master, u32 id)
+{
+	return session_of(g, master, id, KNTS_AEAD_AES_SIV_CMAC_256);
 }
 
 static int request(struct glue *g, u64 tx)
 {
-	u8 nonce[16];
+	u8 nonce[KNTS_AEAD_MAX_NONCE_LEN];
 
 	get_random_bytes(g->uid, sizeof(g->uid));
 	get_random_bytes(nonce, sizeof(nonce));
 	return knts_client_request(g->req, BUF_LEN, g->uid, UID_LEN, g->cookie,
-				   KNTS_COOKIE_LEN, g->placeholders, &g->c2s,
+				   g->cookie_len, g->placeholders, &g->c2s.a,
 				   nonce, tx);
 }
 
@@ -170,7 +220,7 @@ static int exchange(struct kunit *test, struct glue *g,
 	if (n < 0)
 		return n;
 	KUNIT_EXPECT_LE(test, n, len);	/* never longer than the request */
-	n = knts_client_reply(g->reply, n, g->uid, UID_LEN, tx, &g->s2c, r);
+	n = knts_client_reply(g->reply, n, g->uid, UID_LEN, tx, &g->s2c.a, r);
 	if (n)
 		return n;
 	return r->nak ? 0 : 1;
@@ -301,7 +351,32 @@ out:
 	return err;
 }
 
-/* KNTS_CMD_KEY_SET with one key, optionally made current. */
+/* KNTS_CMD_KEY_SET with one key of @aead, optionally made current. */
+static int nl_key_set_aead(struct glue *g, u32 id, u16 aead, const u8 *key,
+			   unsigned int len, bool make_current)
+{
+	struct sk_buff *skb = nl_msg(g, g->family, KNTS_CMD_KEY_SET);
+	struct nlattr *nest;
+
+	if (!skb)
+		return -ENOMEM;
+	nest = nla_nest_start(skb, KNTS_A_KEY);
+	if (!nest || nla_put_u32(skb, KNTS_KEY_A_ID, id) ||
+	    nla_put_u16(skb, KNTS_KEY_A_AEAD, aead) ||
+	    nla_put(skb, KNTS_KEY_A_SECRET, len, key)) {
+		kfree_skb(skb);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	if (make_current && nla_put_u32(skb, KNTS_A_KEY_CURRENT, id)) {
+		kfree_skb(skb);
+		return -EMSGSIZE;
+	}
+	nlmsg_end(skb, nlmsg_hdr(skb));
+	return nl_transact(g, skb, NULL);
+}
+
+/* An AEAD 15 key, as kntsd sends chrony 4.3's keys: no AEAD attribute. */
 static int nl_key_set(struct glue *g, u32 id, const u8 *key, bool make_current)
 {
 	struct sk_buff *skb = nl_msg(g, g->family, KNTS_CMD_KEY_SET);
@@ -380,14 +455,18 @@ static int glue_init(struct kunit *test)
 		return -ENOMEM;
 	g->req = kunit_kzalloc(test, BUF_LEN, GFP_KERNEL);
 	g->reply = kunit_kzalloc(test, BUF_LEN, GFP_KERNEL);
-	g->cookie = kunit_kzalloc(test, KNTS_COOKIE_LEN, GFP_KERNEL);
-	if (!g->req || !g->reply || !g->cookie || knts_siv_init(&g->master) ||
-	    knts_siv_init(&g->c2s) || knts_siv_init(&g->s2c))
+	g->cookie = kunit_kzalloc(test, KNTS_COOKIE_MAX_LEN, GFP_KERNEL);
+	g->keys = kunit_kzalloc(test, 2 * KNTS_COOKIE_KEYS_LEN, GFP_KERNEL);
+	if (!g->req || !g->reply || !g->cookie || !g->keys ||
+	    knts_siv_init(&g->master.siv) || knts_siv_init(&g->master30.siv) ||
+	    knts_siv_init(&g->c2s.siv) || knts_siv_init(&g->s2c.siv))
 		return -ENOMEM;
 	g->placeholders = 1;
 	test->priv = g;
-	KUNIT_ASSERT_EQ(test, knts_siv_setkey(&g->master, secret,
-					      KNTS_SIV_KEY_LEN), 0);
+	KUNIT_ASSERT_EQ(test, side_key(&g->master, KNTS_AEAD_AES_SIV_CMAC_256,
+				       secret), 0);
+	KUNIT_ASSERT_EQ(test, side_key(&g->master30, KNTS_AEAD_AES_128_GCM_SIV,
+				       secret30), 0);
 	KUNIT_ASSERT_EQ(test, nl_open(g), 0);
 	KUNIT_ASSERT_EQ(test, nl_resolve(g), 0);
 	KUNIT_ASSERT_EQ(test, nl_key_set(g, KEY_ID, secret, true), 0);
@@ -410,9 +489,10 @@ static void glue_exit(struct kunit *test)
 		nl_key_del(g, OTHER_ID);
 	}
 	nl_close(g);
-	knts_siv_uninit(&g->master);
-	knts_siv_uninit(&g->c2s);
-	knts_siv_uninit(&g->s2c);
+	knts_siv_uninit(&g->master.siv);
+	knts_siv_uninit(&g->master30.siv);
+	knts_siv_uninit(&g->c2s.siv);
+	knts_siv_uninit(&g->s2c.siv);
 }
 
 /* NTS over IPv4 and IPv6: verified replies, counted, cookies that open. */
@@ -434,8 +514,10 @@ static void glue_nts_both_families(struct kunit *test)
 			u8 *c = (u8 *)r.cookie[0];
 
 			KUNIT_EXPECT_EQ(test, knts_cookie_key_id(c), (u32)KEY_ID);
-			KUNIT_EXPECT_EQ(test, knts_cookie_open(&g->master, c,
-							       r.cookie_len[0]), 0);
+			KUNIT_EXPECT_EQ(test, cookie_open(&g->master, c,
+							  r.cookie_len[0],
+							  g->keys),
+					KNTS_COOKIE_KEYS_LEN);
 		}
 		udp_close(g);
 	}
@@ -472,13 +554,111 @@ static void glue_key_replace_during_traffic(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, nl_key_del(g, OTHER_ID), -ENOENT);
 
 	/* A cookie under a deleted key: a NAK, counted. */
-	KUNIT_ASSERT_EQ(test, knts_siv_setkey(&g->master, other_secret,
-					      KNTS_SIV_KEY_LEN), 0);
+	KUNIT_ASSERT_EQ(test, side_key(&g->master, KNTS_AEAD_AES_SIV_CMAC_256,
+				       other_secret), 0);
 	KUNIT_ASSERT_EQ(test, session(g, &g->master, OTHER_ID), 0);
 	KUNIT_EXPECT_EQ(test, exchange(test, g, &r), 0);
 	KUNIT_EXPECT_EQ(test, counter(KNTS_STAT_NAKS), naks + 1);
-	KUNIT_ASSERT_EQ(test, knts_siv_setkey(&g->master, secret,
-					      KNTS_SIV_KEY_LEN), 0);
+	KUNIT_ASSERT_EQ(test, side_key(&g->master, KNTS_AEAD_AES_SIV_CMAC_256,
+				       secret), 0);
+}
+
+/*
+ * One exchange of a session of @alg under @master (@id): verified, with
+ * @n cookies of @len bytes under the key @want_id, which @want opens to
+ * the session's keys.
+ */
+static void aead_exchange(struct kunit *test, struct glue *g,
+			  struct side *master, u32 id, u16 alg,
+			  struct side *want, u32 want_id, unsigned int len)
+{
+	unsigned int klen = 2 * knts_aead_key_len(alg), i;
+	u8 *keys = g->keys, *got = g->keys + KNTS_COOKIE_KEYS_LEN;
+	struct knts_client_reply r;
+
+	KUNIT_ASSERT_EQ(test, session_of(g, master, id, alg), 0);
+	/* The session's keys, before the cookie is sent. */
+	KUNIT_ASSERT_EQ(test, cookie_open(master, g->cookie, g->cookie_len,
+					  keys), (int)klen);
+	KUNIT_ASSERT_EQ(test, exchange(test, g, &r), 1);
+	KUNIT_EXPECT_EQ(test, r.cookies, 2u);
+	for (i = 0; i < r.cookies; i++) {
+		u8 *c = (u8 *)r.cookie[i];
+
+		KUNIT_EXPECT_EQ(test, r.cookie_len[i], len);
+		KUNIT_EXPECT_EQ(test, knts_cookie_key_id(c), want_id);
+		KUNIT_EXPECT_EQ(test, cookie_open(want, c, r.cookie_len[i],
+						  got), (int)klen);
+		KUNIT_EXPECT_EQ(test, memcmp(got, keys, klen), 0);
+	}
+}
+
+/*
+ * AEAD 30 master keys over netlink, and sessions of both AEADs under both
+ * kinds of key: every reply verifies; its cookies come from the current
+ * key when they fit in the request's cookie's length, else from the key
+ * that opened it; an AEAD 30 session's request with a 16-byte nonce is a
+ * NAK; keys of the wrong length or AEAD are refused.
+ */
+static void glue_nts_aead30(struct kunit *test)
+{
+	struct glue *g = test->priv;
+	u64 naks = counter(KNTS_STAT_NAKS);
+	struct knts_client_reply r;
+	u8 nonce[KNTS_AEAD_MAX_NONCE_LEN];
+	struct side *bad;
+	int len, n;
+
+	KUNIT_ASSERT_EQ(test, udp_open(g, AF_INET, 4), 0);
+	KUNIT_ASSERT_EQ(test, nl_key_set_aead(g, OTHER_ID, 30, secret30,
+					      sizeof(secret30), false), 0);
+	/* The current key (AEAD 15) would make 68 and 100-byte cookies. */
+	aead_exchange(test, g, &g->master30, OTHER_ID, 30, &g->master30,
+		      OTHER_ID, 64);
+	aead_exchange(test, g, &g->master30, OTHER_ID, 15, &g->master30,
+		      OTHER_ID, 96);
+	aead_exchange(test, g, &g->master, KEY_ID, 30, &g->master, KEY_ID, 68);
+	aead_exchange(test, g, &g->master, KEY_ID, 15, &g->master, KEY_ID,
+		      100);
+	/* The AEAD 30 key current: its cookies are never the longer. */
+	KUNIT_ASSERT_EQ(test, nl_key_set_aead(g, OTHER_ID, 30, secret30,
+					      sizeof(secret30), true), 0);
+	aead_exchange(test, g, &g->master, KEY_ID, 15, &g->master30, OTHER_ID,
+		      96);
+	aead_exchange(test, g, &g->master, KEY_ID, 30, &g->master30, OTHER_ID,
+		      64);
+	aead_exchange(test, g, &g->master30, OTHER_ID, 30, &g->master30,
+		      OTHER_ID, 64);
+
+	/* An AEAD 30 session's request with a 16-byte nonce: a NAK. */
+	bad = kunit_kzalloc(test, sizeof(*bad), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, bad);
+	KUNIT_ASSERT_EQ(test, knts_siv_init(&bad->siv), 0);
+	KUNIT_ASSERT_EQ(test, session_of(g, &g->master30, OTHER_ID, 30), 0);
+	KUNIT_ASSERT_EQ(test, side_key(bad, KNTS_AEAD_AES_SIV_CMAC_256,
+				       other_secret), 0);
+	get_random_bytes(nonce, sizeof(nonce));
+	len = knts_client_request(g->req, BUF_LEN, g->uid, UID_LEN, g->cookie,
+				  g->cookie_len, 0, &bad->a, nonce, 7);
+	knts_siv_uninit(&bad->siv);
+	KUNIT_ASSERT_GT(test, len, 0);
+	KUNIT_ASSERT_EQ(test, udp_send(g, g->req, len), len);
+	n = udp_recv(g, g->reply, BUF_LEN);
+	KUNIT_ASSERT_GT(test, n, 0);
+	KUNIT_EXPECT_EQ(test, knts_client_reply(g->reply, n, g->uid, UID_LEN,
+						7, &g->s2c.a, &r), 0);
+	KUNIT_EXPECT_TRUE(test, r.nak);
+	KUNIT_EXPECT_EQ(test, counter(KNTS_STAT_NAKS), naks + 1);
+
+	/* Each AEAD's key length; only AEADs 15 and 30. */
+	KUNIT_EXPECT_EQ(test, nl_key_set_aead(g, OTHER_ID, 30, secret,
+					      sizeof(secret), false), -EINVAL);
+	KUNIT_EXPECT_EQ(test, nl_key_set_aead(g, OTHER_ID, 15, secret30,
+					      sizeof(secret30), false), -EINVAL);
+	KUNIT_EXPECT_EQ(test, nl_key_set_aead(g, OTHER_ID, 16, secret30,
+					      sizeof(secret30), false),
+			-EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, nl_key_set(g, KEY_ID, secret, true), 0);
 }
 
 /*
@@ -576,6 +756,7 @@ static void glue_sockets_close_during_traffic(struct kunit *test)
 
 static struct kunit_case glue_cases[] = {
 	KUNIT_CASE(glue_nts_both_families),
+	KUNIT_CASE(glue_nts_aead30),
 	KUNIT_CASE(glue_key_replace_during_traffic),
 	KUNIT_CASE(glue_ratelimit),
 	KUNIT_CASE(glue_cookie_budget),

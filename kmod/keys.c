@@ -17,9 +17,9 @@
 /**
  * knts_key_create() - build a keyed master key, not yet published
  * @id: key id
- * @aead: its AEAD; only %KNTS_AEAD_AES_SIV_CMAC_256
+ * @aead: its AEAD, %KNTS_AEAD_AES_SIV_CMAC_256 or %KNTS_AEAD_AES_128_GCM_SIV
  * @secret: key bytes; the caller wipes them
- * @len: %KNTS_SIV_KEY_LEN
+ * @len: their length, knts_aead_key_len(@aead)
  *
  * Context: process context.
  * Return: the key or an ERR_PTR().
@@ -28,9 +28,11 @@ struct knts_key *knts_key_create(u32 id, u16 aead, const u8 *secret,
 				 unsigned int len)
 {
 	struct knts_key *key;
+	struct knts_aead a;
 	int cpu, err;
+	bool simd;
 
-	if (aead != KNTS_AEAD_AES_SIV_CMAC_256 || len != KNTS_SIV_KEY_LEN)
+	if (!len || len != knts_aead_key_len(aead))
 		return ERR_PTR(-EINVAL);
 	key = kzalloc(sizeof(*key), GFP_KERNEL);
 	if (!key)
@@ -48,7 +50,14 @@ struct knts_key *knts_key_create(u32 id, u16 aead, const u8 *secret,
 	err = knts_siv_init(&key->siv);
 	if (err)
 		goto err_stats;
-	err = knts_siv_setkey_long(&key->siv, secret, len);
+	if (aead == KNTS_AEAD_AES_SIV_CMAC_256) {
+		err = knts_siv_setkey_long(&key->siv, secret, len);
+	} else {
+		a = knts_key_aead(key, NULL);
+		simd = knts_siv_begin();
+		err = knts_aead_setkey(&a, secret, len, simd);
+		knts_siv_end(simd);
+	}
 	if (err)
 		goto err_siv;
 	return key;
@@ -73,6 +82,7 @@ void knts_key_destroy(struct knts_key *key)
 	if (!key)
 		return;
 	knts_siv_uninit(&key->siv);
+	memzero_explicit(&key->kgk, sizeof(key->kgk));
 	free_percpu(key->stats);
 	kfree_sensitive(key);
 }

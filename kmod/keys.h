@@ -13,8 +13,6 @@
 #include "core/cookie.h"
 #include "siv_kernel.h"
 
-#define KNTS_AEAD_AES_SIV_CMAC_256	15
-
 /**
  * struct knts_key_stats - one CPU's use of a key
  * @opens: cookies opened
@@ -30,9 +28,10 @@ struct knts_key_stats {
 /**
  * struct knts_key - one master key; immutable once published
  * @id: key id; its slot is id % %KNTS_KEY_SLOTS
- * @aead: AEAD of the master key (only %KNTS_AEAD_AES_SIV_CMAC_256)
+ * @aead: AEAD of the master key, 15 or 30
  * @added_ns: CLOCK_BOOTTIME when it was installed
- * @siv: keyed AES-SIV, used concurrently by every CPU
+ * @siv: AEAD 15: keyed AES-SIV, used concurrently by every CPU
+ * @kgk: AEAD 30: the keyed AES-128-GCM-SIV key, likewise
  * @stats: per-CPU use counters
  */
 struct knts_key {
@@ -40,6 +39,7 @@ struct knts_key {
 	u16 aead;
 	u64 added_ns;
 	struct knts_siv siv;
+	struct knts_aes128 kgk;
 	struct knts_key_stats __percpu *stats;
 };
 
@@ -78,6 +78,22 @@ static inline struct knts_key *knts_key_lookup(struct knts_keys *keys, u32 id)
 
 	key = rcu_dereference(keys->slot[id % KNTS_KEY_SLOTS]);
 	return key && key->id == id ? key : NULL;
+}
+
+/**
+ * knts_key_aead() - a master key as an AEAD handle
+ * @key: the key
+ * @mek: the caller's scratch for AES-128-GCM-SIV's message key (the CPU's)
+ *
+ * Return: the handle.
+ */
+static inline struct knts_aead knts_key_aead(struct knts_key *key,
+					     struct knts_aes128 *mek)
+{
+	return (struct knts_aead){
+		.alg = key->aead, .siv = &key->siv, .kgk = &key->kgk,
+		.mek = mek,
+	};
 }
 
 static inline void knts_key_count(struct knts_key *key, bool opened)

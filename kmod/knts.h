@@ -18,7 +18,10 @@ struct socket;
 
 /**
  * struct knts_pcpu - one CPU's working state for the packet path
- * @siv: AES-SIV instance re-keyed per request (C2S, then S2C)
+ * @siv: AES-SIV instance re-keyed per request (C2S, then S2C) of an AEAD 15
+ *	session
+ * @kgk: the same for an AEAD 30 session
+ * @mek: AES-128-GCM-SIV's message key, for AEAD 30 sessions and master keys
  * @req: a copy of the request when it cannot be served where it lies in
  *	the skb (non-linear or shared; %KNTS_NTP_MAX_LEN bytes)
  * @keys: the session's C2S || S2C, opened from its cookie
@@ -29,6 +32,8 @@ struct socket;
  */
 struct knts_pcpu {
 	struct knts_siv siv;
+	struct knts_aes128 kgk;
+	struct knts_aes128 mek;
 	u8 *req;
 	u8 keys[KNTS_COOKIE_KEYS_LEN];
 	unsigned long budget_stamp;

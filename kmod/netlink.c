@@ -39,7 +39,9 @@ static const struct nla_policy knts_time_policy[KNTS_TIME_A_MAX + 1] = {
 static const struct nla_policy knts_key_policy[KNTS_KEY_A_MAX + 1] = {
 	[KNTS_KEY_A_ID] = { .type = NLA_U32 },
 	[KNTS_KEY_A_AEAD] = { .type = NLA_U16 },
-	[KNTS_KEY_A_SECRET] = NLA_POLICY_EXACT_LEN(KNTS_SIV_KEY_LEN),
+	/* Its exact length depends on the AEAD: knts_nl_key_parse(). */
+	[KNTS_KEY_A_SECRET] = { .type = NLA_BINARY,
+				.len = KNTS_AEAD_MAX_KEY_LEN },
 };
 
 static const struct nla_policy knts_policy[KNTS_A_MAX + 1] = {
@@ -266,10 +268,19 @@ static struct knts_key *knts_nl_key_parse(struct nlattr *attr,
 	}
 	if (tb[KNTS_KEY_A_AEAD])
 		aead = nla_get_u16(tb[KNTS_KEY_A_AEAD]);
-	if (aead != KNTS_AEAD_AES_SIV_CMAC_256) {
+	if (!knts_aead_key_len(aead)) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[KNTS_KEY_A_AEAD],
-				    "only AEAD 15 (AES-SIV-CMAC-256) master keys are supported");
+				    "master keys are AEAD 15 (AES-SIV-CMAC-256) or 30 (AES-128-GCM-SIV)");
 		return ERR_PTR(-EOPNOTSUPP);
+	}
+	if (nla_len(tb[KNTS_KEY_A_SECRET]) != knts_aead_key_len(aead)) {
+		if (aead == KNTS_AEAD_AES_SIV_CMAC_256)
+			NL_SET_ERR_MSG_ATTR(extack, tb[KNTS_KEY_A_SECRET],
+					    "an AEAD 15 key has 32 bytes");
+		else
+			NL_SET_ERR_MSG_ATTR(extack, tb[KNTS_KEY_A_SECRET],
+					    "an AEAD 30 key has 16 bytes");
+		return ERR_PTR(-EINVAL);
 	}
 	key = knts_key_create(nla_get_u32(tb[KNTS_KEY_A_ID]), aead,
 			      nla_data(tb[KNTS_KEY_A_SECRET]),

@@ -96,18 +96,27 @@ static void knts_serve_plain(struct knts_server *srv, struct sock *sk,
 	knts_send(srv, sk, skb, reply, KNTS_STAT_PLAIN_REPLIES);
 }
 
+/* The CPU's session instances as a handle for the session's AEAD. */
+static struct knts_aead knts_session(struct knts_pcpu *pc, unsigned int alg)
+{
+	return (struct knts_aead){
+		.alg = alg, .siv = &pc->siv, .kgk = &pc->kgk, .mek = &pc->mek,
+	};
+}
+
 /*
- * Opens the cookie into pc->keys and authenticates the request, inside the
- * caller's section @simd.  Returns
- * the key that opened it, or NULL after counting why not; *nak tells
- * whether the failure deserves a NAK (the cookie or the authenticator did
- * not verify) or a silent drop.
+ * Opens the cookie into pc->keys (*keys_len bytes) and authenticates the
+ * request, inside the caller's section @simd.  Returns the key that opened
+ * it, or NULL after counting why not; *nak tells whether the failure
+ * deserves a NAK (the cookie or the authenticator did not verify) or a
+ * silent drop.
  */
 static struct knts_key *knts_nts_open(struct knts_server *srv,
 				      struct knts_pcpu *pc,
 				      struct knts_req *req, bool *nak,
-				      bool simd)
+				      unsigned int *keys_len, bool simd)
 {
+	struct knts_aead m, s;
 	struct knts_key *key;
 	int err;
 
@@ -117,22 +126,23 @@ static struct knts_key *knts_nts_open(struct knts_server *srv,
 		knts_stat_inc(srv, KNTS_STAT_COOKIE_UNKNOWN_KEY);
 		return NULL;
 	}
-	if (req->cookie_len != KNTS_COOKIE_LEN) {
-		knts_stat_inc(srv, KNTS_STAT_COOKIE_BAD_LENGTH);
-		knts_key_count(key, false);
-		return NULL;
-	}
-	if (knts_cookie_open_keys(&key->siv, simd, req->cookie,
-				  KNTS_COOKIE_LEN, pc->keys)) {
-		knts_stat_inc(srv, KNTS_STAT_COOKIE_BAD_TAG);
+	m = knts_key_aead(key, &pc->mek);
+	err = knts_cookie_open(&m, simd, req->cookie, req->cookie_len,
+			       pc->keys);
+	if (err < 0) {
+		knts_stat_inc(srv, err == -EMSGSIZE ?
+			      KNTS_STAT_COOKIE_BAD_LENGTH :
+			      KNTS_STAT_COOKIE_BAD_TAG);
 		knts_key_count(key, false);
 		return NULL;
 	}
 	knts_key_count(key, true);
+	*keys_len = err;
 
-	err = knts_siv_setkey(&pc->siv, pc->keys, KNTS_SESSION_KEY_LEN);
+	s = knts_session(pc, knts_session_alg(*keys_len));
+	err = knts_aead_setkey(&s, pc->keys, *keys_len / 2, simd);
 	if (!err)
-		err = knts_nts_verify(req, &pc->siv, simd);
+		err = knts_nts_verify(req, &s, simd);
 	if (err == -EBADMSG) {
 		knts_stat_inc(srv, KNTS_STAT_AUTH_FAILED);
 		return NULL;
@@ -178,11 +188,12 @@ static void knts_serve_nts(struct knts_server *srv, struct sock *sk,
 			   const struct knts_config *cfg, struct knts_req *req,
 			   const struct knts_time_params *tp, u64 rx_ts)
 {
+	unsigned int n, klen = 0;
 	const u8 *keys = pc->keys;
 	struct knts_key *key, *cur;
+	struct knts_aead m, s;
 	struct sk_buff *reply;
 	struct knts_resp r;
-	unsigned int n;
 	bool nak, simd;
 	int err;
 
@@ -199,7 +210,7 @@ static void knts_serve_nts(struct knts_server *srv, struct sock *sk,
 	knts_nonce_refresh();
 	simd = knts_siv_begin();
 	rcu_read_lock();
-	key = knts_nts_open(srv, pc, req, &nak, simd);
+	key = knts_nts_open(srv, pc, req, &nak, &klen, simd);
 	if (!key) {
 		rcu_read_unlock();
 		knts_siv_end(simd);
@@ -209,20 +220,27 @@ static void knts_serve_nts(struct knts_server *srv, struct sock *sk,
 				      rx_ts, KNTS_STAT_NAKS);
 		goto out;
 	}
-	n = knts_nts_reply_cookies(req);
+	/*
+	 * New cookies under the current key; without one, or when its
+	 * cookies are longer than the request's (an AEAD 30 cookie after a
+	 * switch to AEAD 15 keys), the opener's.
+	 */
+	cur = rcu_dereference(srv->keys.current_key) ?: key;
+	if (knts_cookie_len(cur->aead, klen) > req->cookie_len)
+		cur = key;
+	n = knts_nts_reply_cookies(req, cur->aead, klen);
 	if (n > 1 && !knts_cookie_budget_ok(pc, cfg->cookie_budget, n - 1)) {
 		req->cookies_wanted = 1;
 		knts_stat_inc(srv, KNTS_STAT_COOKIE_BUDGET_CUTS);
 	}
-	/* New cookies under the current key; without one, the opener's. */
-	cur = rcu_dereference(srv->keys.current_key) ?: key;
+	m = knts_key_aead(cur, &pc->mek);
 	err = knts_nts_reply_begin(&r, skb_put(reply, req->len), req, tp,
-				   rx_ts, &cur->siv, cur->id, keys, simd);
+				   rx_ts, &m, cur->id, keys, klen, simd);
 	rcu_read_unlock();
 	/* T3: after the cookies are sealed, just before the final seal. */
+	s = knts_session(pc, knts_session_alg(klen));
 	if (!err)
-		err = knts_nts_reply_seal(&r, &pc->siv,
-					  keys + KNTS_SESSION_KEY_LEN,
+		err = knts_nts_reply_seal(&r, &s, keys + klen / 2,
 					  knts_ktime_to_ntp(ktime_get_real()),
 					  simd);
 	knts_siv_end(simd);
@@ -392,6 +410,8 @@ void knts_pcpu_uninit(struct knts_server *srv)
 		struct knts_pcpu *pc = per_cpu_ptr(srv->pcpu, cpu);
 
 		knts_siv_uninit(&pc->siv);
+		memzero_explicit(&pc->kgk, sizeof(pc->kgk));
+		memzero_explicit(&pc->mek, sizeof(pc->mek));
 		kfree(pc->req);
 		memzero_explicit(pc->keys, sizeof(pc->keys));
 	}

@@ -8,7 +8,9 @@
  * from several threads and source ports (and source addresses), reading
  * replies with recvmmsg().  Every reply is checked cheaply (mode, the
  * unique identifier and origin echoed); one in --verify is authenticated
- * in full with S2C, and a single failure scores the run zero.
+ * in full with S2C, and a single failure scores the run zero.  --aead
+ * picks the sessions' AEAD: what NTS-KE offers (15, the default; 30; or
+ * both, 30 first as chrony offers them), and what minted cookies carry.
  *
  *   ntsload -s HOST [options]     prints one JSON object
  *
@@ -44,9 +46,13 @@
 #define MAX_SAMPLES (1 << 20)
 #define NTP_UNIX 2208988800ULL
 
+/* A session: its C2S instance, its S2C key (each thread verifies). */
 struct session {
-	struct knts_siv c2s, s2c;
-	uint8_t cookies[NKE_MAX_COOKIES][KNTS_COOKIE_LEN];
+	struct knts_aead_ctx c2s;
+	uint16_t alg;
+	uint8_t s2c[KNTS_AEAD_MAX_KEY_LEN];
+	uint8_t cookies[NKE_MAX_COOKIES][KNTS_COOKIE_MAX_LEN];
+	unsigned int cookie_len[NKE_MAX_COOKIES];
 	unsigned int ncookies;
 };
 
@@ -69,6 +75,7 @@ struct opts {
 	uint64_t count;		/* stop after this many requests (per run) */
 	unsigned int window;	/* at most this many unanswered, 0: no limit */
 	bool wait_go;		/* "ready" on stderr, then wait for stdin */
+	unsigned int aeads;	/* NKE_AEAD_MASK_*: what sessions use */
 };
 
 struct stats {
@@ -80,6 +87,7 @@ struct stats {
 static struct opts o = {
 	.ke_port = "4460", .family = AF_UNSPEC, .duration = 5,
 	.threads = 1, .sockets = 8, .sessions = 16, .verify = 100,
+	.aeads = NKE_AEAD_MASK_15,
 };
 static struct session *sessions;
 static unsigned int nsessions;
@@ -124,6 +132,18 @@ static void die(const char *fmt, const char *arg)
 	exit(1);
 }
 
+/* A session of @alg with C2S || S2C @keys. */
+static void session_keys(struct session *s, uint16_t alg, const uint8_t *keys)
+{
+	unsigned int klen = knts_aead_key_len(alg);
+
+	s->alg = alg;
+	memcpy(s->s2c, keys + klen, klen);
+	if (knts_aead_ctx_init(&s->c2s) ||
+	    knts_aead_ctx_setkey(&s->c2s, alg, keys, klen, false))
+		die("%s", "cipher");
+}
+
 /* Cookies: from NTS-KE sessions with the server, or minted from keys. */
 static void get_sessions(char *ntp_host, size_t hlen, char *ntp_port,
 			 size_t plen)
@@ -139,34 +159,42 @@ static void get_sessions(char *ntp_host, size_t hlen, char *ntp_port,
 	if (!sessions)
 		die("%s", "out of memory");
 	if (o.keys) {
-		struct ntskeys k;
-		struct knts_siv master;
+		/* Sessions of the first AEAD asked for: 30 when it is. */
+		uint16_t alg = o.aeads & NKE_AEAD_MASK_30 ?
+			       KNTS_AEAD_AES_128_GCM_SIV :
+			       KNTS_AEAD_AES_SIV_CMAC_256;
+		unsigned int klen = 2 * knts_aead_key_len(alg);
+		struct knts_aead_ctx master;
 		const struct ntskey *cur;
+		struct ntskeys k;
 
 		if (ntskeys_load(o.keys, &k, err, sizeof(err)))
 			die("%s", err);
 		cur = &k.keys[k.current];
-		if (knts_siv_init(&master) ||
-		    knts_siv_setkey(&master, cur->key, NTSKEYS_KEY_LEN))
+		if (knts_aead_ctx_init(&master) ||
+		    knts_aead_ctx_setkey(&master, cur->aead, cur->key,
+					 ntskey_len(cur), true))
 			die("%s", "cipher");
 		for (i = 0; i < o.sessions; i++) {
 			struct session *s = &sessions[i];
 			uint8_t keys[KNTS_COOKIE_KEYS_LEN];
 
-			knts_random_bytes(keys, sizeof(keys));
-			if (knts_siv_init(&s->c2s) || knts_siv_init(&s->s2c) ||
-			    knts_siv_setkey(&s->c2s, keys, 32) ||
-			    knts_siv_setkey(&s->s2c, keys + 32, 32))
-				die("%s", "cipher");
+			knts_random_bytes(keys, klen);
+			session_keys(s, alg, keys);
 			for (j = 0; j < NKE_MAX_COOKIES; j++) {
-				memcpy(s->cookies[j] + KNTS_COOKIE_LEN -
-				       sizeof(keys), keys, sizeof(keys));
-				if (knts_cookie_seal(&master, cur->id,
-						     s->cookies[j]))
+				memcpy(s->cookies[j] +
+				       knts_cookie_keys_off(cur->aead), keys,
+				       klen);
+				if (knts_cookie_seal(&master.a, cur->id,
+						     s->cookies[j], klen))
 					die("%s", "cookie");
+				s->cookie_len[j] = knts_cookie_len(cur->aead,
+								   klen);
 			}
 			s->ncookies = NKE_MAX_COOKIES;
+			OPENSSL_cleanse(keys, sizeof(keys));
 		}
+		knts_aead_ctx_uninit(&master);
 		ntskeys_wipe(&k);
 		nsessions = o.sessions;
 		return;
@@ -176,18 +204,17 @@ static void get_sessions(char *ntp_host, size_t hlen, char *ntp_port,
 		struct nke_session ks;
 		int ret;
 
-		ret = nke_client_run(o.host, o.ke_port, o.family, o.ca, 10.0, &ks,
-				     err, sizeof(err));
+		ret = nke_client_run(o.host, o.ke_port, o.family, o.ca, 10.0,
+				     o.aeads, &ks, err, sizeof(err));
 		if (ret)
 			die("NTS-KE: %s", ret < 0 ? err : "no agreement");
-		if (knts_siv_init(&s->c2s) || knts_siv_init(&s->s2c) ||
-		    knts_siv_setkey(&s->c2s, ks.keys, 32) ||
-		    knts_siv_setkey(&s->s2c, ks.keys + 32, 32))
-			die("%s", "cipher");
+		session_keys(s, (uint16_t)ks.res.aead, ks.keys);
 		for (j = 0; j < ks.res.ncookies; j++) {
-			if (ks.res.cookie_len[j] != KNTS_COOKIE_LEN)
-				die("%s", "cookies of another length than 100");
-			memcpy(s->cookies[j], ks.res.cookies[j], KNTS_COOKIE_LEN);
+			if (ks.res.cookie_len[j] > KNTS_COOKIE_MAX_LEN)
+				die("%s", "cookies longer than 100 bytes");
+			memcpy(s->cookies[j], ks.res.cookies[j],
+			       ks.res.cookie_len[j]);
+			s->cookie_len[j] = (unsigned int)ks.res.cookie_len[j];
 		}
 		s->ncookies = ks.res.ncookies;
 		if (ks.res.server[0])
@@ -201,7 +228,8 @@ static void get_sessions(char *ntp_host, size_t hlen, char *ntp_port,
 
 static void build_templates(void)
 {
-	static const uint8_t nonce[KNTS_NONCE_LEN] = { 1 };
+	/* The session AEAD's length of it: 16 or 12 bytes. */
+	static const uint8_t nonce[KNTS_AEAD_MAX_NONCE_LEN] = { 1 };
 	unsigned int i;
 
 	tmpls = calloc(TEMPLATES, sizeof(*tmpls));
@@ -209,7 +237,9 @@ static void build_templates(void)
 		die("%s", "out of memory");
 	for (i = 0; i < TEMPLATES; i++) {
 		struct tmpl *t = &tmpls[i];
+		struct session *s;
 		uint8_t uid[32];
+		unsigned int c;
 		int len;
 
 		/* The template's index, to find it again in the reply. */
@@ -223,15 +253,14 @@ static void build_templates(void)
 			continue;
 		}
 		t->session = i % nsessions;
+		s = &sessions[t->session];
+		c = (i / nsessions) % s->ncookies;
 		knts_random_bytes(uid, sizeof(uid));
 		put_unaligned_be32(i, uid);
 		len = knts_client_request(t->pkt, sizeof(t->pkt), uid,
-					  sizeof(uid),
-					  sessions[t->session].cookies[(i / nsessions) %
-						sessions[t->session].ncookies],
-					  KNTS_COOKIE_LEN, o.placeholders,
-					  &sessions[t->session].c2s, nonce,
-					  t->tx);
+					  sizeof(uid), s->cookies[c],
+					  s->cookie_len[c], o.placeholders,
+					  &s->c2s.a, nonce, t->tx);
 		if (len < 0)
 			die("%s", "cannot build a request");
 		t->len = (unsigned int)len;
@@ -267,7 +296,7 @@ struct thread {
 	int fds[MAX_SOCKETS];
 	unsigned int nfds;
 	struct stats st;
-	struct knts_siv verify_siv;
+	struct knts_aead_ctx verify;	/* keyed with a session's S2C */
 };
 
 static void handle_reply(struct thread *t, uint8_t *r, unsigned int len,
@@ -287,11 +316,14 @@ static void handle_reply(struct thread *t, uint8_t *r, unsigned int len,
 		return;
 	}
 	if (!o.plain && o.verify && (st->valid % o.verify) == 0) {
+		const struct session *s = &sessions[tmpls[i].session];
 		uint8_t uid[32];
 
 		memcpy(uid, tmpls[i].pkt + 52, 32);
-		if (knts_client_reply(r, len, uid, 32, tmpls[i].tx,
-				      &sessions[tmpls[i].session].s2c, &cr) ||
+		if (knts_aead_ctx_setkey(&t->verify, s->alg, s->s2c,
+					 knts_aead_key_len(s->alg), false) ||
+		    knts_client_reply(r, len, uid, 32, tmpls[i].tx,
+				      &t->verify.a, &cr) ||
 		    cr.nak) {
 			st->verify_failed++;
 			return;
@@ -436,9 +468,11 @@ static void usage(void)
 		"usage: ntsload -s HOST [-p NTSKE_PORT] [--ca FILE] [--keys NTSKEYS] [--plain]\n"
 		"               [--ntp-port P] [-r RATE] [-d SECONDS] [-T THREADS] [-S SOCKETS]\n"
 		"               [--sessions N] [--verify K] [--bind ADDR]... [-P PLACEHOLDERS] [-4|-6]\n"
-		"               [-n COUNT] [-w WINDOW] [--wait-go]\n"
+		"               [-n COUNT] [-w WINDOW] [--wait-go] [--aead 15|30|both]\n"
 		"  -r 0 (default): flat out; -w: at most WINDOW requests unanswered;\n"
-		"  -n: stop after COUNT requests (then wait for their replies)\n");
+		"  -n: stop after COUNT requests (then wait for their replies)\n"
+		"  --aead: the sessions' AEAD (NTS-KE offers both 30 first; minted\n"
+		"  cookies carry 30's keys then), default 15\n");
 	exit(2);
 }
 
@@ -453,6 +487,7 @@ int main(int argc, char **argv)
 		{ "verify", required_argument, NULL, 'v' },
 		{ "bind", required_argument, NULL, 'b' },
 		{ "wait-go", no_argument, NULL, 'g' },
+		{ "aead", required_argument, NULL, 'a' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct thread th[MAX_THREADS];
@@ -482,6 +517,12 @@ int main(int argc, char **argv)
 		case 'e': o.sessions = (unsigned int)atoi(optarg); break;
 		case 'v': o.verify = (unsigned int)atoi(optarg); break;
 		case 'g': o.wait_go = true; break;
+		case 'a':
+			if (!strcmp(optarg, "both"))
+				o.aeads = NKE_AEAD_MASK_15 | NKE_AEAD_MASK_30;
+			else if (!(o.aeads = nke_aead_mask((uint16_t)atoi(optarg))))
+				usage();
+			break;
 		case 'b':
 			if (o.nbind == 16)
 				usage();
@@ -510,7 +551,8 @@ int main(int argc, char **argv)
 		th[i].id = i;
 		th[i].st.t32 = malloc(MAX_SAMPLES * sizeof(double));
 		th[i].st.rtt = malloc(MAX_SAMPLES * sizeof(double));
-		if (!th[i].st.t32 || !th[i].st.rtt)
+		if (!th[i].st.t32 || !th[i].st.rtt ||
+		    knts_aead_ctx_init(&th[i].verify))
 			die("%s", "out of memory");
 		for (k = 0; k < o.sockets; k++) {
 			int fd = socket(ai->ai_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Shared by the libFuzzer targets and mkseeds: the fixed keys (cookie
- * vector 0 of core/cookie_vectors.h), the client's unique identifier and
- * transmit timestamp that fuzz_reply checks replies against, and a check
- * that aborts (so that libFuzzer keeps the input) with a message.
+ * Shared by the libFuzzer targets and mkseeds: the fixed keys (an AEAD 15
+ * master key, vector 0 of core/cookie_vectors.h, and an AEAD 30 one, a
+ * vector of core/cookie30_vectors.h, with the session keys of each), the
+ * client's unique identifier and transmit timestamp that fuzz_reply checks
+ * replies against, and a check that aborts (so that libFuzzer keeps the
+ * input) with a message.
  */
 #ifndef KNTS_FUZZ_COMMON_H
 #define KNTS_FUZZ_COMMON_H
@@ -13,6 +15,7 @@
 
 #include "core/nts_client.h"
 #include "core/cookie_vectors.h"
+#include "core/cookie30_vectors.h"
 #include "lib/siv_openssl.h"
 
 /* The client of fuzz_reply and of the seeds. */
@@ -38,26 +41,101 @@ static inline void fuzz_uid(u8 uid[FUZZ_UID_LEN])
 		uid[i] = (u8)(0xa0 + i);
 }
 
-/* The master key (vector 0), its id, and the session's keys. */
+/* cookie30_vectors[FUZZ_V30]: master 30, session 30, a. */
+#define FUZZ_V30	2
+
+/* The AEAD 15 master key (vector 0) and its id. */
 static inline u32 fuzz_key_id(void)
 {
 	return knts_cookie_key_id(cookie_vectors[0].cookie);
 }
 
-static inline const u8 *fuzz_c2s_key(void)
+/* The AEAD 30 master key's id. */
+static inline u32 fuzz_key30_id(void)
 {
-	return cookie_vectors[0].keys;
+	return knts_cookie_key_id(cookie30_vectors[FUZZ_V30].cookie);
 }
 
-static inline const u8 *fuzz_s2c_key(void)
+/* A session's C2S || S2C: 64 bytes (AEAD 15) or 32 (AEAD 30). */
+static inline const u8 *fuzz_keys(unsigned int keys_len)
 {
-	return cookie_vectors[0].keys + KNTS_SESSION_KEY_LEN;
+	return keys_len == KNTS_COOKIE_KEYS_LEN ? cookie_vectors[0].keys :
+	       cookie30_vectors[FUZZ_V30].keys;
 }
 
-static inline void fuzz_keyed(struct knts_siv *s, const u8 *key)
+static inline const u8 *fuzz_c2s_key(unsigned int keys_len)
 {
-	FUZZ_CHECK(knts_siv_init(s) == 0);
-	FUZZ_CHECK(knts_siv_setkey(s, key, KNTS_SIV_KEY_LEN) == 0);
+	return fuzz_keys(keys_len);
+}
+
+static inline const u8 *fuzz_s2c_key(unsigned int keys_len)
+{
+	return fuzz_keys(keys_len) + keys_len / 2;
+}
+
+/* An instance of @alg keyed with @key (of that AEAD's length). */
+static inline void fuzz_aead(struct knts_aead_ctx *c, u16 alg, const u8 *key,
+			     bool long_lived)
+{
+	FUZZ_CHECK(knts_aead_ctx_init(c) == 0);
+	FUZZ_CHECK(knts_aead_ctx_setkey(c, alg, key, knts_aead_key_len(alg),
+					long_lived) == 0);
+}
+
+/* A session's instance: AEAD 15 for 64 bytes of keys, else 30. */
+static inline void fuzz_session(struct knts_aead_ctx *c, const u8 *key,
+				unsigned int keys_len)
+{
+	fuzz_aead(c, (u16)knts_session_alg(keys_len), key, false);
+}
+
+/* The server's key table: both master keys, found by key id. */
+struct fuzz_masters {
+	struct knts_aead_ctx m15, m30;
+};
+
+static inline void fuzz_masters_init(struct fuzz_masters *m)
+{
+	fuzz_aead(&m->m15, KNTS_AEAD_AES_SIV_CMAC_256, cookie_vectors[0].master,
+		  true);
+	fuzz_aead(&m->m30, KNTS_AEAD_AES_128_GCM_SIV,
+		  cookie30_vectors[FUZZ_V30].master, true);
+}
+
+static inline struct knts_aead_ctx *fuzz_master(struct fuzz_masters *m,
+						u32 id)
+{
+	if (id == fuzz_key_id())
+		return &m->m15;
+	if (id == fuzz_key30_id())
+		return &m->m30;
+	return NULL;
+}
+
+static inline u32 fuzz_master_id(u16 alg)
+{
+	return alg == KNTS_AEAD_AES_128_GCM_SIV ? fuzz_key30_id() :
+	       fuzz_key_id();
+}
+
+/*
+ * A cookie under the master key of @master_alg with the session keys of
+ * fuzz_keys(@keys_len), its nonce fixed: the same bytes at every call.
+ * Returns its length.
+ */
+static inline unsigned int fuzz_cookie(struct fuzz_masters *m, u16 master_alg,
+				       unsigned int keys_len, u8 *out)
+{
+	struct knts_aead_ctx *c = master_alg == KNTS_AEAD_AES_128_GCM_SIV ?
+				  &m->m30 : &m->m15;
+	u8 nonce[KNTS_AEAD_MAX_NONCE_LEN];
+
+	memset(nonce, 0x3c, sizeof(nonce));
+	memcpy(out + knts_cookie_keys_off(master_alg), fuzz_keys(keys_len),
+	       keys_len);
+	FUZZ_CHECK(knts_cookie_seal_nonce(&c->a, fuzz_master_id(master_alg),
+					  out, keys_len, nonce, false) == 0);
+	return knts_cookie_len(master_alg, keys_len);
 }
 
 static const struct knts_time_params fuzz_tp = {

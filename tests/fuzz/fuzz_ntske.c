@@ -2,11 +2,14 @@
 /*
  * libFuzzer: the NTS-KE record layer (userspace/lib/ntske.c) on arbitrary
  * bytes.  nke_scan() first; a COMPLETE message is parsed as a request and
- * answered (8 dummy 100-byte cookies, a server name and port) into a
+ * answered (the AEAD nke_select_aead() picks under a mask of allowed AEADs
+ * the input's length chooses, record 1024 echoed with AEAD 30 when the
+ * client sent it, 8 dummy 100-byte cookies, a server name and port) into a
  * 16384-byte buffer, and that answer must scan COMPLETE and read back with
  * nke_parse_response() as what the request asked for.  The input is also
  * read as a server response, whose result must keep the client's limits.
- * No build may ever report more than its cap.
+ * No build may ever report more than its cap; the client's own request,
+ * for each mask, parses as what it offered.
  */
 #include <stdbool.h>
 #include <string.h>
@@ -25,11 +28,15 @@ static struct nke_client_result res;
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void fill_response(struct nke_response *resp)
+static void fill_response(struct nke_response *resp,
+			  const struct nke_request *req, unsigned int allowed)
 {
 	unsigned int i;
 
 	memset(resp, 0, sizeof(*resp));
+	resp->aead = nke_select_aead(req, allowed);
+	resp->compliant_128gcm = resp->aead == NKE_AEAD_GCM_SIV_128 &&
+				 req->compliant_128gcm;
 	resp->ntp_port = PORT;
 	resp->server = SERVER;
 	resp->ncookies = NKE_MAX_COOKIES;
@@ -61,7 +68,8 @@ static void check_result(const struct nke_client_result *r)
 }
 
 /* The answer to req must say what req asked for. */
-static void check_answer(const struct nke_request *req, const uint8_t *msg,
+static void check_answer(const struct nke_request *req,
+			 const struct nke_response *resp, const uint8_t *msg,
 			 int len)
 {
 	unsigned int i;
@@ -84,12 +92,20 @@ static void check_answer(const struct nke_request *req, const uint8_t *msg,
 		return;
 	}
 	FUZZ_CHECK(res.next_protocol == NKE_PROTO_NTPV4);
-	if (!req->aead15) {
-		FUZZ_CHECK(res.aead == -1);
+	/* The first of the client's AEADs that the server allows. */
+	FUZZ_CHECK(req->naeads <= 2);
+	for (i = 0; i < req->naeads; i++)
+		if (resp->aead == req->aeads[i])
+			break;
+	FUZZ_CHECK(!resp->aead || i < req->naeads);
+	if (!resp->aead) {
+		FUZZ_CHECK(res.aead == -1 && !res.compliant_128gcm);
 		FUZZ_CHECK(!res.ncookies && !res.port && !res.server[0]);
 		return;
 	}
-	FUZZ_CHECK(res.aead == NKE_AEAD_SIV_CMAC_256);
+	FUZZ_CHECK(res.aead == resp->aead);
+	FUZZ_CHECK(res.compliant_128gcm ==
+		   (res.aead == NKE_AEAD_GCM_SIV_128 && req->compliant_128gcm));
 	FUZZ_CHECK(res.port == PORT && !strcmp(res.server, SERVER));
 	FUZZ_CHECK(res.ncookies == NKE_MAX_COOKIES);
 	for (i = 0; i < NKE_MAX_COOKIES; i++)
@@ -102,6 +118,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct nke_response resp;
 	struct nke_request req;
 	enum nke_scan scan;
+	unsigned int aeads;
 	size_t cap;
 	int n, m;
 
@@ -122,9 +139,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(nke_parse_request(data, size, &req) == 0);
 	FUZZ_CHECK(req.error >= -1 && req.error <= NKE_ERR_BAD_REQUEST);
 	if (scan == NKE_SCAN_COMPLETE) {
-		fill_response(&resp);
+		/* Both AEADs, 15 alone, 30 alone, neither. */
+		fill_response(&resp, &req, 3 - size % 4);
 		n = nke_build_response(out, sizeof(out), &req, &resp);
-		check_answer(&req, out, n);
+		check_answer(&req, &resp, out, n);
 
 		/* A smaller cap: the whole answer or nothing. */
 		cap = data[0] % ((size_t)n + 1);
@@ -146,11 +164,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(nke_parse_response(out, (size_t)n, &res) == 0);
 		FUZZ_CHECK(res.error == (data[0] << 8 | data[1]));
 	}
-	n = nke_build_request(out, sizeof(out), size & 1);
+	aeads = 1 + size % 3;
+	n = nke_build_request(out, sizeof(out), aeads);
 	FUZZ_CHECK(n > 0 && n <= OUT_CAP);
 	FUZZ_CHECK(nke_scan(out, (size_t)n) == NKE_SCAN_COMPLETE);
 	FUZZ_CHECK(nke_parse_request(out, (size_t)n, &req) == 0);
-	FUZZ_CHECK(req.error == -1 && req.ntpv4 && req.aead15 &&
-		   req.aead30 == ((size & 1) != 0));
+	FUZZ_CHECK(req.error == -1 && req.ntpv4);
+	FUZZ_CHECK(req.aead15 == !!(aeads & NKE_AEAD_MASK_15));
+	FUZZ_CHECK(req.aead30 == !!(aeads & NKE_AEAD_MASK_30));
+	FUZZ_CHECK(req.compliant_128gcm == req.aead30);
+	/* 30 first, as chrony's client. */
+	FUZZ_CHECK(nke_select_aead(&req, NKE_AEAD_MASK_15 |
+				   NKE_AEAD_MASK_30) ==
+		   (req.aead30 ? NKE_AEAD_GCM_SIV_128 : NKE_AEAD_SIV_CMAC_256));
 	return 0;
 }

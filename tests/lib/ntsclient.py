@@ -1,8 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0
 """An NTS (RFC 8915) NTP client for tests, independent of knts's C code:
 AES-SIV is built here from pyca/cryptography's AES-CMAC and AES-CTR (RFC
-5297), checked on first use against pyca's own AESSIV; cookies are minted in
-chrony's server format from a master key, as an NTS-KE server would."""
+5297), checked on first use against pyca's own AESSIV; AES-128-GCM-SIV (RFC
+8452) from pyca's AES-ECB and a POLYVAL written from the RFC, checked
+against RFC 8452's own vectors (Debian 12's pyca has no AESGCMSIV); cookies
+are minted in chrony's server format from a master key of either AEAD, as
+an NTS-KE server would."""
 import os
 import socket
 import struct
@@ -90,18 +93,141 @@ def _self_check():
         AESSIV(k).encrypt(b"y" * 64, [b"", b"n" * 16])
 
 
-def make_cookie(master, key_id, c2s, s2c):
-    """chrony's server cookie: id || nonce || SIV(master, ["", nonce], keys)."""
-    nonce = os.urandom(16)
-    return struct.pack(">I", key_id) + nonce + \
-        siv_encrypt(master, [b"", nonce], c2s + s2c)
+# AES-128-GCM-SIV, RFC 8452: POLYVAL's field, x^128 + x^127 + x^126 +
+# x^121 + 1, with byte strings read little-endian.
+_POLYVAL_P = (1 << 128) | (1 << 127) | (1 << 126) | (1 << 121) | 1
 
 
-def open_cookie(master, cookie):
-    """Returns C2S || S2C, or None."""
-    if len(cookie) != 100:
+def _polyval_dot(a, b):
+    """dot(a, b) = a * b * x^-128 (RFC 8452 section 3), on integers."""
+    p = 0
+    for i in range(128):
+        if (b >> i) & 1:
+            p ^= a << i
+    for _ in range(128):   # divide by x, adding P when odd
+        if p & 1:
+            p ^= _POLYVAL_P
+        p >>= 1
+    return p
+
+
+def _polyval(h, data):
+    hk, s = int.from_bytes(h, "little"), 0
+    for i in range(0, len(data), 16):
+        s = _polyval_dot(s ^ int.from_bytes(data[i:i + 16], "little"), hk)
+    return s.to_bytes(16, "little")
+
+
+def _aes_ecb(key, block):
+    _, Cipher, algorithms, modes = _crypto()
+    e = Cipher(algorithms.AES(key), modes.ECB()).encryptor()
+    return e.update(block) + e.finalize()
+
+
+def _gcmsiv_keys(key, nonce):
+    b = [_aes_ecb(key, struct.pack("<I", i) + nonce)[:8] for i in range(4)]
+    return b[0] + b[1], b[2] + b[3]
+
+
+def _gcmsiv_ctr(enc, tag, data):
+    ctr, out = bytearray(tag), b""
+    ctr[15] |= 0x80
+    for i in range(0, len(data), 16):
+        ks = _aes_ecb(enc, bytes(ctr))
+        out += _xor(data[i:i + 16], ks)
+        ctr[0:4] = struct.pack("<I", (struct.unpack("<I", ctr[0:4])[0] + 1)
+                               & 0xFFFFFFFF)
+    return out
+
+
+def _gcmsiv_tag(auth, enc, nonce, ad, pt):
+    def pad(b):
+        return b + bytes(-len(b) % 16)
+    s = bytearray(_polyval(auth, pad(ad) + pad(pt) +
+                           struct.pack("<QQ", len(ad) * 8, len(pt) * 8)))
+    for i in range(12):
+        s[i] ^= nonce[i]
+    s[15] &= 0x7F
+    return _aes_ecb(enc, bytes(s))
+
+
+def gcmsiv_encrypt(key, nonce, ad, pt):
+    """AES-128-GCM-SIV: returns C || tag."""
+    _gcmsiv_check()
+    auth, enc = _gcmsiv_keys(key, nonce)
+    tag = _gcmsiv_tag(auth, enc, nonce, ad, pt)
+    return _gcmsiv_ctr(enc, tag, pt) + tag
+
+
+def gcmsiv_decrypt(key, nonce, ad, data):
+    """Returns the plaintext, or None when the tag does not verify."""
+    _gcmsiv_check()
+    if len(data) < 16 or len(nonce) != 12:
         return None
-    return siv_decrypt(master, [b"", cookie[4:20]], cookie[20:])
+    auth, enc = _gcmsiv_keys(key, nonce)
+    pt = _gcmsiv_ctr(enc, data[-16:], data[:-16])
+    return pt if _gcmsiv_tag(auth, enc, nonce, ad, pt) == data[-16:] \
+        else None
+
+
+_gcmsiv_checked = False
+
+
+def _gcmsiv_check():
+    """Three examples of RFC 8452 Appendix C.1."""
+    global _gcmsiv_checked
+    if _gcmsiv_checked:
+        return
+    _gcmsiv_checked = True
+    k = bytes([1]) + bytes(15)
+    n = bytes([3]) + bytes(11)
+    assert gcmsiv_encrypt(k, n, b"", b"").hex() == \
+        "dc20e2d83f25705bb49e439eca56de25"
+    assert gcmsiv_encrypt(k, n, b"", bytes([1]) + bytes(11)).hex() == \
+        "7323ea61d05932260047d942a4978db357391a0bc4fdec8b0d106639"
+    assert gcmsiv_encrypt(k, n, bytes([1]), bytes([2]) + bytes(7)).hex() \
+        == "1e6daba35669f4273b0a1a2560969cdf790d99759abd1508"
+
+
+AEAD_SIV, AEAD_GCMSIV = 15, 30
+
+
+def aead_seal(alg, key, nonce, ad, pt):
+    """The sealed output as RFC 8915 carries it: AES-SIV's V || C, or
+    AES-128-GCM-SIV's C || tag.  AES-128-GCM-SIV has no output for a nonce
+    that is not 12 bytes: random bytes of the length stand in, for tests of
+    a server that must refuse such a request."""
+    if alg == AEAD_SIV:
+        return siv_encrypt(key, [ad, nonce], pt)
+    if len(nonce) != 12:
+        return os.urandom(len(pt) + 16)
+    return gcmsiv_encrypt(key, nonce, ad, pt)
+
+
+def aead_open(alg, key, nonce, ad, data):
+    if alg == AEAD_SIV:
+        return siv_decrypt(key, [ad, nonce], data)
+    return gcmsiv_decrypt(key, nonce, ad, data)
+
+
+def nonce_len(alg):
+    return 16 if alg == AEAD_SIV else 12
+
+
+def make_cookie(master, key_id, c2s, s2c, alg=AEAD_SIV):
+    """chrony's server cookie: id || nonce || AEAD(master, "", nonce, keys);
+    the nonce is 16 bytes under an AEAD 15 master key, 12 under AEAD 30."""
+    nonce = os.urandom(nonce_len(alg))
+    return struct.pack(">I", key_id) + nonce + \
+        aead_seal(alg, master, nonce, b"", c2s + s2c)
+
+
+def open_cookie(master, cookie, alg=AEAD_SIV):
+    """Returns C2S || S2C, or None."""
+    n = nonce_len(alg)
+    if len(cookie) not in (4 + n + 16 + 32, 4 + n + 16 + 64):
+        return None
+    return aead_open(alg, master, cookie[4:4 + n], b"", cookie[4 + n:])
 
 
 def ef(typ, body):
@@ -121,9 +247,14 @@ def ntp_to_float(ts):
 class Session:
     """One NTS session: C2S/S2C keys and the cookies the server gave."""
 
-    def __init__(self, master, key_id, cookies=1):
-        self.c2s, self.s2c = os.urandom(32), os.urandom(32)
-        self.cookies = [make_cookie(master, key_id, self.c2s, self.s2c)
+    def __init__(self, master, key_id, cookies=1, master_alg=AEAD_SIV,
+                 alg=AEAD_SIV):
+        """master_alg: the master key's AEAD; alg: the session's."""
+        klen = 32 if alg == AEAD_SIV else 16
+        self.alg = alg
+        self.c2s, self.s2c = os.urandom(klen), os.urandom(klen)
+        self.cookies = [make_cookie(master, key_id, self.c2s, self.s2c,
+                                    master_alg)
                         for _ in range(cookies)]
 
     def request(self, placeholders=0, inner=b"\x77\x77\x00\x04",
@@ -133,13 +264,13 @@ class Session:
         default is a 4-byte unknown EF, which RFC 8915 allows)."""
         uid = uid or os.urandom(32)
         tx = tx if tx is not None else ntp_now()
-        nonce = nonce or os.urandom(16)
+        nonce = nonce or os.urandom(nonce_len(self.alg))
         cookie = cookie if cookie is not None else self.cookies.pop(0)
         hdr = bytes([version << 3 | 3]) + bytes(39) + struct.pack(">Q", tx)
         body = hdr + ef(EF_UID, uid) + ef(EF_COOKIE, cookie)
         for _ in range(placeholders):
             body += ef(EF_PLACEHOLDER, bytes(len(cookie)))
-        ct = siv_encrypt(self.c2s, [body, nonce], inner)
+        ct = aead_seal(self.alg, self.c2s, nonce, body, inner)
         auth = struct.pack(">HH", len(nonce), len(ct)) + \
             nonce.ljust((len(nonce) + 3) & ~3, b"\0") + \
             ct.ljust((len(ct) + 3) & ~3, b"\0")
@@ -185,8 +316,8 @@ class Session:
         nlen, clen = struct.unpack(">HH", reply[auth + 4:auth + 8])
         nonce = reply[auth + 8:auth + 8 + nlen]
         cstart = auth + 8 + ((nlen + 3) & ~3)
-        pt = siv_decrypt(self.s2c, [reply[:auth], nonce],
-                         reply[cstart:cstart + clen])
+        pt = aead_open(self.alg, self.s2c, nonce, reply[:auth],
+                       reply[cstart:cstart + clen])
         if pt is None:
             raise ValueError("reply authenticator does not verify")
         r["nonce"] = nonce
@@ -251,12 +382,14 @@ def unanswerable(host="127.0.0.1", port=123):
 
 
 def write_ntskeys(path, keys, version=0, age=10.0):
-    """keys: [(id, 32 bytes)] oldest first, the next key last."""
+    """keys: [(id, bytes)] oldest first, the next key last, in chrony's
+    layout: NKS0 (AEAD 15 only), or NKS1 with each key's AEAD, which is 30
+    for a 16-byte key."""
     lines = ["NKS0", f"15 {age:.1f}"] if version == 0 else \
         ["NKS1", f"{age:.1f}"]
     for kid, key in keys:
         lines.append(f"{kid:08X} {key.hex().upper()}" +
-                     (" 15" if version else ""))
+                     (f" {15 if len(key) == 32 else 30}" if version else ""))
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as f:
         f.write("\n".join(lines) + "\n")

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "kntsd/config.h"
+#include "lib/ntske.h"
 #include "unit.h"
 
 #define NAME "test.conf"
@@ -123,6 +124,9 @@ static void defaults(void)
 	EXPECT(c.stale == 30);
 	EXPECT(c.control && !strcmp(c.control, "/run/knts/kntsd.sock"));
 	EXPECT(c.chrony_tracking);
+	/* Both AEADs offered in NTS-KE; master keys AEAD 15 (chrony 4.3). */
+	EXPECT(c.aeads == (NKE_AEAD_MASK_15 | NKE_AEAD_MASK_30));
+	EXPECT(c.key_aead == 15);
 
 	conf_free(&c);
 	EXPECT(is_zero(&c));
@@ -156,7 +160,9 @@ static void every_directive(void)
 		     "kntsstatusinterval 60\n"
 		     "kntsstale 604800\n"
 		     "kntscontrol /run/kntsd.sock\n"
-		     "kntschronyd no\n", err, sizeof(err)) == 0);
+		     "kntschronyd no\n"
+		     "ntsaeads 15\n"
+		     "kntskeyaead 30\n", err, sizeof(err)) == 0);
 	EXPECT_STR(err, "");
 	EXPECT(c.ncerts == 1);
 	EXPECT_STR(c.certs[0].key, "/etc/knts/a.key");
@@ -179,6 +185,8 @@ static void every_directive(void)
 	EXPECT(c.stale == 604800);
 	EXPECT_STR(c.control, "/run/kntsd.sock");
 	EXPECT(!c.chrony_tracking);
+	EXPECT(c.aeads == NKE_AEAD_MASK_15);
+	EXPECT(c.key_aead == 30);
 	conf_free(&c);
 	EXPECT(is_zero(&c));
 
@@ -229,6 +237,59 @@ static void every_directive(void)
 	EXPECT(parse(&c, text, err, sizeof(err)) == 0);
 	EXPECT(c.control && strlen(c.control) == 107);
 	conf_free(&c);
+}
+
+/* ntsaeads ID [ID] and kntskeyaead ID: 15 and 30 only, errors at file:line. */
+static void aead_directives(void)
+{
+	static const struct {
+		const char *text;
+		unsigned int aeads;
+		uint16_t key_aead;
+	} good[] = {
+		{ "ntsaeads 30 15\n", 3, 15 },
+		{ "ntsaeads 15 30\n", 3, 15 },
+		{ "ntsaeads 15\n", 1, 15 },
+		{ "ntsaeads 30\n", 2, 15 },
+		{ "ntsaeads 30 30\n", 2, 15 },
+		{ "NTSAEADS\t15\nKntsKeyAead 30\n", 1, 30 },
+		{ "kntskeyaead 30\n", 3, 30 },
+		{ "kntskeyaead 15\n", 3, 15 },
+		/* The last one wins. */
+		{ "ntsaeads 15\nntsaeads 30\nkntskeyaead 30\nkntskeyaead 15\n",
+		  2, 15 },
+	};
+	struct conf c;
+	char err[512];
+	unsigned int i;
+
+	EXPECT(NKE_AEAD_MASK_15 == 1 && NKE_AEAD_MASK_30 == 2);
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		EXPECT(parse(&c, good[i].text, err, sizeof(err)) == 0);
+		if (c.aeads != good[i].aeads || c.key_aead != good[i].key_aead)
+			fprintf(stderr, "  \"%s\": aeads %u, key AEAD %u\n",
+				good[i].text, c.aeads, c.key_aead);
+		EXPECT(c.aeads == good[i].aeads);
+		EXPECT(c.key_aead == good[i].key_aead);
+		conf_free(&c);
+	}
+
+	EXPECT(fails_at("ntsaeads 16\n", 1, "ntsaeads: AEAD \"16\""));
+	EXPECT(fails_at("\nntsaeads 30 31\n", 2, "ntsaeads: AEAD \"31\""));
+	EXPECT(fails_at("ntsaeads 14\n", 1, "AEAD \"14\": knts has 15"));
+	EXPECT(fails_at("ntsaeads 0x1e\n", 1, "ntsaeads: AEAD \"0x1e\""));
+	EXPECT(fails_at("ntsaeads siv\n", 1, "ntsaeads: AEAD \"siv\""));
+	EXPECT(fails_at("ntsaeads -15\n", 1, "ntsaeads: AEAD \"-15\""));
+	EXPECT(fails_at("ntsaeads\n", 1, "ntsaeads: missing argument"));
+	EXPECT(fails_at("ntsaeads 15 30 15\n", 1,
+			"ntsaeads: too many arguments"));
+	EXPECT(fails_at("port 123\nkntskeyaead 16\n", 2,
+			"kntskeyaead: AEAD \"16\""));
+	EXPECT(fails_at("kntskeyaead 0\n", 1, "kntskeyaead: AEAD \"0\""));
+	EXPECT(fails_at("kntskeyaead 30.0\n", 1, "kntskeyaead: AEAD"));
+	EXPECT(fails_at("kntskeyaead\n", 1, "kntskeyaead: missing argument"));
+	EXPECT(fails_at("kntskeyaead 15 30\n", 1,
+			"kntskeyaead: too many arguments"));
 }
 
 static void comments_and_blanks(void)
@@ -711,6 +772,7 @@ int main(void)
 	unit_file = "config";
 	RUN(defaults);
 	RUN(every_directive);
+	RUN(aead_directives);
 	RUN(comments_and_blanks);
 	RUN(cert_pairs);
 	RUN(unmatched_certs);

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests for userspace/lib/ntske.c: chrony 4.3's NTS-KE server behaviour
+ * Unit tests for userspace/lib/ntske.c: chrony's NTS-KE server behaviour
  * (a valid request and its full response read back by the client side,
  * every error class, the empty Next Protocol and AEAD answers, unknown
- * records), nke_scan() at every split point, the size limits and the
- * client's response checks.
+ * records), the AEAD choice (the client's order, the server's mask), record
+ * 1024 (the compliant AES-128-GCM-SIV exporter context) both ways and the
+ * exporter's AEAD id, nke_scan() at every split point, the size limits and
+ * the client's response checks.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -86,6 +88,7 @@ static void fill_resp(struct nke_response *r, unsigned int n, size_t clen,
 	size_t j;
 
 	memset(r, 0, sizeof(*r));
+	r->aead = NKE_AEAD_SIV_CMAC_256;
 	r->ntp_port = port;
 	r->server = server;
 	r->ncookies = n;
@@ -121,18 +124,28 @@ static void request_bytes(void)
 	uint8_t out[64];
 	int n;
 
-	n = nke_build_request(out, sizeof(out), false);
+	n = nke_build_request(out, sizeof(out), NKE_AEAD_MASK_15);
 	EXPECT(n == 16);
 	EXPECT(SAME(out, (size_t)n, "\x80\x01\x00\x02\x00\x00"
 		    "\x80\x04\x00\x02\x00\x0f" "\x80\x00\x00\x00"));
-	n = nke_build_request(out, sizeof(out), true);
-	EXPECT(n == 18);
+	/* As chrony 4.4+: 30 first, then record 1024, empty, non-critical. */
+	n = nke_build_request(out, sizeof(out),
+			      NKE_AEAD_MASK_15 | NKE_AEAD_MASK_30);
+	EXPECT(n == 22);
 	EXPECT(SAME(out, (size_t)n, "\x80\x01\x00\x02\x00\x00"
-		    "\x80\x04\x00\x04\x00\x1e\x00\x0f" "\x80\x00\x00\x00"));
-	EXPECT(nke_build_request(out, 17, true) == -1);
-	EXPECT(nke_build_request(out, 18, true) == 18);
-	EXPECT(nke_build_request(out, 15, false) == -1);
-	EXPECT(nke_build_request(out, 0, false) == -1);
+		    "\x80\x04\x00\x04\x00\x1e\x00\x0f" "\x04\x00\x00\x00"
+		    "\x80\x00\x00\x00"));
+	n = nke_build_request(out, sizeof(out), NKE_AEAD_MASK_30);
+	EXPECT(n == 20);
+	EXPECT(SAME(out, (size_t)n, "\x80\x01\x00\x02\x00\x00"
+		    "\x80\x04\x00\x02\x00\x1e" "\x04\x00\x00\x00"
+		    "\x80\x00\x00\x00"));
+	EXPECT(nke_build_request(out, 21, NKE_AEAD_MASK_15 |
+				 NKE_AEAD_MASK_30) == -1);
+	EXPECT(nke_build_request(out, 22, NKE_AEAD_MASK_15 |
+				 NKE_AEAD_MASK_30) == 22);
+	EXPECT(nke_build_request(out, 15, NKE_AEAD_MASK_15) == -1);
+	EXPECT(nke_build_request(out, 0, NKE_AEAD_MASK_15) == -1);
 }
 
 /* Our client's request, the full answer, and the client reading it. */
@@ -145,11 +158,12 @@ static void valid_request_full_response(void)
 	unsigned int i;
 	int n, m;
 
-	n = nke_build_request(in, sizeof(in), false);
+	n = nke_build_request(in, sizeof(in), NKE_AEAD_MASK_15);
 	EXPECT(nke_scan(in, (size_t)n) == NKE_SCAN_COMPLETE);
 	EXPECT(nke_parse_request(in, (size_t)n, &req) == 0);
 	EXPECT(req.error == -1 && req.ntpv4 && req.aead15);
 	EXPECT(!req.aead30 && !req.compliant_128gcm);
+	EXPECT(req.naeads == 1 && req.aeads[0] == 15);
 
 	fill_resp(&resp, 8, 100, 4123, "ntp.example.org");
 	m = nke_build_response(out, sizeof(out), &req, &resp);
@@ -168,6 +182,7 @@ static void valid_request_full_response(void)
 	EXPECT(nke_parse_response(out, (size_t)m, &res) == 0);
 	EXPECT(res.error == -1 && res.warning == -1);
 	EXPECT(res.next_protocol == 0 && res.aead == 15);
+	EXPECT(!res.compliant_128gcm);
 	EXPECT_STR(res.server, "ntp.example.org");
 	EXPECT(res.port == 4123);
 	EXPECT(res.ncookies == 8);
@@ -175,17 +190,45 @@ static void valid_request_full_response(void)
 		EXPECT(res.cookie_len[i] == 100 &&
 		       !memcmp(res.cookies[i], cookie_data[i], 100));
 
-	/* The request offering AEAD 30 first gets the same answer. */
-	n = nke_build_request(in, sizeof(in), true);
+	/*
+	 * The request offering AEAD 30 first (and record 1024) gets AEAD 30
+	 * and record 1024 back, right after the AEAD record, non-critical.
+	 */
+	n = nke_build_request(in, sizeof(in),
+			      NKE_AEAD_MASK_15 | NKE_AEAD_MASK_30);
 	EXPECT(nke_parse_request(in, (size_t)n, &req) == 0);
 	EXPECT(req.error == -1 && req.ntpv4 && req.aead15 && req.aead30);
+	EXPECT(req.compliant_128gcm);
+	EXPECT(req.naeads == 2 && req.aeads[0] == 30 && req.aeads[1] == 15);
+	fill_resp(&resp, 2, 64, 123, NULL);
+	resp.aead = nke_select_aead(&req, NKE_AEAD_MASK_15 | NKE_AEAD_MASK_30);
+	resp.compliant_128gcm = req.compliant_128gcm;
+	EXPECT(resp.aead == 30);
+	m = nke_build_response(out, sizeof(out), &req, &resp);
+	EXPECT(m == 6 + 6 + 4 + 2 * 68 + 4);
+	EXPECT(!memcmp(out, "\x80\x01\x00\x02\x00\x00"
+		       "\x80\x04\x00\x02\x00\x1e"
+		       "\x04\x00\x00\x00"
+		       "\x00\x05\x00\x40", 20));
+	EXPECT(nke_parse_response(out, (size_t)m, &res) == 0);
+	EXPECT(res.aead == 30 && res.compliant_128gcm && res.ncookies == 2);
+	EXPECT(res.cookie_len[1] == 64 &&
+	       !memcmp(res.cookies[1], cookie_data[1], 64));
+	/* A server that allows AEAD 15 alone answers with it. */
+	resp.aead = nke_select_aead(&req, NKE_AEAD_MASK_15);
+	resp.compliant_128gcm = false;
+	EXPECT(resp.aead == 15);
+	m = nke_build_response(out, sizeof(out), &req, &resp);
+	EXPECT(nke_parse_response(out, (size_t)m, &res) == 0);
+	EXPECT(res.aead == 15 && !res.compliant_128gcm);
 }
 
 /* Port 123 and no server: neither record. */
 static void default_port_no_server(void)
 {
 	static struct nke_client_result res;
-	struct nke_request req = { .error = -1, .ntpv4 = true, .aead15 = true };
+	struct nke_request req = { .error = -1, .ntpv4 = true, .aead15 = true,
+				   .aeads = { 15 }, .naeads = 1 };
 	struct nke_response resp;
 	uint8_t out[4096];
 	int m;
@@ -258,13 +301,17 @@ static void empty_np_and_aead(void)
 	eom(&m);
 	EXPECT(req_error(&m) == -1);
 
-	/* NTPv4 with only AEAD 30 (chrony 4.3 knows 15 alone). */
+	/*
+	 * NTPv4 with only AEAD 30, to a server allowing only AEAD 15 (or
+	 * chrony 4.3, which knows 15 alone): no AEAD in common.
+	 */
 	m.len = 0;
 	u16r(&m, CRIT | NKE_NEXT_PROTOCOL, 0);
 	u16r(&m, CRIT | NKE_AEAD, 30);
 	eom(&m);
 	nke_parse_request(m.b, m.len, &req);
 	EXPECT(req.error == -1 && req.ntpv4 && !req.aead15 && req.aead30);
+	EXPECT(nke_select_aead(&req, NKE_AEAD_MASK_15) == 0);
 	n = nke_build_response(out, sizeof(out), &req, NULL);
 	EXPECT(SAME(out, (size_t)n, "\x80\x01\x00\x02\x00\x00"
 		    "\x80\x04\x00\x00\x80\x00\x00\x00"));
@@ -272,6 +319,16 @@ static void empty_np_and_aead(void)
 	EXPECT(res.next_protocol == 0 && res.aead == -1 && !res.ncookies);
 	EXPECT(nke_build_response(out, 13, &req, NULL) == -1);
 	EXPECT(nke_build_response(out, 14, &req, NULL) == 14);
+	/* A response with AEAD 0 is the same empty answer. */
+	{
+		struct nke_response resp;
+
+		fill_resp(&resp, 8, 100, 123, NULL);
+		resp.aead = 0;
+		n = nke_build_response(out, sizeof(out), &req, &resp);
+		EXPECT(SAME(out, (size_t)n, "\x80\x01\x00\x02\x00\x00"
+			    "\x80\x04\x00\x00\x80\x00\x00\x00"));
+	}
 }
 
 static void bad_requests(void)
@@ -327,7 +384,12 @@ static void bad_requests(void)
 	/* Unknown: critical is error 0, else ignored. */
 	CASE(0, std_req(&m); raw(&m, CRIT | 0x4000, NULL, 0));
 	CASE(0, raw(&m, CRIT | 8, NULL, 0); std_req(&m));
-	CASE(0, std_req(&m); raw(&m, CRIT | NKE_COMPLIANT_128GCM, NULL, 0));
+	/* Record 1024 (chrony's): empty, critical or not; else refused. */
+	CASE(-1, std_req(&m); raw(&m, CRIT | NKE_COMPLIANT_128GCM, NULL, 0));
+	CASE(-1, std_req(&m); raw(&m, NKE_COMPLIANT_128GCM, NULL, 0));
+	CASE(1, std_req(&m); raw(&m, NKE_COMPLIANT_128GCM, two, 2));
+	CASE(1, std_req(&m); raw(&m, CRIT | NKE_COMPLIANT_128GCM, two, 2));
+	CASE(1, raw(&m, NKE_COMPLIANT_128GCM, three, 3); std_req(&m));
 	CASE(-1, std_req(&m); raw(&m, 0x7fff, three, 3);
 	     raw(&m, 8, NULL, 0));
 	CASE(-1, raw(&m, 0x1234, three, 3); std_req(&m));
@@ -414,7 +476,8 @@ static void long_bodies(void)
 
 static void scan_splits_all(void)
 {
-	struct nke_request req = { .error = -1, .ntpv4 = true, .aead15 = true };
+	struct nke_request req = { .error = -1, .ntpv4 = true, .aead15 = true,
+				   .aeads = { 15 }, .naeads = 1 };
 	struct nke_response resp;
 	static const uint8_t junk[300];
 	struct msg m = { .len = 0 };
@@ -422,7 +485,8 @@ static void scan_splits_all(void)
 	size_t k, j;
 	int n;
 
-	n = nke_build_request(out, sizeof(out), true);
+	n = nke_build_request(out, sizeof(out),
+			      NKE_AEAD_MASK_15 | NKE_AEAD_MASK_30);
 	EXPECT(scan_splits(out, (size_t)n));
 	fill_resp(&resp, 8, 256, 4123, "ntp.example.org");
 	n = nke_build_response(out, sizeof(out), &req, &resp);
@@ -511,7 +575,8 @@ static void max_sizes(void)
 static void build_limits(void)
 {
 	static struct nke_client_result res;
-	struct nke_request req = { .error = -1, .ntpv4 = true, .aead15 = true };
+	struct nke_request req = { .error = -1, .ntpv4 = true, .aead15 = true,
+				   .aeads = { 15 }, .naeads = 1 };
 	struct nke_response resp;
 	char name[NKE_MAX_SERVER_NAME + 2];
 	uint8_t out[4096];
@@ -546,7 +611,19 @@ static void build_limits(void)
 	resp.ncookies = 0;
 	n = nke_build_response(out, sizeof(out), &req, &resp);
 	EXPECT(n == 12 + 6 + 4);
-	EXPECT(nke_build_response(out, sizeof(out), &req, NULL) == -1);
+	/* No response: no AEAD agreed, the empty AEAD record. */
+	EXPECT(nke_build_response(out, sizeof(out), &req, NULL) == 14);
+	/* An AEAD knts does not serve, record 1024 without AEAD 30. */
+	resp.aead = 16;
+	EXPECT(nke_build_response(out, sizeof(out), &req, &resp) == -1);
+	resp.aead = NKE_AEAD_SIV_CMAC_256;
+	resp.compliant_128gcm = true;
+	EXPECT(nke_build_response(out, sizeof(out), &req, &resp) == -1);
+	resp.aead = NKE_AEAD_GCM_SIV_128;
+	EXPECT(nke_build_response(out, sizeof(out), &req, &resp) == 12 + 4 +
+	       6 + 4);
+	/* Record 1024's four bytes count against the buffer too. */
+	EXPECT(nke_build_response(out, 12 + 4 + 6 + 3, &req, &resp) == -1);
 }
 
 /* The client side's checks. */
@@ -589,8 +666,15 @@ static void client_parse(void)
 	RESP(-1, raw(&m, CRIT | NKE_NTPV4_SERVER, big, 256));
 	RESP(0, raw(&m, CRIT | NKE_NTPV4_SERVER, "[::1]", 5));
 	EXPECT_STR(res.server, "[::1]");
-	RESP(-1, std_req(&m); raw(&m, CRIT | 0x0400, NULL, 0));
+	/* Record 1024: empty, critical or not; nothing else. */
+	RESP(0, std_req(&m); raw(&m, CRIT | 0x0400, NULL, 0));
+	EXPECT(res.compliant_128gcm);
 	RESP(0, std_req(&m); raw(&m, 0x0400, NULL, 0));
+	EXPECT(res.compliant_128gcm);
+	RESP(0, std_req(&m));
+	EXPECT(!res.compliant_128gcm);
+	RESP(-1, std_req(&m); raw(&m, 0x0400, "\0\0", 2));
+	RESP(-1, std_req(&m); raw(&m, CRIT | 0x0400, "\0\0\0\x1e", 4));
 	/* Bodies chrony cannot hold: skipped unless critical. */
 	RESP(0, std_req(&m); raw(&m, NKE_NTPV4_SERVER, big, 300));
 	EXPECT(res.server[0] == '\0');
@@ -632,6 +716,78 @@ static void client_parse(void)
 	EXPECT(res.error == -1 && res.next_protocol == -1 && !res.ncookies);
 }
 
+/* The server picks the first of the client's AEADs that it allows. */
+static void aead_selection(void)
+{
+	static const struct {
+		uint16_t offer[4];
+		unsigned int n, naeads;
+		uint16_t first, second;
+	} cases[] = {
+		{ { 30, 15 }, 2, 2, 30, 15 },
+		{ { 15, 30 }, 2, 2, 15, 30 },
+		{ { 30 }, 1, 1, 30, 0 },
+		{ { 15 }, 1, 1, 15, 0 },
+		/* Duplicates count once, unknown ids not at all. */
+		{ { 15, 15, 30 }, 3, 2, 15, 30 },
+		{ { 30, 30, 30 }, 3, 1, 30, 0 },
+		{ { 7, 30, 16, 15 }, 4, 2, 30, 15 },
+		{ { 1, 2 }, 2, 0, 0, 0 },
+	};
+	struct nke_request req;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct msg m = { .len = 0 };
+		uint16_t first = cases[i].first, second = cases[i].second;
+		bool has15 = first == 15 || second == 15;
+		bool has30 = first == 30 || second == 30;
+
+		u16r(&m, CRIT | NKE_NEXT_PROTOCOL, NKE_PROTO_NTPV4);
+		u16s(&m, CRIT | NKE_AEAD, cases[i].offer, cases[i].n);
+		eom(&m);
+		EXPECT(nke_parse_request(m.b, m.len, &req) == 0);
+		EXPECT(req.error == -1);
+		EXPECT(req.naeads == cases[i].naeads);
+		EXPECT(req.aead15 == has15 && req.aead30 == has30);
+		if (req.naeads >= 1)
+			EXPECT(req.aeads[0] == first);
+		if (req.naeads == 2)
+			EXPECT(req.aeads[1] == second);
+		/* Both allowed: the client's order decides. */
+		EXPECT(nke_select_aead(&req, NKE_AEAD_MASK_15 |
+				       NKE_AEAD_MASK_30) == first);
+		/* One allowed: that one, when offered. */
+		EXPECT(nke_select_aead(&req, NKE_AEAD_MASK_15) ==
+		       (has15 ? 15 : 0));
+		EXPECT(nke_select_aead(&req, NKE_AEAD_MASK_30) ==
+		       (has30 ? 30 : 0));
+		EXPECT(nke_select_aead(&req, 0) == 0);
+	}
+	EXPECT(nke_aead_mask(15) == NKE_AEAD_MASK_15);
+	EXPECT(nke_aead_mask(30) == NKE_AEAD_MASK_30);
+	EXPECT(nke_aead_mask(16) == 0 && nke_aead_mask(0) == 0);
+	EXPECT(nke_aead_mask(31) == 0);
+}
+
+/*
+ * The exporter's AEAD id: 30 only when record 1024 went both ways
+ * (chrony 4.4 to 4.6 used 15's context for AEAD 30 sessions).
+ */
+static void exporter_aead(void)
+{
+	uint8_t ctx[5];
+
+	EXPECT(nke_exporter_aead(NKE_AEAD_GCM_SIV_128, true) == 30);
+	EXPECT(nke_exporter_aead(NKE_AEAD_GCM_SIV_128, false) == 15);
+	EXPECT(nke_exporter_aead(NKE_AEAD_SIV_CMAC_256, true) == 15);
+	EXPECT(nke_exporter_aead(NKE_AEAD_SIV_CMAC_256, false) == 15);
+	nke_exporter_context(ctx, nke_exporter_aead(30, false), 1);
+	EXPECT(!memcmp(ctx, "\x00\x00\x00\x0f\x01", 5));
+	nke_exporter_context(ctx, nke_exporter_aead(30, true), 0);
+	EXPECT(!memcmp(ctx, "\x00\x00\x00\x1e\x00", 5));
+}
+
 static void exporter_context(void)
 {
 	uint8_t ctx[5];
@@ -661,6 +817,8 @@ int main(void)
 	RUN(max_sizes);
 	RUN(build_limits);
 	RUN(client_parse);
+	RUN(aead_selection);
 	RUN(exporter_context);
+	RUN(exporter_aead);
 	return unit_any_failed;
 }

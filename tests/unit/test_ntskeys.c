@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests for userspace/lib/ntskeys.c: chrony's ntskeys file, NKS0 and NKS1,
- * the current key, every error naming file:line, format/parse round trips
- * and the file mode check of ntskeys_load().
+ * Unit tests for userspace/lib/ntskeys.c: chrony's ntskeys file, NKS0 and NKS1
+ * with AEAD 15 and AEAD 30 keys (alone and mixed), the current key, every
+ * error naming file:line, format/parse round trips (NKS0 exactly when every
+ * key is AEAD 15), generate/rotate/save with either AEAD, and the file mode
+ * check of ntskeys_load().
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -59,13 +61,25 @@ static int parse(const char *t, struct ntskeys *k, char *err, size_t errlen)
 	return ntskeys_parse(t, strlen(t), NAME, k, err, errlen);
 }
 
+/* An AEAD 15 key n: all 32 bytes. */
 static bool key_is(const struct ntskey *k, uint32_t id, unsigned int n)
 {
 	uint8_t want[NTSKEYS_KEY_LEN];
 
 	key_bytes(n, want);
 	return k->id == id && k->aead == NTSKEYS_AEAD &&
-	       !memcmp(k->key, want, sizeof(want));
+	       ntskey_len(k) == 32 && !memcmp(k->key, want, sizeof(want));
+}
+
+/* An AEAD 30 key n: its first 16 bytes, the rest of the array zero. */
+static bool key30_is(const struct ntskey *k, uint32_t id, unsigned int n)
+{
+	static const uint8_t zero[NTSKEYS_KEY_LEN - 16];
+	uint8_t want[NTSKEYS_KEY_LEN];
+
+	key_bytes(n, want);
+	return k->id == id && k->aead == 30 && ntskey_len(k) == 16 &&
+	       !memcmp(k->key, want, 16) && !memcmp(k->key + 16, zero, 16);
 }
 
 /* chrony's layout: oldest first, slots in turn, the next key last. */
@@ -151,6 +165,47 @@ static void nks1_keys(void)
 	EXPECT(k.current == 2);
 }
 
+/*
+ * chrony 4.4+ with AES-128-GCM-SIV writes AEAD 30 keys, exactly
+ * "NKS1\n%.1f\n" then "%08X %s %d\n" four times (upper-case hex, 16 bytes).
+ */
+static void nks1_aead30_keys(void)
+{
+	struct ntskeys k;
+	char err[256];
+
+	fmt("NKS1\n86399.9\n"
+	    "0B2C3D45 %.32s 30\n0B2C3D46 %.32s 30\n"
+	    "0B2C3D47 %.32s 30\n0B2C3D44 %.32s 30\n",
+	    key_hex(1), key_hex(2), key_hex(3), key_hex(4));
+	EXPECT(parse(text, &k, err, sizeof(err)) == 0);
+	EXPECT(k.n == 4 && k.age == 86399.9);
+	EXPECT(key30_is(&k.keys[0], 0x0B2C3D45, 1));
+	EXPECT(key30_is(&k.keys[1], 0x0B2C3D46, 2));
+	EXPECT(key30_is(&k.keys[2], 0x0B2C3D47, 3));
+	EXPECT(key30_is(&k.keys[3], 0x0B2C3D44, 4));
+	/* Last line slot 0: slot 3, line 3, is current. */
+	EXPECT(k.current == 2);
+}
+
+/* One file may hold both (a switch of ntskeyaead, keys rotating in). */
+static void nks1_mixed_keys(void)
+{
+	struct ntskeys k;
+	char err[256];
+
+	fmt("NKS1\n0.0\n"
+	    "00000011 %s 15\n00000012 %.32s 30\n"
+	    "00000013 %s 15\n00000010 %.32s 30\n",
+	    key_hex(1), key_hex(2), key_hex(3), key_hex(4));
+	EXPECT(parse(text, &k, err, sizeof(err)) == 0);
+	EXPECT(k.n == 4 && k.current == 2);
+	EXPECT(key_is(&k.keys[0], 0x11, 1));
+	EXPECT(key30_is(&k.keys[1], 0x12, 2));
+	EXPECT(key_is(&k.keys[2], 0x13, 3));
+	EXPECT(key30_is(&k.keys[3], 0x10, 4));
+}
+
 /* err must start with "ntskeys:LINE: " and mention what. */
 
 static void errors_name_the_line(void)
@@ -203,7 +258,7 @@ static void errors_name_the_line(void)
 		     sizeof(err)) == -EINVAL);
 	EXPECT(err_at(err, 3, "want \"ID HEXKEY\""));
 
-	/* Key length and digits. */
+	/* Key length and digits, by the line's AEAD. */
 	EXPECT(parse(fmt("NKS0\n15 0\n1 %.62s\n", h1), &k, err,
 		     sizeof(err)) == -EINVAL);
 	EXPECT(err_at(err, 3, "64 hex digits"));
@@ -224,10 +279,32 @@ static void errors_name_the_line(void)
 	EXPECT(err_at(err, 5, "same slot"));
 	EXPECT(err_at(err, 5, "00000005"));
 
-	/* NKS1: AEAD 15 only, exactly four keys. */
+	/* NKS1: AEAD 15 and 30, each with its key length. */
 	EXPECT(parse(fmt("NKS1\n0\n1 %s 15\n2 %s 30\n3 %s 15\n4 %s 15\n",
 			 h1, h2, h1, h2), &k, err, sizeof(err)) == -EINVAL);
-	EXPECT(err_at(err, 4, "AEAD 30"));
+	EXPECT(err_at(err, 4, "AEAD 30 key"));
+	EXPECT(err_at(err, 4, "32 hex digits"));
+	EXPECT(parse(fmt("NKS1\n0\n1 %.32s 15\n", h1), &k, err,
+		     sizeof(err)) == -EINVAL);
+	EXPECT(err_at(err, 3, "AEAD 15 key"));
+	EXPECT(err_at(err, 3, "64 hex digits"));
+	EXPECT(parse(fmt("NKS1\n0\n1 %.30s 30\n", h1), &k, err,
+		     sizeof(err)) == -EINVAL);
+	EXPECT(err_at(err, 3, "32 hex digits"));
+	EXPECT(parse(fmt("NKS1\n0\n1 %s 15\n2 %.32s 16\n", h1, h2), &k,
+		     err, sizeof(err)) == -EINVAL);
+	EXPECT(err_at(err, 4, "AEAD 16 master keys are not supported"));
+	EXPECT(parse(fmt("NKS1\n0\n1 %.32s 31\n", h1), &k, err,
+		     sizeof(err)) == -EINVAL);
+	EXPECT(err_at(err, 3, "AEAD 31"));
+	EXPECT(parse(fmt("NKS1\n0\n1 %.32s 0\n", h1), &k, err,
+		     sizeof(err)) == -EINVAL);
+	EXPECT(err_at(err, 3, "AEAD 0"));
+	/* NKS0 has no AEAD column: its keys are AEAD 15's 32 bytes. */
+	EXPECT(parse(fmt("NKS0\n15 0\n1 %.32s\n", h1), &k, err,
+		     sizeof(err)) == -EINVAL);
+	EXPECT(err_at(err, 3, "64 hex digits"));
+	/* Exactly four keys. */
 	EXPECT(parse(fmt("NKS1\n0\n1 %s 15\n2 %s 15\n3 %s 15\n",
 			 h1, h2, h1), &k, err, sizeof(err)) == -EINVAL);
 	EXPECT(err_at(err, 5, "exactly 4"));
@@ -296,11 +373,16 @@ static void error_wipes(void)
 	EXPECT(zero);
 }
 
-static void round_trip(int version, unsigned int n)
+/*
+ * n keys, key i of AEAD aead[i]: written as NKS0 exactly when every one is
+ * AEAD 15, read back the same.
+ */
+static void round_trip(unsigned int n, const uint16_t *aead)
 {
 	struct ntskeys k, back;
 	char buf[1024], err[256];
 	unsigned int i;
+	bool nks0 = true;
 	int len;
 
 	memset(&k, 0, sizeof(k));
@@ -308,12 +390,16 @@ static void round_trip(int version, unsigned int n)
 	k.age = 3599.5;
 	for (i = 0; i < n; i++) {
 		k.keys[i].id = 0xC0FFEE00u + (i + 3) % 4 + 4 * i;
-		k.keys[i].aead = NTSKEYS_AEAD;
+		k.keys[i].aead = aead[i];
 		key_bytes(10 + i, k.keys[i].key);
+		if (aead[i] == 30)
+			memset(k.keys[i].key + 16, 0, 16);
+		nks0 &= aead[i] == 15;
 	}
-	len = ntskeys_format(&k, version, buf, sizeof(buf));
+	len = ntskeys_format(&k, buf, sizeof(buf));
 	EXPECT(len > 0 && (size_t)len == strlen(buf));
-	EXPECT(!strncmp(buf, version ? "NKS1\n" : "NKS0\n15 ", 5));
+	EXPECT(!strncmp(buf, nks0 ? "NKS0\n15 3599.5\n" : "NKS1\n3599.5\n",
+			nks0 ? 15 : 12));
 	if (n < NTSKEYS_MAX) {
 		/* Written, but not a table chrony (or knts) loads. */
 		EXPECT(ntskeys_parse(buf, (size_t)len, NAME, &back, err,
@@ -326,7 +412,7 @@ static void round_trip(int version, unsigned int n)
 	EXPECT(back.age == k.age);
 	for (i = 0; i < n; i++) {
 		EXPECT(back.keys[i].id == k.keys[i].id);
-		EXPECT(back.keys[i].aead == NTSKEYS_AEAD);
+		EXPECT(back.keys[i].aead == aead[i]);
 		EXPECT(!memcmp(back.keys[i].key, k.keys[i].key,
 			       NTSKEYS_KEY_LEN));
 	}
@@ -335,16 +421,148 @@ static void round_trip(int version, unsigned int n)
 
 	/* Too small a buffer: -ENOSPC, at any size. */
 	for (i = 0; i < (unsigned int)len; i += 7)
-		EXPECT(ntskeys_format(&k, version, buf, i) == -ENOSPC);
+		EXPECT(ntskeys_format(&k, buf, i) == -ENOSPC);
+	EXPECT(ntskeys_format(&k, buf, (size_t)len) == -ENOSPC);
+	EXPECT(ntskeys_format(&k, buf, (size_t)len + 1) == len);
 }
 
 static void format_round_trip(void)
 {
+	static const uint16_t all15[4] = { 15, 15, 15, 15 };
+	static const uint16_t all30[4] = { 30, 30, 30, 30 };
+	static const uint16_t mixed[4] = { 15, 30, 30, 15 };
+	static const uint16_t last30[4] = { 15, 15, 15, 30 };
 	unsigned int n;
 
-	for (n = 1; n <= 4; n++)
-		round_trip(0, n);
-	round_trip(1, 4);
+	for (n = 1; n <= 4; n++) {
+		round_trip(n, all15);
+		round_trip(n, all30);
+	}
+	round_trip(4, mixed);
+	round_trip(4, last30);
+}
+
+/* What chrony writes, byte for byte: NKS1 with AEAD 30 keys. */
+static void format_chrony_layout(void)
+{
+	struct ntskeys k;
+	char buf[1024], want[1024];
+	unsigned int i;
+
+	memset(&k, 0, sizeof(k));
+	k.n = 4;
+	k.age = 12.5;
+	for (i = 0; i < 4; i++) {
+		k.keys[i].id = 0xA1B2C3D0u + (i + 1) % 4;
+		k.keys[i].aead = 30;
+		key_bytes(i + 1, k.keys[i].key);
+		memset(k.keys[i].key + 16, 0, 16);
+	}
+	snprintf(want, sizeof(want),
+		 "NKS1\n12.5\n%08X %.32s %d\n%08X %.32s %d\n"
+		 "%08X %.32s %d\n%08X %.32s %d\n",
+		 k.keys[0].id, key_hex(1), 30, k.keys[1].id, key_hex(2), 30,
+		 k.keys[2].id, key_hex(3), 30, k.keys[3].id, key_hex(4), 30);
+	EXPECT(ntskeys_format(&k, buf, sizeof(buf)) == (int)strlen(want));
+	EXPECT_STR(buf, want);
+
+	/* One AEAD 15 key among them: its 64 digits, the same layout. */
+	k.keys[1].aead = 15;
+	key_bytes(2, k.keys[1].key);
+	snprintf(want, sizeof(want),
+		 "NKS1\n12.5\n%08X %.32s 30\n%08X %s 15\n"
+		 "%08X %.32s 30\n%08X %.32s 30\n",
+		 k.keys[0].id, key_hex(1), k.keys[1].id, key_hex(2),
+		 k.keys[2].id, key_hex(3), k.keys[3].id, key_hex(4));
+	EXPECT(ntskeys_format(&k, buf, sizeof(buf)) == (int)strlen(want));
+	EXPECT_STR(buf, want);
+
+	/* All AEAD 15: chrony 4.3's NKS0. */
+	for (i = 0; i < 4; i++) {
+		k.keys[i].aead = 15;
+		key_bytes(i + 1, k.keys[i].key);
+	}
+	snprintf(want, sizeof(want),
+		 "NKS0\n15 12.5\n%08X %s\n%08X %s\n%08X %s\n%08X %s\n",
+		 k.keys[0].id, key_hex(1), k.keys[1].id, key_hex(2),
+		 k.keys[2].id, key_hex(3), k.keys[3].id, key_hex(4));
+	EXPECT(ntskeys_format(&k, buf, sizeof(buf)) == (int)strlen(want));
+	EXPECT_STR(buf, want);
+}
+
+static bool key_tail_zero(const struct ntskey *k)
+{
+	unsigned int i;
+
+	for (i = ntskey_len(k); i < NTSKEYS_KEY_LEN; i++)
+		if (k->key[i])
+			return false;
+	return true;
+}
+
+/* New tables and rotations with either AEAD; ntskeys_save/load agree. */
+static void generate_rotate_save(void)
+{
+	struct ntskeys k, back;
+	char err[256], path[64];
+	unsigned int i;
+	int fd;
+
+	ntskeys_generate(&k, 30);
+	EXPECT(k.n == 4 && k.current == 2);
+	for (i = 0; i < 4; i++) {
+		EXPECT(k.keys[i].aead == 30 && ntskey_len(&k.keys[i]) == 16);
+		EXPECT(k.keys[i].id % 4 == i);
+		EXPECT(key_tail_zero(&k.keys[i]));
+	}
+	/* Random: not two alike. */
+	EXPECT(memcmp(k.keys[0].key, k.keys[1].key, 16) != 0);
+
+	/* Rotating in an AEAD 15 key: a mixed table, in slot order. */
+	ntskeys_rotate(&k, 15);
+	EXPECT(k.current == 2 && k.age == 0);
+	EXPECT(k.keys[3].aead == 15 && ntskey_len(&k.keys[3]) == 32);
+	EXPECT(k.keys[3].id % 4 == (k.keys[2].id + 1) % 4);
+	EXPECT(k.keys[0].aead == 30 && k.keys[2].aead == 30);
+
+	strcpy(path, "/tmp/knts-ntskeys-XXXXXX");
+	fd = mkstemp(path);
+	EXPECT(fd >= 0);
+	if (fd < 0)
+		return;
+	close(fd);
+	EXPECT(ntskeys_save(path, &k, err, sizeof(err)) == 0);
+	EXPECT(ntskeys_load(path, &back, err, sizeof(err)) == 0);
+	EXPECT(back.n == 4 && back.current == 2);
+	for (i = 0; i < 4; i++) {
+		EXPECT(back.keys[i].id == k.keys[i].id);
+		EXPECT(back.keys[i].aead == k.keys[i].aead);
+		EXPECT(!memcmp(back.keys[i].key, k.keys[i].key,
+			       NTSKEYS_KEY_LEN));
+	}
+
+	/* Three more AEAD 15 rotations: NKS0 again, as chrony 4.3 reads. */
+	for (i = 0; i < 3; i++)
+		ntskeys_rotate(&k, 15);
+	EXPECT(ntskeys_save(path, &k, err, sizeof(err)) == 0);
+	EXPECT(ntskeys_load(path, &back, err, sizeof(err)) == 0);
+	for (i = 0; i < 4; i++)
+		EXPECT(back.keys[i].aead == 15 &&
+		       !memcmp(back.keys[i].key, k.keys[i].key, 32));
+	{
+		char head[5] = "";
+		FILE *f = fopen(path, "r");
+
+		EXPECT(f && fread(head, 1, 4, f) == 4);
+		EXPECT(!strcmp(head, "NKS0"));
+		if (f)
+			fclose(f);
+	}
+	unlink(path);
+
+	ntskeys_generate(&k, 15);
+	for (i = 0; i < 4; i++)
+		EXPECT(k.keys[i].aead == 15 && k.keys[i].id % 4 == i);
 }
 
 static char *temp_file(const char *content)
@@ -414,10 +632,14 @@ int main(void)
 	RUN(nks0_four_keys);
 	RUN(nks0_partial_refused);
 	RUN(nks1_keys);
+	RUN(nks1_aead30_keys);
+	RUN(nks1_mixed_keys);
 	RUN(errors_name_the_line);
 	RUN(errors_whole_file);
 	RUN(error_wipes);
 	RUN(format_round_trip);
+	RUN(format_chrony_layout);
+	RUN(generate_rotate_save);
 	RUN(load_checks_mode);
 	return unit_any_failed;
 }

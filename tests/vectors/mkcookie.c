@@ -4,10 +4,13 @@
  * core on OpenSSL, for the kernel backend to open in KUnit.
  *
  *   cc -D_GNU_SOURCE -I../.. -I../../userspace -o mkcookie mkcookie.c \
- *      ../../core/cookie.c ../../core/siv.c \
- *      ../../userspace/lib/siv_openssl.c ../../userspace/lib/sysrandom.c \
- *      -lcrypto
+ *      ../../core/cookie.c ../../core/aead.c ../../core/siv.c \
+ *      ../../core/gcmsiv.c ../../userspace/lib/siv_openssl.c \
+ *      ../../userspace/lib/sysrandom.c -lcrypto
  *   ./mkcookie > ../../core/cookie_vectors.h
+ *
+ * Master AEAD 15 and AEAD 15 sessions only; the other kinds of cookie are
+ * pyca's, written by gen_cookies.py (core/cookie30_vectors.h).
  */
 #include <stdio.h>
 
@@ -30,7 +33,7 @@ int main(void)
 {
 	u8 master[KNTS_SIV_KEY_LEN], cookie[KNTS_COOKIE_LEN];
 	u8 keys[KNTS_COOKIE_KEYS_LEN];
-	struct knts_siv s;
+	struct knts_aead_ctx s;
 	u32 id;
 	int i;
 
@@ -42,14 +45,15 @@ int main(void)
 		knts_random_bytes(master, sizeof(master));
 		knts_random_bytes(keys, sizeof(keys));
 		knts_random_bytes(&id, sizeof(id));
-		if (knts_siv_init(&s) ||
-		    knts_siv_setkey(&s, master, sizeof(master)))
+		if (knts_aead_ctx_init(&s) ||
+		    knts_aead_ctx_setkey(&s, KNTS_AEAD_AES_SIV_CMAC_256, master,
+					 sizeof(master), true))
 			return 1;
-		memcpy(cookie + KNTS_COOKIE_LEN - KNTS_COOKIE_KEYS_LEN, keys,
-		       sizeof(keys));
-		if (knts_cookie_seal(&s, id, cookie))
+		memcpy(cookie + knts_cookie_keys_off(KNTS_AEAD_AES_SIV_CMAC_256),
+		       keys, sizeof(keys));
+		if (knts_cookie_seal(&s.a, id, cookie, sizeof(keys)))
 			return 1;
-		knts_siv_uninit(&s);
+		knts_aead_ctx_uninit(&s);
 		hex_array("cv_master", i, master, sizeof(master));
 		hex_array("cv_keys", i, keys, sizeof(keys));
 		hex_array("cv_cookie", i, cookie, sizeof(cookie));

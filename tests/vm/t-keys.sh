@@ -22,9 +22,11 @@ def key(kid, secret=bytes(range(32)), aead=None):
     return nest(K["KNTS_A_KEY"], *attrs)
 cur = lambda kid: u32(K["KNTS_A_KEY_CURRENT"], kid)
 cases = [
-    ("31-byte secret", errno.ERANGE, key(4, bytes(31))),
+    ("31-byte secret", errno.EINVAL, key(4, bytes(31))),
     ("33-byte secret", errno.ERANGE, key(4, bytes(33))),
-    ("AEAD 30", errno.EOPNOTSUPP, key(4, aead=30)),
+    ("16-byte secret, AEAD 15", errno.EINVAL, key(4, bytes(16))),
+    ("32-byte secret, AEAD 30", errno.EINVAL, key(4, aead=30)),
+    ("AEAD 16", errno.EOPNOTSUPP, key(4, aead=16)),
     ("no secret", errno.EINVAL, key(4, secret=None)),
     ("two keys in slot 0", errno.EINVAL, key(4) + key(8)),
     ("five keys", errno.EINVAL, key(0) + key(1) + key(2) + key(3) + key(5)),

@@ -70,6 +70,26 @@ assert (1, True, b"\0\0") in r and (4, True, b"\0\x0f") in r, r
 assert types.count(5) == 8 and all(len(b) == 100 for t, _, b in r if t == 5)
 assert (6, True, b"127.0.0.1") in r and types[-1] == 0, types
 
+# AEAD 30: the client's order decides; record 1024 is echoed, non-critical,
+# right after the AEAD record, only with AEAD 30; a non-empty one is a bad
+# request.  The master keys are AEAD 15: an AEAD 30 session's cookies are
+# 68 bytes.
+R1024 = rec(1024, b"", critical=False)
+for aeads, extra, want, echo in ((b"\0\x1e\0\x0f", R1024, 30, True),
+                                 (b"\0\x1e\0\x0f", b"", 30, False),
+                                 (b"\0\x0f\0\x1e", R1024, 15, False),
+                                 (b"\0\x1e", rec(1024, b""), 30, True)):
+    r = exchange(rec(1, b"\0\0") + rec(4, aeads) + extra + rec(0))
+    types = [t for t, _, _ in r]
+    assert (4, True, want.to_bytes(2, "big")) in r, r
+    assert ((1024, False, b"") in r) == echo, r
+    if echo:
+        assert types.index(1024) == types.index(4) + 1, types
+    cl = 68 if want == 30 else 100
+    assert types.count(5) == 8 and all(len(b) == cl for t, _, b in r if t == 5)
+r = exchange(rec(1, b"\0\0") + rec(4, b"\0\x1e") + rec(1024, b"x", critical=False) + rec(0))
+assert r[0][:2] == (2, True) and r[0][2] == b"\0\1", r
+
 # No session tickets: nothing to resume a session with, or to link a
 # client's sessions by (TLS 1.3 sends them after the handshake: read to
 # the end first).
@@ -118,7 +138,7 @@ r = exchange(rec(5, b"c" * 100) + REQUEST)       # a client sending a cookie
 assert r[0][:2] == (2, True) and r[0][2] == b"\0\1", r
 r = exchange(rec(4, b"\0\x0f") + rec(0))           # no Next Protocol
 assert r[0][:2] == (2, True) and r[0][2] == b"\0\1", r
-r = exchange(rec(1, b"\0\0") + rec(4, b"\0\x1e") + rec(0))  # only AEAD 30
+r = exchange(rec(1, b"\0\0") + rec(4, b"\0\x10") + rec(0))  # only AEAD 16
 assert (4, True, b"") in r and 5 not in [t for t, _, _ in r], r
 assert delta(b, "nts_ke_errors_sent") == 4, stats()
 

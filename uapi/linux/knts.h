@@ -183,8 +183,10 @@ enum knts_time_a {
  * @KNTS_KEY_A_UNSPEC: unused
  * @KNTS_KEY_A_PAD: padding for 64-bit attributes
  * @KNTS_KEY_A_ID: key id; the slot is id % 4 (u32)
- * @KNTS_KEY_A_AEAD: AEAD of the key, 15 = AES-SIV-CMAC-256 (u16, default 15)
- * @KNTS_KEY_A_SECRET: key bytes, 32 for AEAD 15 (binary, write only)
+ * @KNTS_KEY_A_AEAD: AEAD of the key, 15 = AES-SIV-CMAC-256 or
+ *	30 = AES-128-GCM-SIV (u16, default 15)
+ * @KNTS_KEY_A_SECRET: key bytes, 32 for AEAD 15, 16 for AEAD 30 (binary,
+ *	write only)
  * @KNTS_KEY_A_SLOT: slot, 0..3 (u8, read only)
  * @KNTS_KEY_A_AGE_MS: milliseconds since it was installed (u64, read only)
  * @KNTS_KEY_A_CURRENT: flag, new cookies are sealed with it (read only)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kntsctl keys [list] | import FILE | del ID
+ * kntsctl keys [list] | import FILE | del ID | set ID FILE [current] |
+ * generate FILE [aead 15|30] | rotate FILE [aead 15|30]
  */
 #include <errno.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/aead.h"
 #include "uapi/linux/knts.h"
 #include "ctl.h"
 #include "lib/ntskeys.h"
@@ -17,7 +19,8 @@
 
 static const char *aead_name(uint16_t aead)
 {
-	return aead == 15 ? "AES-SIV-CMAC-256" : "unknown";
+	return aead == 15 ? "AES-SIV-CMAC-256" :
+	       aead == 30 ? "AES-128-GCM-SIV" : "unknown";
 }
 
 /* chrony's roles: the slot after the current one holds the next key. */
@@ -109,7 +112,8 @@ static int build_one_key(struct nl_msg *msg, void *arg)
 
 	if (!nest || nla_put_u32(msg, KNTS_KEY_A_ID, k->keys[0].id) ||
 	    nla_put_u16(msg, KNTS_KEY_A_AEAD, k->keys[0].aead) ||
-	    nla_put(msg, KNTS_KEY_A_SECRET, NTSKEYS_KEY_LEN, k->keys[0].key))
+	    nla_put(msg, KNTS_KEY_A_SECRET, ntskey_len(&k->keys[0]),
+		    k->keys[0].key))
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	return 0;
@@ -137,8 +141,11 @@ static int keys_del(struct ctl *c, const char *arg)
 	return err ? ctl_nl_error(c, "keys del", err) : 0;
 }
 
-/* A key file: 32 bytes as 64 hex digits (whitespace ignored). */
-static int read_key(const char *path, uint8_t key[NTSKEYS_KEY_LEN])
+/*
+ * A key file: 32 bytes as 64 hex digits, an AEAD 15 key, or 16 bytes as
+ * 32, an AEAD 30 key (whitespace ignored).
+ */
+static int read_key(const char *path, struct ntskey *key)
 {
 	char buf[256];
 	size_t len, i, n = 0;
@@ -165,12 +172,14 @@ static int read_key(const char *path, uint8_t key[NTSKEYS_KEY_LEN])
 	for (i = 0; i < len; i++)
 		if (!buf[i] || !strchr(" \t\r\n", buf[i]))
 			buf[n++] = buf[i];
-	ret = parse_hex(buf, n, key, NTSKEYS_KEY_LEN);
+	key->aead = n == 2 * KNTS_GCMSIV_KEY_LEN ? KNTS_AEAD_AES_128_GCM_SIV :
+						    KNTS_AEAD_AES_SIV_CMAC_256;
+	ret = parse_hex(buf, n, key->key, ntskey_len(key));
 	explicit_bzero(buf, sizeof(buf));
 	if (ret) {
-		fprintf(stderr, "kntsctl: %s: want %d bytes as %d hex digits\n",
-			path, NTSKEYS_KEY_LEN, 2 * NTSKEYS_KEY_LEN);
-		explicit_bzero(key, NTSKEYS_KEY_LEN);
+		fprintf(stderr, "kntsctl: %s: want 64 hex digits (an AEAD 15 key) or 32 (AEAD 30)\n",
+			path);
+		explicit_bzero(key->key, sizeof(key->key));
 		return -1;
 	}
 	return 0;
@@ -200,8 +209,7 @@ static int keys_set(struct ctl *c, int argc, char **argv)
 		return ctl_usage_error("keys set: a key id in hex, not \"%s\"",
 				       argv[0]);
 	current = argc == 3;
-	k.keys[0].aead = NTSKEYS_AEAD;
-	if (read_key(argv[1], k.keys[0].key))
+	if (read_key(argv[1], &k.keys[0]))
 		return 1;
 	if (!current) {
 		/* Install only: keep the module's current key as it is. */
@@ -230,8 +238,26 @@ static int keys_set(struct ctl *c, int argc, char **argv)
 	return ret;
 }
 
-/* keys generate FILE: a new chrony table, saved (0600, NKS0) and pushed. */
-static int keys_generate(struct ctl *c, const char *path)
+/* "aead 15|30" after FILE; *aead is left alone without it. */
+static int parse_aead_arg(const char *cmd, int argc, char **argv,
+			  uint16_t *aead)
+{
+	uint32_t v;
+
+	if (argc == 0)
+		return 0;
+	if (argc != 2 || !matches(argv[0], "aead") ||
+	    parse_u32(argv[1], 15, 30, &v) || (v != 15 && v != 30))
+		return ctl_usage_error("keys %s FILE [aead 15|30]", cmd);
+	*aead = (uint16_t)v;
+	return 0;
+}
+
+/*
+ * keys generate FILE [aead 15|30]: a new chrony table, saved (0600; NKS0
+ * for AEAD 15 keys, NKS1 for AEAD 30) and pushed.
+ */
+static int keys_generate(struct ctl *c, const char *path, uint16_t aead)
 {
 	struct ntskeys k;
 	char err[512];
@@ -242,21 +268,25 @@ static int keys_generate(struct ctl *c, const char *path)
 			path, path);
 		return 1;
 	}
-	ntskeys_generate(&k);
-	ret = ntskeys_save(path, &k, NTSKEYS_WRITE, err, sizeof(err));
+	ntskeys_generate(&k, aead);
+	ret = ntskeys_save(path, &k, err, sizeof(err));
 	if (ret)
 		fprintf(stderr, "kntsctl: %s\n", err);
 	else
 		ret = push_keys(c, &k, "keys generate");
 	if (!ret)
-		printf("Generated 4 keys in %s, current %08X\n", path,
-		       k.keys[k.current].id);
+		printf("Generated 4 AEAD %u keys in %s, current %08X\n", aead,
+		       path, k.keys[k.current].id);
 	ntskeys_wipe(&k);
 	return ret ? 1 : 0;
 }
 
-/* keys rotate FILE: the next key becomes current, as ntsrotate does. */
-static int keys_rotate(struct ctl *c, const char *path)
+/*
+ * keys rotate FILE [aead 15|30]: the next key becomes current, as
+ * ntsrotate does; the new next key has the AEAD given, else that of the
+ * newest key in the file.
+ */
+static int keys_rotate(struct ctl *c, const char *path, int aead)
 {
 	struct ntskeys k;
 	char err[512];
@@ -267,8 +297,8 @@ static int keys_rotate(struct ctl *c, const char *path)
 		fprintf(stderr, "kntsctl: %s\n", err);
 		return 1;
 	}
-	ntskeys_rotate(&k);
-	ret = ntskeys_save(path, &k, NTSKEYS_WRITE, err, sizeof(err));
+	ntskeys_rotate(&k, aead ? (uint16_t)aead : k.keys[k.n - 1].aead);
+	ret = ntskeys_save(path, &k, err, sizeof(err));
 	if (ret)
 		fprintf(stderr, "kntsctl: %s\n", err);
 	else
@@ -282,6 +312,8 @@ static int keys_rotate(struct ctl *c, const char *path)
 
 int do_keys(struct ctl *c, int argc, char **argv)
 {
+	int ret;
+
 	if (argc < 1 || matches(*argv, "list")) {
 		if (argc > 1)
 			return ctl_usage_error("keys list takes no argument");
@@ -300,14 +332,24 @@ int do_keys(struct ctl *c, int argc, char **argv)
 	if (matches(*argv, "set"))
 		return keys_set(c, argc - 1, argv + 1);
 	if (matches(*argv, "generate")) {
-		if (argc != 2)
+		uint16_t aead = NTSKEYS_AEAD;
+
+		if (argc < 2)
 			return ctl_usage_error("keys generate: one FILE to write");
-		return keys_generate(c, argv[1]);
+		ret = parse_aead_arg("generate", argc - 2, argv + 2, &aead);
+		if (ret)
+			return ret;
+		return keys_generate(c, argv[1], aead);
 	}
 	if (matches(*argv, "rotate")) {
-		if (argc != 2)
+		uint16_t aead = 0;
+
+		if (argc < 2)
 			return ctl_usage_error("keys rotate: one FILE (chrony's ntskeys)");
-		return keys_rotate(c, argv[1]);
+		ret = parse_aead_arg("rotate", argc - 2, argv + 2, &aead);
+		if (ret)
+			return ret;
+		return keys_rotate(c, argv[1], aead);
 	}
 	return ctl_usage_error("keys: unknown command \"%s\"", *argv);
 }

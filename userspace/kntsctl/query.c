@@ -24,8 +24,13 @@
 struct query {
 	const char *host, *port, *ca, *ntp_server, *ntp_port;
 	int family;
-	unsigned int count;
+	unsigned int count, aeads;
 	double timeout;
+};
+
+/* The session's two keys, for either AEAD. */
+struct session {
+	struct knts_aead_ctx c2s, s2c;
 };
 
 static double ntp_to_unix(uint64_t ntp)
@@ -49,12 +54,12 @@ struct exchange {
 	struct knts_client_reply r;
 };
 
-static void ntp_exchange(int fd, struct knts_siv *c2s, struct knts_siv *s2c,
+static void ntp_exchange(int fd, const struct session *s,
 			 struct nke_client_result *res, unsigned int *next,
 			 double timeout, struct exchange *x)
 {
 	uint8_t pkt[KNTS_NTP_MAX_LEN], reply[2048], uid[32];
-	uint8_t nonce[KNTS_NONCE_LEN];
+	uint8_t nonce[KNTS_AEAD_MAX_NONCE_LEN];
 	double t1, t4;
 	uint64_t tx;
 	ssize_t n;
@@ -68,7 +73,7 @@ static void ntp_exchange(int fd, struct knts_siv *c2s, struct knts_siv *s2c,
 	len = knts_client_request(pkt, sizeof(pkt), uid, sizeof(uid),
 				  res->cookies[*next % res->ncookies],
 				  (unsigned int)res->cookie_len[*next % res->ncookies],
-				  0, c2s, nonce, tx);
+				  0, &s->c2s.a, nonce, tx);
 	if (len < 0 || send(fd, pkt, (size_t)len, 0) != len)
 		return;
 	(*next)++;
@@ -80,7 +85,7 @@ static void ntp_exchange(int fd, struct knts_siv *c2s, struct knts_siv *s2c,
 		if (n <= 0)
 			return;
 		err = knts_client_reply(reply, (unsigned int)n, uid,
-					sizeof(uid), tx, s2c, &x->r);
+					sizeof(uid), tx, &s->s2c.a, &x->r);
 		if (err != -EBADMSG)
 			break;
 		/* Not a reply to this request, or garbage: wait on. */
@@ -138,6 +143,12 @@ static int query_args(struct query *q, int argc, char **argv)
 			q->family = AF_INET;
 		} else if (!strcmp(*argv, "-6")) {
 			q->family = AF_INET6;
+		} else if (!strcmp(*argv, "-a") || !strcmp(*argv, "--aead")) {
+			NEXT_ARG();
+			if (parse_u32(*argv, 15, 30, &v) ||
+			    !nke_aead_mask((uint16_t)v))
+				return query_usage("AEAD: 15 or 30, not", *argv);
+			q->aeads = nke_aead_mask((uint16_t)v);
 		} else if (!strcmp(*argv, "-c") || !strcmp(*argv, "--count")) {
 			NEXT_ARG();
 			if (parse_u32(*argv, 1, 1000, &q->count))
@@ -179,8 +190,16 @@ static bool print_nts_ke(const struct query *q, const struct nke_session *ses,
 		close_json_object();
 		return false;
 	}
-	print_u64(PRINT_ANY, "aead", "AEAD            : %llu (AES-SIV-CMAC-256)\n",
+	print_u64(PRINT_ANY, "aead", "AEAD            : %llu",
 		  (uint64_t)res->aead);
+	print_string(PRINT_ANY, "aead_name", " (%s)",
+		     res->aead == NKE_AEAD_GCM_SIV_128 ? "AES-128-GCM-SIV" :
+							  "AES-SIV-CMAC-256");
+	if (res->aead == NKE_AEAD_GCM_SIV_128)
+		print_string(PRINT_ANY, "exporter_context", ", %s context",
+			     res->compliant_128gcm ? "compliant" :
+						     "chrony 4.4 to 4.6");
+	print_text("\n");
 	print_u64(PRINT_ANY, "cookies", "Cookies         : %llu", res->ncookies);
 	print_u64(PRINT_ANY, "cookie_length", " of %llu bytes\n",
 		  res->cookie_len[0]);
@@ -224,7 +243,7 @@ static bool print_exchange(unsigned int n, const struct exchange *x)
 /* q->count authenticated exchanges with the NTP server; returns verified. */
 static unsigned int run_exchanges(const struct query *q, int fd,
 				  struct nke_session *ses,
-				  struct knts_siv *c2s, struct knts_siv *s2c)
+				  const struct session *s)
 {
 	unsigned int i, next = 0, ok = 0;
 
@@ -232,7 +251,7 @@ static unsigned int run_exchanges(const struct query *q, int fd,
 	for (i = 0; i < q->count; i++) {
 		struct exchange x;
 
-		ntp_exchange(fd, c2s, s2c, &ses->res, &next, q->timeout, &x);
+		ntp_exchange(fd, s, &ses->res, &next, q->timeout, &x);
 		ok += print_exchange(i + 1, &x);
 		if (i + 1 < q->count)
 			usleep(200000);
@@ -244,12 +263,13 @@ static unsigned int run_exchanges(const struct query *q, int fd,
 }
 
 /* C2S and S2C from NTS-KE's exported keys, which are wiped. */
-static int session_keys(struct knts_siv *c2s, struct knts_siv *s2c,
-			uint8_t *keys)
+static int session_keys(struct session *s, uint16_t aead, uint8_t *keys,
+			size_t keys_len)
 {
-	int err = knts_siv_setkey(c2s, keys, KNTS_SESSION_KEY_LEN) ||
-		  knts_siv_setkey(s2c, keys + KNTS_SESSION_KEY_LEN,
-				  KNTS_SESSION_KEY_LEN);
+	unsigned int klen = (unsigned int)keys_len / 2;
+	int err = knts_aead_ctx_init(&s->c2s) || knts_aead_ctx_init(&s->s2c) ||
+		  knts_aead_ctx_setkey(&s->c2s, aead, keys, klen, false) ||
+		  knts_aead_ctx_setkey(&s->s2c, aead, keys + klen, klen, false);
 
 	OPENSSL_cleanse(keys, KNTS_COOKIE_KEYS_LEN);
 	return err;
@@ -258,9 +278,10 @@ static int session_keys(struct knts_siv *c2s, struct knts_siv *s2c,
 int do_query(struct ctl *c, int argc, char **argv)
 {
 	struct query q = { .port = "4460", .family = AF_UNSPEC, .count = 1,
-			   .timeout = 5.0 };
+			   .timeout = 5.0,
+			   .aeads = NKE_AEAD_MASK_30 | NKE_AEAD_MASK_15 };
 	char ntp_addr[INET6_ADDRSTRLEN], port[8], err[512];
-	struct knts_siv c2s = { 0 }, s2c = { 0 };
+	struct session s = { 0 };
 	unsigned int ok = 0;
 	struct nke_session *ses;
 	const char *ntp_host;
@@ -272,8 +293,8 @@ int do_query(struct ctl *c, int argc, char **argv)
 	ses = calloc(1, sizeof(*ses));
 	if (!ses)
 		return 1;
-	ret = nke_client_run(q.host, q.port, q.family, q.ca, q.timeout, ses,
-			     err, sizeof(err));
+	ret = nke_client_run(q.host, q.port, q.family, q.ca, q.timeout,
+			     q.aeads, ses, err, sizeof(err));
 	if (ret < 0) {
 		fprintf(stderr, "kntsctl: %s: %s\n", q.host, err);
 		goto out;
@@ -289,8 +310,7 @@ int do_query(struct ctl *c, int argc, char **argv)
 	print_begin(stdout, c->json);
 	if (!print_nts_ke(&q, ses, ret == 0, ntp_host, port))
 		goto out_print;
-	if (knts_siv_init(&c2s) || knts_siv_init(&s2c) ||
-	    session_keys(&c2s, &s2c, ses->keys))
+	if (session_keys(&s, (uint16_t)ses->res.aead, ses->keys, ses->keys_len))
 		goto out_print;
 	fd = nke_connect(ntp_host, port, q.family, SOCK_DGRAM, q.timeout,
 			 ntp_addr, sizeof(ntp_addr));
@@ -299,13 +319,13 @@ int do_query(struct ctl *c, int argc, char **argv)
 			strerror(errno));
 		goto out_print;
 	}
-	ok = run_exchanges(&q, fd, ses, &c2s, &s2c);
+	ok = run_exchanges(&q, fd, ses, &s);
 	close(fd);
 out_print:
 	print_end();
 out:
-	knts_siv_uninit(&c2s);
-	knts_siv_uninit(&s2c);
+	knts_aead_ctx_uninit(&s.c2s);
+	knts_aead_ctx_uninit(&s.s2c);
 	OPENSSL_cleanse(ses, sizeof(*ses));
 	free(ses);
 	return ok > 0 && ok == q.count ? 0 : 1;

@@ -15,6 +15,8 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "lib/ntske.h"
+#include "lib/ntskeys.h"
 #include "lib/util.h"
 
 #define CONF_MAX_LINE	2048		/* chrony's MAX_LINE_LENGTH */
@@ -260,6 +262,41 @@ static int do_processes(struct parser *p, char **arg, unsigned int n)
 	return get_u32(p, NULL, arg[0], 0, 64, &p->c->processes);
 }
 
+/* An AEAD id knts implements: 15 or 30. */
+static int get_aead(struct parser *p, const char *s, uint16_t *aead)
+{
+	uint32_t v;
+
+	if (parse_u32(s, 15, 30, &v) || !nke_aead_mask((uint16_t)v))
+		return fail(p, "AEAD \"%s\": knts has 15 (AES-SIV-CMAC-256) and 30 (AES-128-GCM-SIV)",
+			    s);
+	*aead = (uint16_t)v;
+	return 0;
+}
+
+/* chrony's: the AEADs NTS-KE accepts; the client's order decides. */
+static int do_aeads(struct parser *p, char **arg, unsigned int n)
+{
+	unsigned int i, mask = 0;
+	uint16_t aead;
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		ret = get_aead(p, arg[i], &aead);
+		if (ret)
+			return ret;
+		mask |= nke_aead_mask(aead);
+	}
+	p->c->aeads = mask;
+	return 0;
+}
+
+static int do_keyaead(struct parser *p, char **arg, unsigned int n)
+{
+	(void)n;
+	return get_aead(p, arg[0], &p->c->key_aead);
+}
+
 /*
  * As chrony's parse_ratelimit(): the directive enables rate limiting and
  * sets the options it names; the others keep their value.
@@ -387,6 +424,7 @@ static const struct directive directives[] = {
 	{ "ntsrotate",		1, 1, do_rotate },
 	{ "maxntsconnections",	1, 1, do_maxconn },
 	{ "ntsprocesses",	1, 1, do_processes },
+	{ "ntsaeads",		1, 2, do_aeads },
 	{ "ntsratelimit",	0, 6, do_ratelimit },
 	{ "kntslocal",		2, 4, do_local },
 	{ "kntsntp",		1, 1, do_ntp },
@@ -395,6 +433,7 @@ static const struct directive directives[] = {
 	{ "kntsstale",		1, 1, do_stale },
 	{ "kntscontrol",	1, 1, do_control },
 	{ "kntschronyd",	1, 1, do_chronyd },
+	{ "kntskeyaead",	1, 1, do_keyaead },
 };
 
 static const struct directive *find_directive(const char *name)
@@ -476,6 +515,8 @@ void conf_defaults(struct conf *c)
 	c->stale = 30;
 	c->control = strdup(CONF_DEF_CONTROL);
 	c->chrony_tracking = true;
+	c->aeads = NKE_AEAD_MASK_15 | NKE_AEAD_MASK_30;
+	c->key_aead = NTSKEYS_AEAD;
 }
 
 /**

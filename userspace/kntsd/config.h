@@ -36,6 +36,7 @@ struct conf {
 	char *ntp_server;		/* ntsntpserver, NULL = none */
 	uint32_t max_connections;	/* maxntsconnections, default 100 */
 	uint32_t processes;		/* ntsprocesses (threads), 0 = CPUs */
+	unsigned int aeads;		/* ntsaeads, NKE_AEAD_MASK_*; both */
 	/* ntsratelimit [interval L] [burst B] [leak K], chrony's meaning */
 	bool ratelimit;			/* the directive was given */
 	int rl_interval;		/* log2 seconds, -4..12, default 6 */
@@ -51,6 +52,7 @@ struct conf {
 	uint32_t stale;			/* kntsstale s, >= 2 * interval, def 30 */
 	char *control;			/* kntscontrol PATH */
 	bool chrony_tracking;		/* kntschronyd yes|no, default yes */
+	uint16_t key_aead;		/* kntskeyaead 15|30, default 15 */
 };
 
 void conf_defaults(struct conf *c);

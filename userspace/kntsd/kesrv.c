@@ -26,6 +26,7 @@
 #include "core/cookie.h"
 #include "kesrv.h"
 #include "log.h"
+#include "lib/nke_client.h"
 #include "lib/ntske.h"
 #include "lib/siv_openssl.h"
 #include "lib/sock.h"
@@ -61,7 +62,7 @@ struct worker {
 	struct kesrv *s;
 	int efd;
 	struct conn *conns;		/* list, for deadlines */
-	struct knts_siv siv;		/* keyed with the current master key */
+	struct knts_aead_ctx master;	/* keyed with the current master key */
 	uint32_t key_id;
 	uint64_t key_gen;
 };
@@ -361,8 +362,10 @@ static int worker_key(struct worker *w)
 
 	keymgr_snapshot(w->s->keys, &k, &gen);
 	if (gen != w->key_gen) {
-		ret = knts_siv_setkey_long(&w->siv, k.keys[k.current].key,
-				      NTSKEYS_KEY_LEN);
+		ret = knts_aead_ctx_setkey(&w->master, k.keys[k.current].aead,
+					   k.keys[k.current].key,
+					   ntskey_len(&k.keys[k.current]),
+					   true);
 		w->key_id = k.keys[k.current].id;
 		w->key_gen = ret ? 0 : gen;
 	}
@@ -373,42 +376,40 @@ static int worker_key(struct worker *w)
 /* Builds the response to a complete request into c->out. */
 static int conn_respond(struct worker *w, struct conn *c)
 {
-	static const char label[] = NKE_EXPORTER_LABEL;
-	uint8_t cookies[NKE_MAX_COOKIES][KNTS_COOKIE_LEN];
-	uint8_t keys[KNTS_COOKIE_KEYS_LEN], ctx[5];
+	uint8_t cookies[NKE_MAX_COOKIES][KNTS_COOKIE_MAX_LEN];
+	uint8_t keys[KNTS_COOKIE_KEYS_LEN];
 	struct nke_response resp = { .ntp_port = w->s->conf->ntp_port,
 				     .server = w->s->conf->ntp_server };
 	struct nke_request req;
-	unsigned int i;
+	unsigned int i, clen;
+	size_t klen;
 	int len, ret = -1;
 
 	nke_parse_request(c->in, c->inlen, &req);
-	if (req.error >= 0 || !req.ntpv4 || !req.aead15) {
+	/* The client's first choice among those ntsaeads allows. */
+	resp.aead = nke_select_aead(&req, w->s->conf->aeads);
+	resp.compliant_128gcm = resp.aead == NKE_AEAD_GCM_SIV_128 &&
+				req.compliant_128gcm;
+	if (req.error >= 0 || !req.ntpv4 || !resp.aead) {
 		len = nke_build_response(c->out, sizeof(c->out), &req, &resp);
 		atomic_fetch_add(&w->s->st.errors_sent, 1);
 		goto done;
 	}
-	/* RFC 8915 5.1: C2S and S2C from the TLS exporter, AEAD 15. */
-	nke_exporter_context(ctx, NKE_AEAD_SIV_CMAC_256, 0);
-	if (SSL_export_keying_material(c->ssl, keys, KNTS_SESSION_KEY_LEN,
-				       label, sizeof(label) - 1, ctx,
-				       sizeof(ctx), 1) != 1)
-		goto internal;
-	nke_exporter_context(ctx, NKE_AEAD_SIV_CMAC_256, 1);
-	if (SSL_export_keying_material(c->ssl, keys + KNTS_SESSION_KEY_LEN,
-				       KNTS_SESSION_KEY_LEN, label,
-				       sizeof(label) - 1, ctx, sizeof(ctx),
-				       1) != 1)
+	/* RFC 8915 5.1: C2S and S2C from the TLS exporter. */
+	if (nke_export_keys(c->ssl, resp.aead, resp.compliant_128gcm, keys,
+			    &klen))
 		goto internal;
 	if (worker_key(w))
 		goto internal;
+	clen = knts_cookie_len(w->master.a.alg, (unsigned int)klen);
 	for (i = 0; i < NKE_MAX_COOKIES; i++) {
-		memcpy(cookies[i] + KNTS_COOKIE_LEN - KNTS_COOKIE_KEYS_LEN,
-		       keys, sizeof(keys));
-		if (knts_cookie_seal(&w->siv, w->key_id, cookies[i]))
+		memcpy(cookies[i] + knts_cookie_keys_off(w->master.a.alg),
+		       keys, klen);
+		if (knts_cookie_seal(&w->master.a, w->key_id, cookies[i],
+				     (unsigned int)klen))
 			goto internal;
 		resp.cookies[i] = cookies[i];
-		resp.cookie_len[i] = KNTS_COOKIE_LEN;
+		resp.cookie_len[i] = clen;
 	}
 	resp.ncookies = NKE_MAX_COOKIES;
 	len = nke_build_response(c->out, sizeof(c->out), &req, &resp);
@@ -620,7 +621,7 @@ out:
 	while (w->conns)
 		conn_close(w, w->conns, NULL);
 	close(w->efd);
-	knts_siv_uninit(&w->siv);
+	knts_aead_ctx_uninit(&w->master);
 	free(w);
 	return NULL;
 }
@@ -716,7 +717,7 @@ int kesrv_start(struct kesrv *s)
 		struct worker *w = calloc(1, sizeof(*w));
 		struct epoll_event ev;
 
-		if (!w || knts_siv_init(&w->siv))
+		if (!w || knts_aead_ctx_init(&w->master))
 			return -ENOMEM;
 		w->s = s;
 		w->efd = epoll_create1(EPOLL_CLOEXEC);

@@ -28,7 +28,7 @@ static int save_locked(struct keymgr *m, char *err, size_t errlen)
 	m->k.age = mono_now() - m->last_rotation;
 	if (m->k.age < 0)
 		m->k.age = 0;
-	return ntskeys_save(m->path, &m->k, NTSKEYS_WRITE, err, errlen);
+	return ntskeys_save(m->path, &m->k, err, errlen);
 }
 
 /* Reads the file into the table; the caller holds m->lock. */
@@ -53,6 +53,7 @@ static int load_locked(struct keymgr *m, char *err, size_t errlen)
  * @m: manager
  * @dumpdir: ntsdumpdir
  * @rotate: ntsrotate
+ * @aead: the AEAD of the keys it makes (kntskeyaead)
  * @err: message buffer
  * @errlen: its size
  *
@@ -62,13 +63,14 @@ static int load_locked(struct keymgr *m, char *err, size_t errlen)
  * Returns 0 or a negative errno.
  */
 int keymgr_init(struct keymgr *m, const char *dumpdir, uint32_t rotate,
-		char *err, size_t errlen)
+		uint16_t aead, char *err, size_t errlen)
 {
 	int ret;
 
 	memset(m, 0, sizeof(*m));
 	pthread_mutex_init(&m->lock, NULL);
 	m->rotate = rotate;
+	m->aead = aead;
 	if ((size_t)snprintf(m->path, sizeof(m->path), "%s/ntskeys", dumpdir) >=
 	    sizeof(m->path)) {
 		snprintf(err, errlen, "%s: path too long", dumpdir);
@@ -78,7 +80,7 @@ int keymgr_init(struct keymgr *m, const char *dumpdir, uint32_t rotate,
 	ret = load_locked(m, err, errlen);
 	if (ret == -ENOENT) {
 		/* chrony: four fresh keys, the third current. */
-		ntskeys_generate(&m->k);
+		ntskeys_generate(&m->k, m->aead);
 		m->last_rotation = mono_now();
 		m->generation++;
 		ret = save_locked(m, err, errlen);
@@ -119,7 +121,7 @@ int keymgr_rotate(struct keymgr *m, char *err, size_t errlen)
 	int ret;
 
 	pthread_mutex_lock(&m->lock);
-	ntskeys_rotate(&m->k);
+	ntskeys_rotate(&m->k, m->aead);
 	m->last_rotation = mono_now();
 	m->generation++;
 	ret = save_locked(m, err, errlen);

@@ -18,12 +18,13 @@ struct keymgr {
 	struct ntskeys k;	/* file order; k.current == 2 */
 	char path[PATH_MAX];	/* ntsdumpdir/ntskeys */
 	uint32_t rotate;	/* seconds, 0 = never */
+	uint16_t aead;		/* of the keys it makes */
 	double last_rotation;	/* CLOCK_MONOTONIC when the next key was made */
 	uint64_t generation;	/* changes whenever the table does */
 };
 
 int keymgr_init(struct keymgr *m, const char *dumpdir, uint32_t rotate,
-		char *err, size_t errlen);
+		uint16_t aead, char *err, size_t errlen);
 int keymgr_reload(struct keymgr *m, char *err, size_t errlen);
 int keymgr_rotate(struct keymgr *m, char *err, size_t errlen);
 double keymgr_next_rotation(struct keymgr *m);

@@ -404,7 +404,8 @@ static int open_keys(struct kntsd *d)
 	char err[512] = "";
 
 	if (prepare_dumpdir(&d->conf) ||
-	    keymgr_init(&d->keys, d->conf.dumpdir, d->conf.rotate, err,
+	    keymgr_init(&d->keys, d->conf.dumpdir, d->conf.rotate,
+			d->conf.key_aead, err,
 			sizeof(err))) {
 		if (err[0])
 			log_err("%s", err);

@@ -31,7 +31,7 @@
 
 /* The thread's keys: one keyed cipher per slot, refreshed on rotation. */
 struct keyring {
-	struct knts_siv siv[NTSKEYS_MAX];
+	struct knts_aead_ctx key[NTSKEYS_MAX];
 	uint32_t id[NTSKEYS_MAX];
 	bool present[NTSKEYS_MAX];
 	uint32_t current_id;
@@ -51,8 +51,8 @@ struct ntp_batch {
 struct ntp_thread {
 	struct ntpsrv *n;
 	struct keyring kr;
-	struct knts_siv session;	/* C2S, then S2C, per request */
-	uint8_t cookie[KNTS_COOKIE_LEN];
+	struct knts_aead_ctx session;	/* C2S, then S2C, per request */
+	uint8_t keys[KNTS_COOKIE_KEYS_LEN];	/* C2S || S2C */
 	struct ntp_batch b;
 };
 
@@ -89,8 +89,9 @@ static int keyring_refresh(struct ntp_thread *t)
 	memset(kr->present, 0, sizeof(kr->present));
 	for (i = 0; i < k.n; i++) {
 		slot = k.keys[i].id % NTSKEYS_MAX;
-		if (knts_siv_setkey_long(&kr->siv[slot], k.keys[i].key,
-				    NTSKEYS_KEY_LEN)) {
+		if (knts_aead_ctx_setkey(&kr->key[slot], k.keys[i].aead,
+					 k.keys[i].key, ntskey_len(&k.keys[i]),
+					 true)) {
 			ret = -EIO;
 			goto out;
 		}
@@ -130,12 +131,10 @@ static unsigned int serve(struct ntp_thread *t, uint8_t *pkt,
 {
 	struct ntpsrv *n = t->n;
 	struct keyring *kr = &t->kr;
-	const uint8_t *keys = t->cookie + KNTS_COOKIE_HDR_LEN +
-			      KNTS_SIV_TAG_LEN;
 	struct knts_time_params tp;
+	unsigned int slot, cur, klen, ret = 0;
 	struct knts_req req;
 	struct knts_resp r;
-	unsigned int slot, cur, ret = 0;
 	uint32_t id;
 	int err;
 
@@ -162,18 +161,18 @@ static unsigned int serve(struct ntp_thread *t, uint8_t *pkt,
 		stat_inc(n, KNTS_STAT_COOKIE_UNKNOWN_KEY, 1);
 		goto nak;
 	}
-	if (req.cookie_len != KNTS_COOKIE_LEN) {
-		stat_inc(n, KNTS_STAT_COOKIE_BAD_LENGTH, 1);
+	err = knts_cookie_open(&kr->key[slot].a, false, req.cookie,
+			       req.cookie_len, t->keys);
+	if (err < 0) {
+		stat_inc(n, err == -EMSGSIZE ? KNTS_STAT_COOKIE_BAD_LENGTH :
+			 KNTS_STAT_COOKIE_BAD_TAG, 1);
 		goto nak;
 	}
-	memcpy(t->cookie, req.cookie, KNTS_COOKIE_LEN);
-	if (knts_cookie_open(&kr->siv[slot], t->cookie, KNTS_COOKIE_LEN)) {
-		stat_inc(n, KNTS_STAT_COOKIE_BAD_TAG, 1);
-		goto nak;
-	}
-	err = knts_siv_setkey(&t->session, keys, KNTS_SESSION_KEY_LEN);
+	klen = (unsigned int)err;
+	err = knts_aead_ctx_setkey(&t->session, knts_session_alg(klen),
+				   t->keys, klen / 2, false);
 	if (!err)
-		err = knts_nts_verify(&req, &t->session, false);
+		err = knts_nts_verify(&req, &t->session.a, false);
 	if (err == -EBADMSG) {
 		stat_inc(n, KNTS_STAT_AUTH_FAILED, 1);
 		goto nak;
@@ -182,14 +181,15 @@ static unsigned int serve(struct ntp_thread *t, uint8_t *pkt,
 		drop(n, KNTS_STAT_DROP_MALFORMED);
 		goto out;
 	}
+	/* As knts.ko: the opener's key when the current one's is longer. */
 	cur = kr->current_id % NTSKEYS_MAX;
-	if (!kr->present[cur] || kr->id[cur] != kr->current_id)
+	if (!kr->present[cur] || kr->id[cur] != kr->current_id ||
+	    knts_cookie_len(kr->key[cur].a.alg, klen) > req.cookie_len)
 		cur = slot;
-	err = knts_nts_reply_begin(&r, out, &req, &tp, rx_ts, &kr->siv[cur],
-				   kr->id[cur], keys, false);
+	err = knts_nts_reply_begin(&r, out, &req, &tp, rx_ts, &kr->key[cur].a,
+				   kr->id[cur], t->keys, klen, false);
 	if (!err)
-		err = knts_nts_reply_seal(&r, &t->session,
-					  keys + KNTS_SESSION_KEY_LEN,
+		err = knts_nts_reply_seal(&r, &t->session.a, t->keys + klen / 2,
 					  ntp_now(), false);
 	if (err) {
 		drop(n, KNTS_STAT_DROP_TX);
@@ -204,7 +204,7 @@ nak:
 	ret = knts_ntp_build_kod(out, &req, &tp, KNTS_KISS_NTSN, rx_ts,
 				 ntp_now());
 out:
-	knts_wipe(t->cookie, sizeof(t->cookie));
+	knts_wipe(t->keys, sizeof(t->keys));
 	return ret;
 }
 
@@ -412,8 +412,8 @@ static void *ntp_main(void *arg)
 out:
 	close(efd);
 	for (i = 0; i < NTSKEYS_MAX; i++)
-		knts_siv_uninit(&t->kr.siv[i]);
-	knts_siv_uninit(&t->session);
+		knts_aead_ctx_uninit(&t->kr.key[i]);
+	knts_aead_ctx_uninit(&t->session);
 	free(t);
 	return NULL;
 }
@@ -489,9 +489,9 @@ int ntpsrv_start(struct ntpsrv *n)
 		return -ENOMEM;
 	t->n = n;
 	for (i = 0; i < NTSKEYS_MAX; i++)
-		if (knts_siv_init(&t->kr.siv[i]))
+		if (knts_aead_ctx_init(&t->kr.key[i]))
 			return -ENOMEM;
-	if (knts_siv_init(&t->session))
+	if (knts_aead_ctx_init(&t->session))
 		return -ENOMEM;
 	n->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (n->stop_fd < 0 || pthread_create(&n->thread, NULL, ntp_main, t))

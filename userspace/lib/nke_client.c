@@ -107,27 +107,62 @@ static void tls_error(char *err, size_t errlen, const char *what)
 }
 
 /**
+ * nke_export_keys() - a session's C2S and S2C from the TLS exporter
+ * @ssl: the NTS-KE connection, handshake done
+ * @aead: the AEAD agreed on
+ * @compliant_128gcm: record 1024 went both ways (nke_exporter_aead())
+ * @keys: out: C2S || S2C
+ * @keys_len: out: their length, twice the AEAD's key length
+ *
+ * Returns 0 or -1; @keys is wiped on failure.
+ */
+int nke_export_keys(SSL *ssl, uint16_t aead, bool compliant_128gcm,
+		    uint8_t keys[64], size_t *keys_len)
+{
+	static const char label[] = NKE_EXPORTER_LABEL;
+	size_t klen = knts_aead_key_len(aead);
+	uint8_t ctx[5];
+	int i;
+
+	*keys_len = 2 * klen;
+	for (i = 0; klen && i < 2; i++) {
+		nke_exporter_context(ctx, nke_exporter_aead(aead,
+							    compliant_128gcm),
+				     i);
+		if (SSL_export_keying_material(ssl, keys + i * klen, klen,
+					       label, sizeof(label) - 1, ctx,
+					       sizeof(ctx), 1) != 1)
+			break;
+	}
+	if (klen && i == 2)
+		return 0;
+	OPENSSL_cleanse(keys, 64);
+	return -1;
+}
+
+/**
  * nke_client_run() - one NTS-KE session: TLS 1.3, ALPN ntske/1, records
  * @host: server name or address; the certificate must match it
  * @port: NTS-KE port
  * @family: AF_UNSPEC, AF_INET or AF_INET6
  * @ca: trusted certificates (PEM), or NULL for the system's
  * @timeout: seconds for the whole session
+ * @aeads: the AEADs to offer (NKE_AEAD_MASK_*): 30 before 15, as chrony
+ *	offers them, with record 1024 when 30 is among them
  * @s: out: the server's answer, the session keys, the address used
  * @err: why it failed
  * @errlen: its size
  *
- * Returns 0 with an agreement (NTPv4, AEAD 15, cookies), 1 when the server
- * answered without one (s->res says how), -1 on failure (err says why).
+ * Returns 0 with an agreement (NTPv4, an AEAD offered, cookies), 1 when
+ * the server answered without one (s->res says how), -1 on failure (err
+ * says why).
  */
 int nke_client_run(const char *host, const char *port, int family,
-		   const char *ca, double timeout, struct nke_session *s,
-		   char *err, size_t errlen)
+		   const char *ca, double timeout, unsigned int aeads,
+		   struct nke_session *s, char *err, size_t errlen)
 {
 	struct nke_client_result *res = &s->res;
-	uint8_t *keys = s->keys;
-	static const char label[] = NKE_EXPORTER_LABEL;
-	uint8_t req[64], *buf = NULL, ctx[5];
+	uint8_t req[64], *buf = NULL;
 	double deadline = now_real() + timeout;
 	SSL_CTX *sctx = NULL;
 	SSL *ssl = NULL;
@@ -175,7 +210,7 @@ int nke_client_run(const char *host, const char *port, int family,
 			tls_error(err, errlen, "TLS handshake");
 		goto out;
 	}
-	n = nke_build_request(req, sizeof(req), false);
+	n = nke_build_request(req, sizeof(req), aeads);
 	SSL_RETRY(ssl, fd, deadline, SSL_write(ssl, req, n), r);
 	if (r <= 0) {
 		tls_error(err, errlen, "NTS-KE request");
@@ -208,20 +243,16 @@ int nke_client_run(const char *host, const char *port, int family,
 		goto out;
 	}
 	if (res->error >= 0 || res->next_protocol != NKE_PROTO_NTPV4 ||
-	    res->aead != NKE_AEAD_SIV_CMAC_256 || !res->ncookies) {
+	    res->aead < 0 || !(nke_aead_mask((uint16_t)res->aead) & aeads) ||
+	    !res->ncookies) {
 		ret = 1;	/* answered, but no agreement: reported */
 		goto out;
 	}
-	nke_exporter_context(ctx, NKE_AEAD_SIV_CMAC_256, 0);
-	if (SSL_export_keying_material(ssl, keys, KNTS_SESSION_KEY_LEN, label,
-				       sizeof(label) - 1, ctx, 5, 1) != 1) {
-		snprintf(err, errlen, "TLS key export failed");
-		goto out;
-	}
-	nke_exporter_context(ctx, NKE_AEAD_SIV_CMAC_256, 1);
-	if (SSL_export_keying_material(ssl, keys + KNTS_SESSION_KEY_LEN,
-				       KNTS_SESSION_KEY_LEN, label,
-				       sizeof(label) - 1, ctx, 5, 1) != 1) {
+	/* Record 1024 only counts with the AEAD it is about. */
+	if (nke_export_keys(ssl, (uint16_t)res->aead,
+			    res->compliant_128gcm &&
+			    (aeads & NKE_AEAD_MASK_30), s->keys,
+			    &s->keys_len)) {
 		snprintf(err, errlen, "TLS key export failed");
 		goto out;
 	}

@@ -239,7 +239,7 @@ int knts_nl_build_keys(struct nl_msg *msg, void *arg)
 		if (!nest ||
 		    nla_put_u32(msg, KNTS_KEY_A_ID, k->keys[i].id) ||
 		    nla_put_u16(msg, KNTS_KEY_A_AEAD, k->keys[i].aead) ||
-		    nla_put(msg, KNTS_KEY_A_SECRET, NTSKEYS_KEY_LEN,
+		    nla_put(msg, KNTS_KEY_A_SECRET, ntskey_len(&k->keys[i]),
 			    k->keys[i].key))
 			return -EMSGSIZE;
 		nla_nest_end(msg, nest);

@@ -138,10 +138,14 @@ int nke_parse_request(const uint8_t *buf, size_t len, struct nke_request *req)
 			for (i = 0; i < n; i++) {
 				aead_values++;
 				v = get_be16(rec.body + 2 * i);
-				if (v == NKE_AEAD_SIV_CMAC_256)
+				if (v == NKE_AEAD_SIV_CMAC_256 && !req->aead15)
 					req->aead15 = true;
-				else if (v == NKE_AEAD_GCM_SIV_128)
+				else if (v == NKE_AEAD_GCM_SIV_128 &&
+					 !req->aead30)
 					req->aead30 = true;
+				else
+					continue;
+				req->aeads[req->naeads++] = v;
 			}
 			break;
 		case NKE_ERROR:
@@ -149,12 +153,16 @@ int nke_parse_request(const uint8_t *buf, size_t len, struct nke_request *req)
 		case NKE_COOKIE:
 			req->error = NKE_ERR_BAD_REQUEST;
 			break;
+		case NKE_COMPLIANT_128GCM:
+			/* chrony: empty, critical or not. */
+			if (rec.len)
+				req->error = NKE_ERR_BAD_REQUEST;
+			else
+				req->compliant_128gcm = true;
+			break;
 		default:
-			/* chrony 4.3 does not know 1024 either. */
 			if (rec.critical)
 				req->error = NKE_ERR_UNRECOGNIZED_CRITICAL;
-			else if (rec.type == NKE_COMPLIANT_128GCM)
-				req->compliant_128gcm = true;
 			break;
 		}
 	}
@@ -164,6 +172,41 @@ done:
 	     (req->ntpv4 && (aead_records != 1 || aead_values < 1))))
 		req->error = NKE_ERR_BAD_REQUEST;
 	return 0;
+}
+
+/* The bit of an AEAD in a mask of them; 0 for one knts does not serve. */
+unsigned int nke_aead_mask(uint16_t aead)
+{
+	return aead == NKE_AEAD_SIV_CMAC_256 ? NKE_AEAD_MASK_15 :
+	       aead == NKE_AEAD_GCM_SIV_128 ? NKE_AEAD_MASK_30 : 0;
+}
+
+/*
+ * The server's choice: the first algorithm of the client's list that the
+ * server allows (chrony's rule: the client's order, not the server's).
+ * Returns 0 when there is none.
+ */
+uint16_t nke_select_aead(const struct nke_request *req, unsigned int allowed)
+{
+	unsigned int i;
+
+	for (i = 0; i < req->naeads; i++)
+		if (nke_aead_mask(req->aeads[i]) & allowed)
+			return req->aeads[i];
+	return 0;
+}
+
+/*
+ * The AEAD id the exporter context carries (RFC 8915 5.1).  chrony 4.4 to
+ * 4.6 wrote 15 there for AEAD 30 sessions too; the fix, with record 1024
+ * ("compliant AES-128-GCM-SIV exporter context"), writes 30 only when both
+ * sides said so with that record, and so do knts's server and client.
+ */
+uint16_t nke_exporter_aead(uint16_t aead, bool compliant_128gcm)
+{
+	if (aead == NKE_AEAD_GCM_SIV_128 && !compliant_128gcm)
+		return NKE_AEAD_SIV_CMAC_256;
+	return aead;
 }
 
 /* Building: out/cap/len with len never past cap. */
@@ -240,13 +283,14 @@ int nke_build_response(uint8_t *out, size_t cap, const struct nke_request *req,
 		add_record(&o, true, NKE_NEXT_PROTOCOL, NULL, 0);
 		return out_end(&o);
 	}
-	if (!req->aead15) {
+	if (!resp || !resp->aead) {
 		add_u16(&o, true, NKE_NEXT_PROTOCOL, NKE_PROTO_NTPV4);
 		add_record(&o, true, NKE_AEAD, NULL, 0);
 		return out_end(&o);
 	}
 
-	if (!resp || resp->ncookies > NKE_MAX_COOKIES)
+	if (resp->ncookies > NKE_MAX_COOKIES || !nke_aead_mask(resp->aead) ||
+	    (resp->compliant_128gcm && resp->aead != NKE_AEAD_GCM_SIV_128))
 		return -1;
 	if (resp->server) {
 		server_len = strnlen(resp->server, NKE_MAX_SERVER_NAME + 1);
@@ -259,7 +303,9 @@ int nke_build_response(uint8_t *out, size_t cap, const struct nke_request *req,
 			return -1;
 
 	add_u16(&o, true, NKE_NEXT_PROTOCOL, NKE_PROTO_NTPV4);
-	add_u16(&o, true, NKE_AEAD, NKE_AEAD_SIV_CMAC_256);
+	add_u16(&o, true, NKE_AEAD, resp->aead);
+	if (resp->compliant_128gcm)
+		add_record(&o, false, NKE_COMPLIANT_128GCM, NULL, 0);
 	if (resp->ntp_port != NKE_NTP_PORT)
 		add_u16(&o, true, NKE_NTPV4_PORT, resp->ntp_port);
 	if (server_len)
@@ -271,22 +317,32 @@ int nke_build_response(uint8_t *out, size_t cap, const struct nke_request *req,
 	return out_end(&o);
 }
 
-int nke_build_request(uint8_t *out, size_t cap, bool offer_aead30)
+/* A client's request offering @aeads (NKE_AEAD_MASK_*), 30 first. */
+int nke_build_request(uint8_t *out, size_t cap, unsigned int aeads)
 {
+	bool offer_aead30 = aeads & NKE_AEAD_MASK_30;
 	uint8_t aead[4];
 	struct nke_out o;
 	size_t n = 0;
+
+	if (!(aeads & (NKE_AEAD_MASK_15 | NKE_AEAD_MASK_30)))
+		return -1;	/* an empty AEAD record is a bad request */
 
 	if (offer_aead30) {
 		put_be16(aead, NKE_AEAD_GCM_SIV_128);
 		n += 2;
 	}
-	put_be16(aead + n, NKE_AEAD_SIV_CMAC_256);
-	n += 2;
+	if (aeads & NKE_AEAD_MASK_15) {
+		put_be16(aead + n, NKE_AEAD_SIV_CMAC_256);
+		n += 2;
+	}
 
 	out_init(&o, out, cap);
 	add_u16(&o, true, NKE_NEXT_PROTOCOL, NKE_PROTO_NTPV4);
 	add_record(&o, true, NKE_AEAD, aead, n);
+	/* As chrony's client: 30 offered, the compliant context asked for. */
+	if (offer_aead30)
+		add_record(&o, false, NKE_COMPLIANT_128GCM, NULL, 0);
 	return out_end(&o);
 }
 
@@ -381,6 +437,11 @@ int nke_parse_response(const uint8_t *buf, size_t len,
 				return -1;
 			have_port = true;
 			res->port = get_be16(rec.body);
+			break;
+		case NKE_COMPLIANT_128GCM:
+			if (rec.len)
+				return -1;
+			res->compliant_128gcm = true;
 			break;
 		default:
 			if (rec.critical)

@@ -65,21 +65,34 @@ struct nke_request {
 	bool aead15;		/* AEAD 15 among the algorithms */
 	bool aead30;		/* AEAD 30 among the algorithms */
 	bool compliant_128gcm;	/* record 1024 present */
+	uint16_t aeads[2];	/* 15 and 30 in the client's order */
+	unsigned int naeads;
 };
 
 /* Parses a complete message (nke_scan() said COMPLETE). Returns 0. */
 int nke_parse_request(const uint8_t *buf, size_t len, struct nke_request *req);
 
+/* Masks of AEAD algorithms, for the server's choice. */
+#define NKE_AEAD_MASK_15	1u
+#define NKE_AEAD_MASK_30	2u
+
+unsigned int nke_aead_mask(uint16_t aead);
+uint16_t nke_select_aead(const struct nke_request *req, unsigned int allowed);
+uint16_t nke_exporter_aead(uint16_t aead, bool compliant_128gcm);
+
 /*
  * Server response for a request.  With req->error >= 0: that Error record
  * and End of Message.  Without NTPv4: an empty Next Protocol record.
- * Without a supported AEAD: Next Protocol and an empty AEAD record.
- * Otherwise Next Protocol (0), AEAD (15), NTPv4 Port when ntp_port != 123,
- * NTPv4 Server when server is set, the cookies, End of Message.
+ * Without an AEAD (resp NULL or resp->aead 0): Next Protocol and an empty
+ * AEAD record.  Otherwise Next Protocol (0), AEAD (resp->aead), record 1024
+ * when resp->compliant_128gcm, NTPv4 Port when ntp_port != 123, NTPv4
+ * Server when server is set, the cookies, End of Message.
  * Returns the length, or -1 when cap is too small or an argument is out of
  * range (server name longer than 255, cookie longer than 256, more than 8).
  */
 struct nke_response {
+	uint16_t aead;
+	bool compliant_128gcm;
 	uint16_t ntp_port;
 	const char *server;
 	const uint8_t *cookies[NKE_MAX_COOKIES];
@@ -92,13 +105,14 @@ int nke_build_response(uint8_t *out, size_t cap, const struct nke_request *req,
 int nke_build_error(uint8_t *out, size_t cap, uint16_t code);
 
 /* The client side. */
-int nke_build_request(uint8_t *out, size_t cap, bool offer_aead30);
+int nke_build_request(uint8_t *out, size_t cap, unsigned int aeads);
 
 struct nke_client_result {
 	int error;			/* Error record code, -1 none */
 	int warning;			/* Warning record code, -1 none */
 	int next_protocol;		/* -1 when none was agreed */
 	int aead;			/* -1 when none was agreed */
+	bool compliant_128gcm;		/* record 1024 came back */
 	char server[NKE_MAX_SERVER_NAME + 1];	/* "" = same host */
 	uint16_t port;			/* 0 = default */
 	unsigned int ncookies;

@@ -14,9 +14,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/core.h"
+#include "core/aead.h"
 #include "ntskeys.h"
 #include "util.h"
+
+/* A key's length in bytes: 32 for AEAD 15, 16 for AEAD 30. */
+unsigned int ntskey_len(const struct ntskey *k)
+{
+	return knts_aead_key_len(k->aead);
+}
 
 /* chrony's keys are 32 bytes of hex on one line: lines are short. */
 #define NTSKEYS_MAX_FILE 4096
@@ -122,17 +128,19 @@ int ntskeys_parse(const char *text, size_t len, const char *name,
 				goto out;
 			}
 			k->aead = NTSKEYS_AEAD;
-			if (version && strcmp(w[2], "15")) {
+			if (version && strcmp(w[2], "15") && strcmp(w[2], "30")) {
 				fail(err, errlen, name, lineno,
-				     "AEAD %s master keys are not supported (only 15, AES-SIV-CMAC-256)",
+				     "AEAD %s master keys are not supported (15, AES-SIV-CMAC-256, or 30, AES-128-GCM-SIV)",
 				     w[2]);
 				goto out;
 			}
+			if (version && !strcmp(w[2], "30"))
+				k->aead = KNTS_AEAD_AES_128_GCM_SIV;
 			if (parse_hex(w[1], strlen(w[1]), k->key,
-				      NTSKEYS_KEY_LEN)) {
+				      ntskey_len(k))) {
 				fail(err, errlen, name, lineno,
-				     "want a %d-byte key as %d hex digits",
-				     NTSKEYS_KEY_LEN, 2 * NTSKEYS_KEY_LEN);
+				     "want an AEAD %u key: %u bytes as %u hex digits",
+				     k->aead, ntskey_len(k), 2 * ntskey_len(k));
 				goto out;
 			}
 			if (slots & (1u << (k->id % NTSKEYS_MAX))) {
@@ -232,35 +240,40 @@ int ntskeys_load(const char *path, struct ntskeys *out, char *err,
 /**
  * ntskeys_format() - write the keys as chrony does
  * @k: keys, in file order (oldest first, the next key last)
- * @version: 0 for NKS0 (chrony 4.3 reads only this), 1 for NKS1
  * @buf: output
  * @len: its size
  *
+ * NKS0 (which chrony 4.3 reads) when every key is AEAD 15, else NKS1.
+ *
  * Returns the length written, or -ENOSPC.  The caller wipes @buf.
  */
-int ntskeys_format(const struct ntskeys *k, int version, char *buf,
-		   size_t len)
+int ntskeys_format(const struct ntskeys *k, char *buf, size_t len)
 {
+	unsigned int i, j, nks1 = 0;
 	size_t off;
-	unsigned int i, j;
 	int n;
 
-	n = version ? snprintf(buf, len, "NKS1\n%.1f\n", k->age) :
-		      snprintf(buf, len, "NKS0\n15 %.1f\n", k->age);
+	for (i = 0; i < k->n; i++)
+		nks1 |= k->keys[i].aead != NTSKEYS_AEAD;
+	n = nks1 ? snprintf(buf, len, "NKS1\n%.1f\n", k->age) :
+		   snprintf(buf, len, "NKS0\n15 %.1f\n", k->age);
 	if (n < 0 || (size_t)n >= len)
 		return -ENOSPC;
 	off = (size_t)n;
 	for (i = 0; i < k->n; i++) {
 		/* "ID " + hex + (" 15" for NKS1) + "\n" + the final NUL */
-		if (len - off < 9 + 2 * NTSKEYS_KEY_LEN + (version ? 3 : 0) + 2)
+		if (len - off < 9 + 2 * ntskey_len(&k->keys[i]) +
+				(nks1 ? 3 : 0) + 2)
 			return -ENOSPC;
 		off += (size_t)snprintf(buf + off, len - off, "%08X ",
 					k->keys[i].id);
-		for (j = 0; j < NTSKEYS_KEY_LEN; j++)
+		for (j = 0; j < ntskey_len(&k->keys[i]); j++)
 			off += (size_t)snprintf(buf + off, len - off, "%02X",
 						k->keys[i].key[j]);
-		off += (size_t)snprintf(buf + off, len - off,
-					version ? " 15\n" : "\n");
+		if (nks1)
+			off += (size_t)snprintf(buf + off, len - off, " %u",
+						k->keys[i].aead);
+		off += (size_t)snprintf(buf + off, len - off, "\n");
 	}
 	return (int)off;
 }
@@ -270,22 +283,27 @@ void ntskeys_wipe(struct ntskeys *k)
 	explicit_bzero(k, sizeof(*k));
 }
 
-/* A fresh key for a slot: random, the slot in the id's low bits (chrony). */
-static void new_key(struct ntskey *key, unsigned int slot)
+/*
+ * A fresh key for a slot: random, the slot in the id's low bits (chrony);
+ * an AEAD 30 key's unused bytes are zero, as chrony keeps them.
+ */
+static void new_key(struct ntskey *key, unsigned int slot, uint16_t aead)
 {
 	uint32_t r;
 
 	knts_random_bytes(&r, sizeof(r));
 	key->id = (r & ~3u) | (slot % NTSKEYS_MAX);
-	key->aead = NTSKEYS_AEAD;
-	knts_random_bytes(key->key, sizeof(key->key));
+	key->aead = aead;
+	memset(key->key, 0, sizeof(key->key));
+	knts_random_bytes(key->key, ntskey_len(key));
 }
 
 /**
  * ntskeys_generate() - a new table as chrony makes one at start
  * @k: out: four fresh keys in consecutive slots, the third current
+ * @aead: their AEAD, 15 or 30
  */
-void ntskeys_generate(struct ntskeys *k)
+void ntskeys_generate(struct ntskeys *k, uint16_t aead)
 {
 	unsigned int i;
 
@@ -293,17 +311,18 @@ void ntskeys_generate(struct ntskeys *k)
 	k->n = NTSKEYS_MAX;
 	k->current = 2;
 	for (i = 0; i < NTSKEYS_MAX; i++)
-		new_key(&k->keys[i], i);
+		new_key(&k->keys[i], i, aead);
 }
 
 /**
  * ntskeys_rotate() - the next key becomes current, a fresh next key is made
  * @k: a full table in file order; the oldest key leaves it
+ * @aead: the new key's AEAD, 15 or 30
  */
-void ntskeys_rotate(struct ntskeys *k)
+void ntskeys_rotate(struct ntskeys *k, uint16_t aead)
 {
 	memmove(&k->keys[0], &k->keys[1], 3 * sizeof(k->keys[0]));
-	new_key(&k->keys[3], k->keys[2].id + 1);
+	new_key(&k->keys[3], k->keys[2].id + 1, aead);
 	k->current = 2;
 	k->age = 0;
 }
@@ -312,19 +331,18 @@ void ntskeys_rotate(struct ntskeys *k)
  * ntskeys_save() - write a table atomically with mode 0600
  * @path: file; replaced by rename so readers see the old or the new one
  * @k: keys
- * @version: 0 for NKS0 (chrony 4.3 reads only this), 1 for NKS1
  * @err: message buffer
  * @errlen: its size
  *
  * Returns 0 or a negative errno.
  */
-int ntskeys_save(const char *path, const struct ntskeys *k, int version,
-		 char *err, size_t errlen)
+int ntskeys_save(const char *path, const struct ntskeys *k, char *err,
+		 size_t errlen)
 {
 	char buf[1024], tmp[4096 + 8];
 	int fd, len, ret = 0;
 
-	len = ntskeys_format(k, version, buf, sizeof(buf));
+	len = ntskeys_format(k, buf, sizeof(buf));
 	if (len < 0) {
 		snprintf(err, errlen, "%s: cannot format the keys", path);
 		return -ENOSPC;

@@ -4,12 +4,17 @@
  *
  *   NKS0                         NKS1
  *   15 <age>                     <age>
- *   <ID> <HEX KEY>     x1..4     <ID> <HEX KEY> <AEAD>   x4
+ *   <ID> <HEX KEY>     x4        <ID> <HEX KEY> <AEAD>   x4
  *
  * IDs are 8 hex digits; a key sits in slot ID % 4; lines run from the
  * oldest key to the next (future) one, so the current key is the one in
- * the slot before the last line's.  chrony 4.3 writes NKS0, newer chrony
- * NKS1; both are read.
+ * the slot before the last line's.  An AEAD 15 key (AES-SIV-CMAC-256) has
+ * 32 bytes, an AEAD 30 key (AES-128-GCM-SIV) 16; NKS1 names each key's,
+ * and one file may mix them.  chrony 4.3 reads and writes only NKS0 (AEAD
+ * 15); chrony 4.4 and later write NKS1, with AEAD 30 keys when their
+ * crypto library has AES-128-GCM-SIV, and read both.  knts reads both and
+ * writes NKS0 whenever every key is AEAD 15, so that chrony 4.3 can share
+ * the file, else NKS1.
  */
 #ifndef KNTS_NTSKEYS_H
 #define KNTS_NTSKEYS_H
@@ -18,18 +23,16 @@
 #include <stdint.h>
 
 #define NTSKEYS_MAX 4
-#define NTSKEYS_KEY_LEN 32
-#define NTSKEYS_AEAD 15
-/* The layout knts writes: NKS0, which chrony 4.3 reads (newer chrony too). */
-#define NTSKEYS_NKS0 0
-#define NTSKEYS_NKS1 1
-#define NTSKEYS_WRITE NTSKEYS_NKS0
+#define NTSKEYS_KEY_LEN 32		/* the longest key, AEAD 15's */
+#define NTSKEYS_AEAD 15			/* NKS0's, and the default */
 
 struct ntskey {
 	uint32_t id;
-	uint16_t aead;
-	uint8_t key[NTSKEYS_KEY_LEN];
+	uint16_t aead;			/* 15 or 30 */
+	uint8_t key[NTSKEYS_KEY_LEN];	/* ntskey_len() bytes of it */
 };
+
+unsigned int ntskey_len(const struct ntskey *k);
 
 struct ntskeys {
 	struct ntskey keys[NTSKEYS_MAX];	/* in file order */
@@ -42,12 +45,11 @@ int ntskeys_parse(const char *text, size_t len, const char *name,
 		  struct ntskeys *out, char *err, size_t errlen);
 int ntskeys_load(const char *path, struct ntskeys *out, char *err,
 		 size_t errlen);
-int ntskeys_format(const struct ntskeys *k, int version, char *buf,
-		   size_t len);
+int ntskeys_format(const struct ntskeys *k, char *buf, size_t len);
 void ntskeys_wipe(struct ntskeys *k);
-void ntskeys_generate(struct ntskeys *k);
-void ntskeys_rotate(struct ntskeys *k);
-int ntskeys_save(const char *path, const struct ntskeys *k, int version,
-		 char *err, size_t errlen);
+void ntskeys_generate(struct ntskeys *k, uint16_t aead);
+void ntskeys_rotate(struct ntskeys *k, uint16_t aead);
+int ntskeys_save(const char *path, const struct ntskeys *k, char *err,
+		 size_t errlen);
 
 #endif /* KNTS_NTSKEYS_H */

@@ -171,3 +171,61 @@ int knts_aes128_encrypt(struct knts_aes128 *k, u8 out[16], const u8 in[16],
 		return -EIO;
 	return 0;
 }
+
+/**
+ * knts_aead_ctx_init() - an instance for either AEAD, unkeyed
+ * @c: instance
+ *
+ * Returns 0 or -ENOMEM (then nothing is left to free).
+ */
+int knts_aead_ctx_init(struct knts_aead_ctx *c)
+{
+	memset(c, 0, sizeof(*c));
+	if (knts_siv_init(&c->siv) || knts_aes128_init(&c->kgk) ||
+	    knts_aes128_init(&c->mek)) {
+		knts_aead_ctx_uninit(c);
+		return -ENOMEM;
+	}
+	c->a = (struct knts_aead){ .alg = KNTS_AEAD_AES_SIV_CMAC_256,
+				   .siv = &c->siv, .kgk = &c->kgk,
+				   .mek = &c->mek };
+	return 0;
+}
+
+/**
+ * knts_aead_ctx_uninit() - free an instance (zeroed or initialised)
+ * @c: instance
+ */
+void knts_aead_ctx_uninit(struct knts_aead_ctx *c)
+{
+	knts_siv_uninit(&c->siv);
+	knts_aes128_uninit(&c->kgk);
+	knts_aes128_uninit(&c->mek);
+	c->a.alg = 0;
+}
+
+/**
+ * knts_aead_ctx_setkey() - key an instance for an algorithm
+ * @c: instance, initialised
+ * @alg: 15 or 30
+ * @key: the key
+ * @len: its length, knts_aead_key_len(@alg)
+ * @long_lived: a master key: AES-SIV derives all it needs now
+ *
+ * Returns 0 or a negative errno; on error the instance is unkeyed.
+ */
+int knts_aead_ctx_setkey(struct knts_aead_ctx *c, u16 alg, const u8 *key,
+			 unsigned int len, bool long_lived)
+{
+	int err;
+
+	c->a.alg = alg;
+	if (alg == KNTS_AEAD_AES_SIV_CMAC_256 && long_lived)
+		err = len == KNTS_SIV_KEY_LEN ?
+		      knts_siv_setkey_long(&c->siv, key, len) : -EINVAL;
+	else
+		err = knts_aead_setkey(&c->a, key, len, false);
+	if (err)
+		c->a.alg = 0;
+	return err;
+}

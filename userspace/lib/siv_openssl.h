@@ -8,8 +8,7 @@
 
 #include <openssl/evp.h>
 
-#include "core/gcmsiv.h"
-#include "core/siv.h"
+#include "core/aead.h"
 
 /* One AES-SIV-CMAC-256 instance: CMAC keyed with K1, CTR with K2. */
 struct knts_siv {
@@ -29,5 +28,20 @@ struct knts_aes128 {
 
 int knts_aes128_init(struct knts_aes128 *k);
 void knts_aes128_uninit(struct knts_aes128 *k);
+
+/*
+ * One keyed AEAD of either algorithm with its own scratch: a master key or
+ * a session key of one thread.  @a is the handle for core/'s calls.
+ */
+struct knts_aead_ctx {
+	struct knts_siv siv;
+	struct knts_aes128 kgk, mek;
+	struct knts_aead a;
+};
+
+int knts_aead_ctx_init(struct knts_aead_ctx *c);
+void knts_aead_ctx_uninit(struct knts_aead_ctx *c);
+int knts_aead_ctx_setkey(struct knts_aead_ctx *c, u16 alg, const u8 *key,
+			 unsigned int len, bool long_lived);
 
 #endif /* KNTS_SIV_OPENSSL_H */
