@@ -2,7 +2,10 @@
 # The malformed-packet battery, over IPv4 and IPv6: truncations at every
 # offset, EF length overflows, zero-length EFs, wrong cookie sizes, unknown
 # key ids, bad tags, too many placeholders, modes 0-7, tiny and jumbo
-# datagrams, requests from port 0 or to the broadcast address.  Each is dropped or NAKed and counted under its cause; a valid
+# datagrams, requests from port 0 or to the broadcast address; and for an
+# AEAD 30 master key and AEAD 30 sessions: truncations, cookie lengths and
+# tags, authenticator tags and nonce lengths.  Each is dropped or NAKed
+# and counted under its cause; a valid
 # request after each one is still answered; the counters add up.
 . "$(dirname "$0")/lib.sh"
 
@@ -10,6 +13,11 @@ knts_load
 tmp=$(mktemp -d)
 test_keys_file "$tmp/ntskeys"
 "$KNTSCTL" keys import "$tmp/ntskeys" >/dev/null || fail "keys import"
+# An AEAD 30 key (32 hex digits) in slot 0, which the battery's AEAD 15
+# requests do not use.
+umask 077
+echo 303132333435363738393A3B3C3D3E3F > "$tmp/key30"
+"$KNTSCTL" keys set 30303030 "$tmp/key30" || fail "keys set (AEAD 30)"
 "$KNTSCTL" time set stratum 2 || fail "time set"
 
 # The battery over IPv4, then over IPv6 (the counters are compared as
@@ -138,6 +146,40 @@ for n in (1236, 1500, 4000, 9000):
     send(bytes([0x23]) + bytes(n - 1), "drop", "dropped_size")
 # Garbage after a valid header-only request (not a MAC): malformed.
 send(bytes([0x23]) + bytes(47) + bytes(16), "drop", "dropped_malformed")
+# AEAD 30: a master key of AEAD 30 and AEAD 30 sessions.
+k30_id, k30 = 0x30303030, bytes(range(0x30, 0x40))
+s30 = Session(k30, k30_id, cookies=0, master_alg=AEAD_GCMSIV, alg=AEAD_GCMSIV)
+def valid30(placeholders=1, **kw):
+    s30.cookies = [make_cookie(k30, k30_id, s30.c2s, s30.s2c, AEAD_GCMSIV)]
+    return s30.request(placeholders=placeholders, **kw)
+p30 = valid30()[0]
+offs30, off = [], 48
+while off < len(p30):
+    offs30.append(off)
+    off += struct.unpack(">H", p30[off + 2:off + 4])[0]
+for cut in range(52, len(p30), 4):
+    send(p30[:cut], "drop", "dropped_malformed")
+for n in (0, 1, 7):
+    send(valid30(placeholders=n)[0], "auth")
+# Lengths of other layouts under an AEAD 30 key: NAK, bad length.
+for size in (60, 68, 100):
+    c = make_cookie(k30, k30_id, s30.c2s, s30.s2c, AEAD_GCMSIV)
+    p, _, _ = s30.request(placeholders=1, cookie=(c + bytes(size))[:size])
+    send(p, "nak", "cookie_bad_length")
+# The cookie's nonce, ciphertext and tag.
+for i in (4, 20, 63):
+    c = bytearray(make_cookie(k30, k30_id, s30.c2s, s30.s2c, AEAD_GCMSIV))
+    c[i] ^= 0x40
+    p, _, _ = s30.request(cookie=bytes(c))
+    send(p, "nak", "cookie_bad_tag")
+# The authenticator's ciphertext, and a 16-byte nonce (GCM-SIV takes 12).
+p = bytearray(valid30()[0])
+p[offs30[-1] + 8 + 12] ^= 1
+send(bytes(p), "nak", "authenticator_failures")
+send(valid30(nonce=bytes(16))[0], "nak", "authenticator_failures")
+# Too little nonce room: 8 bytes for AEAD 30, 12 unpadded for AEAD 15.
+send(valid30(nonce=bytes(8))[0], "drop", "dropped_malformed")
+send(valid(nonce=bytes(12))[0], "drop", "dropped_malformed")
 # Not answerable (IPv4): from source port 0 (a raw UDP header, no
 # checksum), and sent to the broadcast address.
 if ":" not in host:
