@@ -112,6 +112,26 @@ int knts_nts_reply_begin(struct knts_resp *r, u8 *out,
 int knts_nts_reply_seal(struct knts_resp *r, const struct knts_aead *s2c,
 			const u8 *s2c_key, u64 tx_ts, bool simd);
 
+/**
+ * knts_nts_cookie_fits() - whether a master key may seal the fresh cookies
+ * @req: a verified request
+ * @master_alg: the master key's AEAD
+ * @keys_len: length of the session's C2S || S2C
+ *
+ * A reply is never longer than its request, so fresh cookies longer than
+ * the request's own (an AEAD 15 key's 100 bytes for a 96-byte AEAD 30
+ * cookie) would not fit; the caller seals them under the key that opened
+ * the request instead.
+ *
+ * Return: true when the cookies are no longer than the request's cookie.
+ */
+static inline bool knts_nts_cookie_fits(const struct knts_req *req,
+					unsigned int master_alg,
+					unsigned int keys_len)
+{
+	return knts_cookie_len(master_alg, keys_len) <= req->cookie_len;
+}
+
 static inline void knts_ntp_set_tx(u8 *out, u64 tx_ts)
 {
 	put_unaligned_be64(tx_ts, out + KNTS_NTP_OFF_TX_TS);

@@ -226,7 +226,7 @@ static void knts_serve_nts(struct knts_server *srv, struct sock *sk,
 	 * switch to AEAD 15 keys), the opener's.
 	 */
 	cur = rcu_dereference(srv->keys.current_key) ?: key;
-	if (knts_cookie_len(cur->aead, klen) > req->cookie_len)
+	if (!knts_nts_cookie_fits(req, cur->aead, klen))
 		cur = key;
 	n = knts_nts_reply_cookies(req, cur->aead, klen);
 	if (n > 1 && !knts_cookie_budget_ok(pc, cfg->cookie_budget, n - 1)) {

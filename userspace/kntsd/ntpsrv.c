@@ -184,7 +184,7 @@ static unsigned int serve(struct ntp_thread *t, uint8_t *pkt,
 	/* As knts.ko: the opener's key when the current one's is longer. */
 	cur = kr->current_id % NTSKEYS_MAX;
 	if (!kr->present[cur] || kr->id[cur] != kr->current_id ||
-	    knts_cookie_len(kr->key[cur].a.alg, klen) > req.cookie_len)
+	    !knts_nts_cookie_fits(&req, kr->key[cur].a.alg, klen))
 		cur = slot;
 	err = knts_nts_reply_begin(&r, out, &req, &tp, rx_ts, &kr->key[cur].a,
 				   kr->id[cur], t->keys, klen, false);
