@@ -18,7 +18,7 @@ set -eu
 KNTS_CACHE=${KNTS_CACHE:-/var/cache/knts}
 export DEBIAN_FRONTEND=noninteractive
 
-PKGS="build-essential pkg-config bc bison flex cpio kmod file
+PKGS="build-essential pkg-config bc bison flex cpio kmod file patch
 libssl-dev openssl libnl-3-dev libnl-genl-3-dev libelf-dev
 qemu-system-x86 busybox-static
 linux-source-6.1 linux-headers-amd64 linux-headers-6.12-amd64

@@ -20,13 +20,19 @@ base=$KNTS_CACHE/kunit
 [ -f "$tarball" ] || { echo "kunit.sh: $tarball missing (run scripts/deps.sh)" >&2; exit 1; }
 mkdir -p "$base"
 
-# Unpack once per linux-source version.
-ver=$(dpkg-query -W -f='${Version}' linux-source-6.1)
+# Unpack once per linux-source version and set of patches to UML itself
+# (tests/uml/*.patch: what UML 6.1 needs on today's hosts).
+patches=("$top"/tests/uml/*.patch)
+ver="$(dpkg-query -W -f='${Version}' linux-source-6.1) $(cat "${patches[@]}" | sha256sum | cut -c1-16)"
 src=$base/linux-source-6.1
 if [ "$(cat "$base/source.version" 2>/dev/null)" != "$ver" ]; then
-	echo "kunit.sh: unpacking linux-source-6.1 $ver" >&2
-	rm -rf "$src" "$base/build"
+	echo "kunit.sh: unpacking linux-source-6.1 ($ver)" >&2
+	rm -rf "$src" "$base/build" "$base/source.version"
 	tar -C "$base" -xf "$tarball"
+	for p in "${patches[@]}"; do
+		patch -d "$src" -p1 --quiet < "$p" ||
+			{ echo "kunit.sh: $p does not apply" >&2; exit 1; }
+	done
 	echo "$ver" > "$base/source.version"
 fi
 
