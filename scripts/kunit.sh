@@ -36,13 +36,19 @@ if [ "$(cat "$base/source.version" 2>/dev/null)" != "$ver" ]; then
 	echo "$ver" > "$base/source.version"
 fi
 
-# Link the module in, the way drivers/net/wireguard sits in the tree.  The
-# build directory is shared by every checkout: objects built from another
-# checkout's sources may look newer than ours, so they go when it changes.
-if [ "$(readlink "$src/net/knts")" != "$top" ]; then
-	rm -rf "$base/build/net/knts"
-fi
-ln -sfn "$top" "$src/net/knts"
+# Put the module in, where drivers/net/wireguard sits in the tree.  A copy
+# that changes only files whose content differs, not a link to the
+# checkout: every checkout (a CI clone is a new one each time) then shares
+# the build directory's objects, and only what really changed is rebuilt.
+mod=$src/net/knts
+[ ! -L "$mod" ] || rm -f "$mod"
+mkdir -p "$mod"
+(cd "$mod" && find . -type f) | while read -r f; do
+	[ -f "$top/$f" ] || rm -f "$mod/$f"
+done
+(cd "$top" && find Kbuild kmod core uapi -type f) | while read -r f; do
+	cmp -s "$top/$f" "$mod/$f" || install -D -m 0644 "$top/$f" "$mod/$f"
+done
 sed -i 's|^source "net/knts/Kconfig"$|source "net/knts/kmod/Kconfig"|' "$src/net/Kconfig"
 grep -q 'net/knts/kmod/Kconfig' "$src/net/Kconfig" ||
 	sed -i '/^endif   # if NET/i source "net/knts/kmod/Kconfig"' "$src/net/Kconfig"
