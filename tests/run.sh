@@ -106,9 +106,9 @@ group_unit() {
 }
 
 group_fuzz() {
-	# libFuzzer, 10 s per target: crashers/ replayed first (tests/fuzz);
+	# libFuzzer, 5 s per target: crashers/ replayed first (tests/fuzz);
 	# longer runs are `make fuzz`'s.
-	tests/fuzz/run.sh 10
+	tests/fuzz/run.sh 5
 }
 
 group_uapi() {
