@@ -168,7 +168,7 @@ static void get_sessions(char *ntp_host, size_t hlen, char *ntp_port,
 		const struct ntskey *cur;
 		struct ntskeys k;
 
-		if (ntskeys_load(o.keys, &k, err, sizeof(err)))
+		if (ntskeys_load(o.keys, NTSKEYS_ANY_OWNER, &k, err, sizeof(err)))
 			die("%s", err);
 		cur = &k.keys[k.current];
 		if (knts_aead_ctx_init(&master) ||

@@ -6,11 +6,17 @@
  * key is AEAD 15), generate/rotate/save with either AEAD, and the file mode
  * check of ntskeys_load().
  */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "lib/ntskeys.h"
@@ -531,8 +537,8 @@ static void generate_rotate_save(void)
 	if (fd < 0)
 		return;
 	close(fd);
-	EXPECT(ntskeys_save(path, &k, err, sizeof(err)) == 0);
-	EXPECT(ntskeys_load(path, &back, err, sizeof(err)) == 0);
+	EXPECT(ntskeys_save(path, &k, (uid_t)-1, (gid_t)-1, err, sizeof(err)) == 0);
+	EXPECT(ntskeys_load(path, geteuid(), &back, err, sizeof(err)) == 0);
 	EXPECT(back.n == 4 && back.current == 2);
 	for (i = 0; i < 4; i++) {
 		EXPECT(back.keys[i].id == k.keys[i].id);
@@ -544,8 +550,8 @@ static void generate_rotate_save(void)
 	/* Three more AEAD 15 rotations: NKS0 again, as chrony 4.3 reads. */
 	for (i = 0; i < 3; i++)
 		ntskeys_rotate(&k, 15);
-	EXPECT(ntskeys_save(path, &k, err, sizeof(err)) == 0);
-	EXPECT(ntskeys_load(path, &back, err, sizeof(err)) == 0);
+	EXPECT(ntskeys_save(path, &k, (uid_t)-1, (gid_t)-1, err, sizeof(err)) == 0);
+	EXPECT(ntskeys_load(path, geteuid(), &back, err, sizeof(err)) == 0);
 	for (i = 0; i < 4; i++)
 		EXPECT(back.keys[i].aead == 15 &&
 		       !memcmp(back.keys[i].key, k.keys[i].key, 32));
@@ -596,19 +602,19 @@ static void load_checks_mode(void)
 		return;
 
 	EXPECT(chmod(path, 0644) == 0);
-	EXPECT(ntskeys_load(path, &k, err, sizeof(err)) == -EPERM);
+	EXPECT(ntskeys_load(path, geteuid(), &k, err, sizeof(err)) == -EPERM);
 	EXPECT(strstr(err, path) && strstr(err, "chmod 600"));
 	EXPECT(chmod(path, 0640) == 0);
-	EXPECT(ntskeys_load(path, &k, err, sizeof(err)) == -EPERM);
+	EXPECT(ntskeys_load(path, geteuid(), &k, err, sizeof(err)) == -EPERM);
 	EXPECT(chmod(path, 0602) == 0);
-	EXPECT(ntskeys_load(path, &k, err, sizeof(err)) == -EPERM);
+	EXPECT(ntskeys_load(path, geteuid(), &k, err, sizeof(err)) == -EPERM);
 
 	EXPECT(chmod(path, 0600) == 0);
-	EXPECT(ntskeys_load(path, &k, err, sizeof(err)) == 0);
+	EXPECT(ntskeys_load(path, geteuid(), &k, err, sizeof(err)) == 0);
 	EXPECT(k.n == 4 && k.current == 2);
 	EXPECT(key_is(&k.keys[1], 2, 2));
 	EXPECT(chmod(path, 0400) == 0);
-	EXPECT(ntskeys_load(path, &k, err, sizeof(err)) == 0);
+	EXPECT(ntskeys_load(path, geteuid(), &k, err, sizeof(err)) == 0);
 	unlink(path);
 
 	/* Parse errors name the path and line. */
@@ -616,14 +622,163 @@ static void load_checks_mode(void)
 	EXPECT(path != NULL);
 	if (!path)
 		return;
-	EXPECT(ntskeys_load(path, &k, err, sizeof(err)) == -EINVAL);
+	EXPECT(ntskeys_load(path, geteuid(), &k, err, sizeof(err)) == -EINVAL);
 	EXPECT(!strncmp(err, path, strlen(path)) &&
 	       !strncmp(err + strlen(path), ":3: ", 4));
 	unlink(path);
 
-	EXPECT(ntskeys_load(path, &k, err, sizeof(err)) == -ENOENT);
-	EXPECT(ntskeys_load("/tmp", &k, err, sizeof(err)) == -EINVAL);
+	EXPECT(ntskeys_load(path, geteuid(), &k, err, sizeof(err)) == -ENOENT);
+	EXPECT(ntskeys_load("/tmp", geteuid(), &k, err, sizeof(err)) == -EINVAL);
 	EXPECT(strstr(err, "not a regular file") != NULL);
+}
+
+/*
+ * Who the file belongs to: a symbolic link is refused, not followed; a
+ * file owned by someone other than root and the service user is refused
+ * (who can write it chooses the keys), unless the admin names it to
+ * kntsctl as root.
+ */
+static void load_checks_owner(void)
+{
+	const uid_t other = 4242;
+	char err[256], link[80], *path;
+	struct ntskeys k;
+
+	path = temp_file(fmt("NKS0\n15 0\n00000001 %s\n00000002 %s\n"
+			     "00000003 %s\n00000004 %s\n", key_hex(1),
+			     key_hex(2), key_hex(3), key_hex(4)));
+	EXPECT(path != NULL);
+	if (!path)
+		return;
+	EXPECT(chmod(path, 0600) == 0);
+	snprintf(link, sizeof(link), "%s.link", path);
+	EXPECT(symlink(path, link) == 0);
+	EXPECT(ntskeys_load(link, geteuid(), &k, err, sizeof(err)) == -ELOOP);
+	EXPECT(strstr(err, link) && strstr(err, "symbolic link"));
+	EXPECT(ntskeys_load(link, NTSKEYS_ANY_OWNER, &k, err, sizeof(err)) ==
+	       -ELOOP);
+	unlink(link);
+
+	if (geteuid() == 0) {
+		/* Root: the file given to another user. */
+		EXPECT(chown(path, other, other) == 0);
+		EXPECT(ntskeys_load(path, 0, &k, err, sizeof(err)) == -EPERM);
+		EXPECT(strstr(err, "owned by uid 4242") != NULL);
+		EXPECT(ntskeys_load(path, 1234, &k, err, sizeof(err)) == -EPERM);
+		EXPECT(ntskeys_load(path, other, &k, err, sizeof(err)) == 0);
+		EXPECT(ntskeys_load(path, NTSKEYS_ANY_OWNER, &k, err,
+				    sizeof(err)) == 0);
+		EXPECT(chown(path, 0, 0) == 0);
+		/* Root's own file: every service user may read it. */
+		EXPECT(ntskeys_load(path, other, &k, err, sizeof(err)) == 0);
+	} else {
+		/* Our own file, read for another service user. */
+		EXPECT(ntskeys_load(path, geteuid() + 1, &k, err,
+				    sizeof(err)) == -EPERM);
+		EXPECT(ntskeys_load(path, geteuid(), &k, err, sizeof(err)) == 0);
+	}
+	unlink(path);
+}
+
+/* Entries of @dir other than "." and "..". */
+static int dir_entries(const char *dir)
+{
+	struct dirent *e;
+	DIR *d = opendir(dir);
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			n++;
+	closedir(d);
+	return n;
+}
+
+/*
+ * Writing: through a temporary file of its own name (chrony's fixed
+ * "ntskeys.tmp" may exist, even as a directory), none left behind,
+ * ownership given through the descriptor, a short write an error that
+ * leaves the old file whole, and a writer waits for the one holding the
+ * directory's lock.
+ */
+static void save_hardened(void)
+{
+	char dir[64], path[96], tmp[112], err[256];
+	struct ntskeys k, back;
+	struct stat st;
+	int status, dfd;
+	pid_t pid;
+
+	strcpy(dir, "/tmp/knts-ntskeys-dir-XXXXXX");
+	EXPECT(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/ntskeys", dir);
+	snprintf(tmp, sizeof(tmp), "%s/ntskeys.tmp", dir);
+	EXPECT(mkdir(tmp, 0700) == 0);
+	ntskeys_generate(&k, 15);
+	EXPECT(ntskeys_save(path, &k, (uid_t)-1, (gid_t)-1, err,
+			    sizeof(err)) == 0);
+	EXPECT(dir_entries(dir) == 2);
+	EXPECT(stat(path, &st) == 0 && (st.st_mode & 07777) == 0600);
+	EXPECT(ntskeys_load(path, geteuid(), &back, err, sizeof(err)) == 0);
+	EXPECT(back.keys[2].id == k.keys[2].id);
+	if (geteuid() == 0) {
+		EXPECT(ntskeys_save(path, &k, 4242, 4343, err,
+				    sizeof(err)) == 0);
+		EXPECT(stat(path, &st) == 0 && st.st_uid == 4242 &&
+		       st.st_gid == 4343);
+	}
+
+	/* A short write (the file size limit, one byte): an error, the old
+	 * table still there, no temporary file left. */
+	ntskeys_rotate(&k, 15);
+	pid = fork();
+	EXPECT(pid >= 0);
+	if (pid == 0) {
+		struct rlimit rl = { 1, 1 };
+
+		signal(SIGXFSZ, SIG_IGN);
+		setrlimit(RLIMIT_FSIZE, &rl);
+		_exit(ntskeys_save(path, &k, (uid_t)-1, (gid_t)-1, err,
+				   sizeof(err)) == -EFBIG &&
+		      strstr(err, dir) ? 0 : 1);
+	}
+	EXPECT(waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+	       WEXITSTATUS(status) == 0);
+	EXPECT(dir_entries(dir) == 2);
+	EXPECT(ntskeys_load(path, NTSKEYS_ANY_OWNER, &back, err,
+			    sizeof(err)) == 0);
+	EXPECT(back.keys[2].id != k.keys[2].id);
+
+	/* A second writer waits for the first's lock on the directory. */
+	dfd = open(dir, O_RDONLY | O_DIRECTORY);
+	EXPECT(dfd >= 0 && flock(dfd, LOCK_EX) == 0);
+	pid = fork();
+	EXPECT(pid >= 0);
+	if (pid == 0) {
+		/* The lock belongs to the open directory, which this child
+		 * shares until it closes its copy. */
+		close(dfd);
+		_exit(ntskeys_save(path, &k, (uid_t)-1, (gid_t)-1, err,
+				   sizeof(err)) ? 1 : 0);
+	}
+	usleep(300 * 1000);
+	EXPECT(waitpid(pid, &status, WNOHANG) == 0);
+	EXPECT(ntskeys_load(path, NTSKEYS_ANY_OWNER, &back, err,
+			    sizeof(err)) == 0 &&
+	       back.keys[2].id != k.keys[2].id);
+	close(dfd);
+	EXPECT(waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+	       WEXITSTATUS(status) == 0);
+	EXPECT(ntskeys_load(path, NTSKEYS_ANY_OWNER, &back, err,
+			    sizeof(err)) == 0 &&
+	       back.keys[2].id == k.keys[2].id);
+	EXPECT(dir_entries(dir) == 2);
+
+	unlink(path);
+	rmdir(tmp);
+	rmdir(dir);
 }
 
 int main(void)
@@ -641,5 +796,7 @@ int main(void)
 	RUN(format_chrony_layout);
 	RUN(generate_rotate_save);
 	RUN(load_checks_mode);
+	RUN(load_checks_owner);
+	RUN(save_hardened);
 	return unit_any_failed;
 }

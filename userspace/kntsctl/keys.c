@@ -81,7 +81,8 @@ static int keys_import(struct ctl *c, const char *path)
 	char err_msg[256];
 	int err;
 
-	err = ntskeys_load(path, &k, err_msg, sizeof(err_msg));
+	err = ntskeys_load(path, geteuid() ? geteuid() : NTSKEYS_ANY_OWNER, &k,
+			   err_msg, sizeof(err_msg));
 	if (err) {
 		fprintf(stderr, "kntsctl: %s\n", err_msg);
 		return 1;
@@ -269,7 +270,7 @@ static int keys_generate(struct ctl *c, const char *path, uint16_t aead)
 		return 1;
 	}
 	ntskeys_generate(&k, aead);
-	ret = ntskeys_save(path, &k, err, sizeof(err));
+	ret = ntskeys_save(path, &k, (uid_t)-1, (gid_t)-1, err, sizeof(err));
 	if (ret)
 		fprintf(stderr, "kntsctl: %s\n", err);
 	else
@@ -289,16 +290,24 @@ static int keys_generate(struct ctl *c, const char *path, uint16_t aead)
 static int keys_rotate(struct ctl *c, const char *path, int aead)
 {
 	struct ntskeys k;
+	struct stat st;
 	char err[512];
 	int ret;
 
-	ret = ntskeys_load(path, &k, err, sizeof(err));
+	ret = ntskeys_load(path, geteuid() ? geteuid() : NTSKEYS_ANY_OWNER, &k,
+			   err, sizeof(err));
+	if (!ret && lstat(path, &st)) {
+		ret = -errno;
+		snprintf(err, sizeof(err), "%s: %s", path, strerror(errno));
+		ntskeys_wipe(&k);
+	}
 	if (ret) {
 		fprintf(stderr, "kntsctl: %s\n", err);
 		return 1;
 	}
 	ntskeys_rotate(&k, aead ? (uint16_t)aead : k.keys[k.n - 1].aead);
-	ret = ntskeys_save(path, &k, err, sizeof(err));
+	/* The new file keeps the old one's owner (kntsd's service user). */
+	ret = ntskeys_save(path, &k, st.st_uid, st.st_gid, err, sizeof(err));
 	if (ret)
 		fprintf(stderr, "kntsctl: %s\n", err);
 	else

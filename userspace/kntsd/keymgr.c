@@ -28,7 +28,7 @@ static int save_locked(struct keymgr *m, char *err, size_t errlen)
 	m->k.age = mono_now() - m->last_rotation;
 	if (m->k.age < 0)
 		m->k.age = 0;
-	return ntskeys_save(m->path, &m->k, err, errlen);
+	return ntskeys_save(m->path, &m->k, m->uid, m->gid, err, errlen);
 }
 
 /* Reads the file into the table; the caller holds m->lock. */
@@ -37,7 +37,8 @@ static int load_locked(struct keymgr *m, char *err, size_t errlen)
 	struct ntskeys k;
 	int ret;
 
-	ret = ntskeys_load(m->path, &k, err, errlen);
+	ret = ntskeys_load(m->path, m->uid != (uid_t)-1 ? m->uid : geteuid(),
+			   &k, err, errlen);
 	if (ret)
 		return ret;
 	ntskeys_wipe(&m->k);
@@ -54,6 +55,9 @@ static int load_locked(struct keymgr *m, char *err, size_t errlen)
  * @dumpdir: ntsdumpdir
  * @rotate: ntsrotate
  * @aead: the AEAD of the keys it makes (kntskeyaead)
+ * @uid: the service user (kntsuser), who owns the file besides root and to
+ *	 whom a new file is given; (uid_t)-1: the caller
+ * @gid: the service user's group
  * @err: message buffer
  * @errlen: its size
  *
@@ -63,7 +67,7 @@ static int load_locked(struct keymgr *m, char *err, size_t errlen)
  * Returns 0 or a negative errno.
  */
 int keymgr_init(struct keymgr *m, const char *dumpdir, uint32_t rotate,
-		uint16_t aead, char *err, size_t errlen)
+		uint16_t aead, uid_t uid, gid_t gid, char *err, size_t errlen)
 {
 	int ret;
 
@@ -71,6 +75,8 @@ int keymgr_init(struct keymgr *m, const char *dumpdir, uint32_t rotate,
 	pthread_mutex_init(&m->lock, NULL);
 	m->rotate = rotate;
 	m->aead = aead;
+	m->uid = uid;
+	m->gid = gid;
 	if ((size_t)snprintf(m->path, sizeof(m->path), "%s/ntskeys", dumpdir) >=
 	    sizeof(m->path)) {
 		snprintf(err, errlen, "%s: path too long", dumpdir);

@@ -9,6 +9,7 @@
 
 #include <limits.h>
 #include <pthread.h>
+#include <sys/types.h>
 #include <stdint.h>
 
 #include "lib/ntskeys.h"
@@ -19,12 +20,14 @@ struct keymgr {
 	char path[PATH_MAX];	/* ntsdumpdir/ntskeys */
 	uint32_t rotate;	/* seconds, 0 = never */
 	uint16_t aead;		/* of the keys it makes */
+	uid_t uid;		/* the file's owner (the service user), or -1 */
+	gid_t gid;		/* and group */
 	double last_rotation;	/* CLOCK_MONOTONIC when the next key was made */
 	uint64_t generation;	/* changes whenever the table does */
 };
 
 int keymgr_init(struct keymgr *m, const char *dumpdir, uint32_t rotate,
-		uint16_t aead, char *err, size_t errlen);
+		uint16_t aead, uid_t uid, gid_t gid, char *err, size_t errlen);
 int keymgr_reload(struct keymgr *m, char *err, size_t errlen);
 int keymgr_rotate(struct keymgr *m, char *err, size_t errlen);
 double keymgr_next_rotation(struct keymgr *m);

@@ -401,21 +401,16 @@ static int block_signals(void)
 /* The master keys, from ntsdumpdir or new, owned by kntsuser. */
 static int open_keys(struct kntsd *d)
 {
+	struct passwd *pw = d->conf.user ? getpwnam(d->conf.user) : NULL;
 	char err[512] = "";
 
 	if (prepare_dumpdir(&d->conf) ||
 	    keymgr_init(&d->keys, d->conf.dumpdir, d->conf.rotate,
-			d->conf.key_aead, err,
-			sizeof(err))) {
+			d->conf.key_aead, pw ? pw->pw_uid : (uid_t)-1,
+			pw ? pw->pw_gid : (gid_t)-1, err, sizeof(err))) {
 		if (err[0])
 			log_err("%s", err);
 		return -1;
-	}
-	if (d->conf.user) {
-		struct passwd *pw = getpwnam(d->conf.user);
-
-		if (pw && chown(d->keys.path, pw->pw_uid, pw->pw_gid))
-			log_warn("%s: %s", d->keys.path, strerror(errno));
 	}
 	return 0;
 }

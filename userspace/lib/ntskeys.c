@@ -10,7 +10,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <limits.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -182,19 +184,22 @@ out:
 }
 
 /**
- * ntskeys_load() - read and parse an ntskeys file
- * @path: file
+ * ntskeys_load() - read a chrony ntskeys file
+ * @path: file; a symbolic link is refused, not followed
+ * @owner: who may own it besides root (kntsd: its service user), or
+ *	   NTSKEYS_ANY_OWNER for a file the admin names to kntsctl as root
  * @out: the keys
  * @err: message buffer
  * @errlen: its size
  *
- * Refuses a file that others than its owner may read or write, as it
- * holds the keys every cookie is sealed with.
+ * Refuses a file that others than its owner may read or write, or that
+ * someone else owns, as it holds the keys every cookie is sealed with: who
+ * can write it chooses the keys.
  *
  * Returns 0 or a negative errno.
  */
-int ntskeys_load(const char *path, struct ntskeys *out, char *err,
-		 size_t errlen)
+int ntskeys_load(const char *path, uid_t owner, struct ntskeys *out,
+		 char *err, size_t errlen)
 {
 	char buf[NTSKEYS_MAX_FILE + 1];
 	struct stat st;
@@ -203,10 +208,15 @@ int ntskeys_load(const char *path, struct ntskeys *out, char *err,
 	int fd, ret;
 
 	memset(out, 0, sizeof(*out));
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
 	if (fd < 0) {
 		ret = -errno;
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		if (errno == ELOOP)
+			snprintf(err, errlen,
+				 "%s: a symbolic link; name the file itself",
+				 path);
+		else
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return ret;
 	}
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
@@ -219,6 +229,14 @@ int ntskeys_load(const char *path, struct ntskeys *out, char *err,
 		snprintf(err, errlen,
 			 "%s: mode %04o lets others read or change the keys (chmod 600)",
 			 path, (unsigned int)(st.st_mode & 07777));
+		return -EPERM;
+	}
+	if (owner != NTSKEYS_ANY_OWNER && st.st_uid != 0 &&
+	    st.st_uid != owner) {
+		close(fd);
+		snprintf(err, errlen,
+			 "%s: owned by uid %u, neither root nor uid %u: someone else chose these keys",
+			 path, (unsigned int)st.st_uid, (unsigned int)owner);
 		return -EPERM;
 	}
 	while ((n = read(fd, buf + len, sizeof(buf) - len)) > 0)
@@ -327,47 +345,97 @@ void ntskeys_rotate(struct ntskeys *k, uint16_t aead)
 	k->age = 0;
 }
 
+/* Writes all of @buf or fails: a short write is -EIO. */
+static int write_all(int fd, const char *buf, size_t len)
+{
+	ssize_t n;
+
+	while (len) {
+		n = write(fd, buf, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -EIO;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
 /**
  * ntskeys_save() - write a table atomically with mode 0600
  * @path: file; replaced by rename so readers see the old or the new one
  * @k: keys
+ * @uid: owner of the new file, or (uid_t)-1 to keep the writer's
+ * @gid: its group, with @uid
  * @err: message buffer
  * @errlen: its size
  *
+ * Two writers (kntsd rotating, kntsctl keys rotate) take turns: each holds
+ * an flock() on the directory while it writes.  The new table goes to a
+ * temporary file of a name no one else uses (chrony writes a fixed
+ * "ntskeys.tmp" of its own), created 0600 and given to @uid through its
+ * descriptor, synced, then renamed over @path, and the directory synced.
+ *
  * Returns 0 or a negative errno.
  */
-int ntskeys_save(const char *path, const struct ntskeys *k, char *err,
-		 size_t errlen)
+int ntskeys_save(const char *path, const struct ntskeys *k, uid_t uid,
+		 gid_t gid, char *err, size_t errlen)
 {
-	char buf[1024], tmp[4096 + 8];
-	int fd, len, ret = 0;
+	char buf[1024], tmp[PATH_MAX], dir[PATH_MAX];
+	const char *what = tmp, *slash;
+	int fd = -1, dfd, len, ret = 0;
 
+	slash = strrchr(path, '/');
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= sizeof(tmp) ||
+	    (size_t)snprintf(dir, sizeof(dir), "%.*s",
+			     slash ? (int)(slash - path) + (slash == path) : 1,
+			     slash ? path : ".") >= sizeof(dir)) {
+		snprintf(err, errlen, "%s: path too long", path);
+		return -ENAMETOOLONG;
+	}
 	len = ntskeys_format(k, buf, sizeof(buf));
 	if (len < 0) {
 		snprintf(err, errlen, "%s: cannot format the keys", path);
 		return -ENOSPC;
 	}
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp)) {
-		snprintf(err, errlen, "%s: path too long", path);
-		return -ENAMETOOLONG;
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0 || flock(dfd, LOCK_EX)) {
+		ret = -errno;
+		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+		goto out;
 	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-		  0600);
-	if (fd < 0 || fchmod(fd, 0600) || write(fd, buf, (size_t)len) != len ||
-	    fsync(fd)) {
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
 		ret = -errno;
 		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+		goto out;
 	}
-	if (fd >= 0 && close(fd) && !ret) {
+	if (uid != (uid_t)-1 && fchown(fd, uid, gid))
 		ret = -errno;
-		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
-	}
+	if (!ret)
+		ret = write_all(fd, buf, (size_t)len);
+	if (!ret && fsync(fd))
+		ret = -errno;
+	if (close(fd) && !ret)
+		ret = -errno;
 	if (!ret && rename(tmp, path)) {
 		ret = -errno;
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		what = path;
 	}
-	if (ret)
+	if (ret) {
+		snprintf(err, errlen, "%s: %s", what,
+			 ret == -EIO ? "short write" : strerror(-ret));
 		unlink(tmp);
+	} else if (fsync(dfd)) {
+		ret = -errno;
+		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+	}
+out:
+	if (dfd >= 0)
+		close(dfd);
 	explicit_bzero(buf, sizeof(buf));
 	return ret;
 }

@@ -21,6 +21,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #define NTSKEYS_MAX 4
 #define NTSKEYS_KEY_LEN 32		/* the longest key, AEAD 15's */
@@ -43,13 +44,16 @@ struct ntskeys {
 
 int ntskeys_parse(const char *text, size_t len, const char *name,
 		  struct ntskeys *out, char *err, size_t errlen);
-int ntskeys_load(const char *path, struct ntskeys *out, char *err,
-		 size_t errlen);
+/* ntskeys_load()'s owner: a file the admin names, whoever owns it. */
+#define NTSKEYS_ANY_OWNER ((uid_t)-1)
+
+int ntskeys_load(const char *path, uid_t owner, struct ntskeys *out,
+		 char *err, size_t errlen);
 int ntskeys_format(const struct ntskeys *k, char *buf, size_t len);
 void ntskeys_wipe(struct ntskeys *k);
 void ntskeys_generate(struct ntskeys *k, uint16_t aead);
 void ntskeys_rotate(struct ntskeys *k, uint16_t aead);
-int ntskeys_save(const char *path, const struct ntskeys *k, char *err,
-		 size_t errlen);
+int ntskeys_save(const char *path, const struct ntskeys *k, uid_t uid,
+		 gid_t gid, char *err, size_t errlen);
 
 #endif /* KNTS_NTSKEYS_H */
