@@ -589,14 +589,20 @@ static char *temp_file(const char *content)
 	return path;
 }
 
+/* A temporary NKS0 file of four AEAD 15 keys, ids 1 to 4. */
+static char *four_keys_file(void)
+{
+	return temp_file(fmt("NKS0\n15 0\n00000001 %s\n00000002 %s\n"
+			     "00000003 %s\n00000004 %s\n", key_hex(1),
+			     key_hex(2), key_hex(3), key_hex(4)));
+}
+
 static void load_checks_mode(void)
 {
 	struct ntskeys k;
 	char err[256], *path;
 
-	path = temp_file(fmt("NKS0\n15 0\n00000001 %s\n00000002 %s\n"
-			     "00000003 %s\n00000004 %s\n", key_hex(1),
-			     key_hex(2), key_hex(3), key_hex(4)));
+	path = four_keys_file();
 	EXPECT(path != NULL);
 	if (!path)
 		return;
@@ -644,9 +650,7 @@ static void load_checks_owner(void)
 	char err[256], link[80], *path;
 	struct ntskeys k;
 
-	path = temp_file(fmt("NKS0\n15 0\n00000001 %s\n00000002 %s\n"
-			     "00000003 %s\n00000004 %s\n", key_hex(1),
-			     key_hex(2), key_hex(3), key_hex(4)));
+	path = four_keys_file();
 	EXPECT(path != NULL);
 	if (!path)
 		return;
