@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <limits.h>
@@ -387,6 +388,7 @@ int ntskeys_save(const char *path, const struct ntskeys *k, uid_t uid,
 	char buf[1024], tmp[PATH_MAX], dir[PATH_MAX];
 	const char *what = tmp, *slash;
 	int fd = -1, dfd, len, ret = 0;
+	bool short_write = false;
 
 	slash = strrchr(path, '/');
 	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= sizeof(tmp) ||
@@ -415,8 +417,10 @@ int ntskeys_save(const char *path, const struct ntskeys *k, uid_t uid,
 	}
 	if (uid != (uid_t)-1 && fchown(fd, uid, gid))
 		ret = -errno;
-	if (!ret)
+	if (!ret) {
 		ret = write_all(fd, buf, (size_t)len);
+		short_write = ret == -EIO;
+	}
 	if (!ret && fsync(fd))
 		ret = -errno;
 	if (close(fd) && !ret)
@@ -427,7 +431,7 @@ int ntskeys_save(const char *path, const struct ntskeys *k, uid_t uid,
 	}
 	if (ret) {
 		snprintf(err, errlen, "%s: %s", what,
-			 ret == -EIO ? "short write" : strerror(-ret));
+			 short_write ? "short write" : strerror(-ret));
 		unlink(tmp);
 	} else if (fsync(dfd)) {
 		ret = -errno;
