@@ -57,18 +57,6 @@ static void master_free(struct master *m)
 	knts_siv_uninit(&m->siv);
 }
 
-/* knts_cookie_open() in a section of its own. */
-static int cookie_open(struct master *m, const u8 *cookie, unsigned int len,
-		       u8 *keys)
-{
-	bool simd = knts_siv_begin();
-	int ret;
-
-	ret = knts_cookie_open(&m->a, simd, cookie, len, keys);
-	knts_siv_end(simd);
-	return ret;
-}
-
 static bool all_zero(const u8 *p, size_t n)
 {
 	return !memchr_inv(p, 0, n);
@@ -92,7 +80,7 @@ static void knts_cookie_opens_userspace_vectors(struct kunit *test)
 		memset(keys, 0xee, KNTS_COOKIE_KEYS_LEN);
 		KUNIT_EXPECT_EQ(test, knts_cookie_key_id(buf),
 				get_unaligned_be32(cookie_vectors[i / 2].cookie));
-		KUNIT_EXPECT_EQ(test, cookie_open(m, buf, KNTS_COOKIE_LEN, keys),
+		KUNIT_EXPECT_EQ(test, knts_test_cookie_open(&m->a, buf, KNTS_COOKIE_LEN, keys),
 				KNTS_COOKIE_KEYS_LEN);
 		KNTS_EXPECT_MEMEQ(test, keys, cookie_vectors[i / 2].keys,
 				  KNTS_COOKIE_KEYS_LEN);
@@ -141,10 +129,10 @@ static void knts_cookie_round_trip(struct kunit *test)
 					0);
 			/* The session keys do not appear in the clear. */
 			KUNIT_EXPECT_NE(test, memcmp(a + off, k, klens[j]), 0);
-			KUNIT_ASSERT_EQ(test, cookie_open(m, a, len, keys),
+			KUNIT_ASSERT_EQ(test, knts_test_cookie_open(&m->a, a, len, keys),
 					(int)klens[j]);
 			KNTS_EXPECT_MEMEQ(test, keys, k, klens[j]);
-			KUNIT_ASSERT_EQ(test, cookie_open(m, b, len, keys),
+			KUNIT_ASSERT_EQ(test, knts_test_cookie_open(&m->a, b, len, keys),
 					(int)klens[j]);
 			KNTS_EXPECT_MEMEQ(test, keys, k, klens[j]);
 			/* Only a session's length of keys is sealed. */
@@ -170,27 +158,27 @@ static void knts_cookie_rejects(struct kunit *test)
 	/* Another master key: the tag fails, the keys are wiped. */
 	memcpy(buf, cookie_vectors[0].cookie, KNTS_COOKIE_LEN);
 	memset(keys, 0xee, KNTS_COOKIE_KEYS_LEN);
-	KUNIT_EXPECT_EQ(test, cookie_open(other, buf, KNTS_COOKIE_LEN, keys),
+	KUNIT_EXPECT_EQ(test, knts_test_cookie_open(&other->a, buf, KNTS_COOKIE_LEN, keys),
 			-EBADMSG);
 	KUNIT_EXPECT_TRUE(test, all_zero(keys, KNTS_COOKIE_KEYS_LEN));
 	/* Any byte after the key id changed: the tag fails. */
 	for (i = 4; i < KNTS_COOKIE_LEN; i++) {
 		memcpy(buf, cookie_vectors[0].cookie, KNTS_COOKIE_LEN);
 		buf[i] ^= 0x01;
-		KUNIT_EXPECT_EQ(test, cookie_open(m, buf, KNTS_COOKIE_LEN, keys),
+		KUNIT_EXPECT_EQ(test, knts_test_cookie_open(&m->a, buf, KNTS_COOKIE_LEN, keys),
 				-EBADMSG);
 	}
 	/* Not an AEAD 15 cookie's length: refused before any crypto. */
 	memcpy(buf, cookie_vectors[0].cookie, KNTS_COOKIE_LEN);
 	memset(keys, 0xee, KNTS_COOKIE_KEYS_LEN);
-	KUNIT_EXPECT_EQ(test, cookie_open(m, buf, KNTS_COOKIE_LEN - 4, keys),
+	KUNIT_EXPECT_EQ(test, knts_test_cookie_open(&m->a, buf, KNTS_COOKIE_LEN - 4, keys),
 			-EMSGSIZE);
 	KUNIT_EXPECT_TRUE(test, all_zero(keys, KNTS_COOKIE_KEYS_LEN));
-	KUNIT_EXPECT_EQ(test, cookie_open(m, buf, 96, keys), -EMSGSIZE);
-	KUNIT_EXPECT_EQ(test, cookie_open(m, buf, 64, keys), -EMSGSIZE);
-	KUNIT_EXPECT_EQ(test, cookie_open(m, buf, 0, keys), -EMSGSIZE);
+	KUNIT_EXPECT_EQ(test, knts_test_cookie_open(&m->a, buf, 96, keys), -EMSGSIZE);
+	KUNIT_EXPECT_EQ(test, knts_test_cookie_open(&m->a, buf, 64, keys), -EMSGSIZE);
+	KUNIT_EXPECT_EQ(test, knts_test_cookie_open(&m->a, buf, 0, keys), -EMSGSIZE);
 	/* 68 is one (an AEAD 30 session's): cut, it fails the tag. */
-	KUNIT_EXPECT_EQ(test, cookie_open(m, buf, 68, keys), -EBADMSG);
+	KUNIT_EXPECT_EQ(test, knts_test_cookie_open(&m->a, buf, 68, keys), -EBADMSG);
 	master_free(m);
 	master_free(other);
 }
@@ -220,7 +208,7 @@ static void knts_cookie30_open(struct kunit *test)
 
 		memcpy(buf, v->cookie, v->cookie_len);
 		memset(keys, 0xee, KNTS_COOKIE_KEYS_LEN);
-		KUNIT_EXPECT_EQ(test, cookie_open(m, buf, v->cookie_len, keys),
+		KUNIT_EXPECT_EQ(test, knts_test_cookie_open(&m->a, buf, v->cookie_len, keys),
 				(int)v->keys_len);
 		KNTS_EXPECT_MEMEQ(test, keys, v->keys, v->keys_len);
 		KUNIT_EXPECT_EQ(test, knts_session_alg(v->keys_len),
@@ -281,10 +269,10 @@ static void knts_cookie30_rejects(struct kunit *test)
 
 	memcpy(buf, v->cookie, v->cookie_len);
 	memset(keys, 0xee, KNTS_COOKIE_KEYS_LEN);
-	KUNIT_EXPECT_EQ(test, cookie_open(other, buf, v->cookie_len, keys),
+	KUNIT_EXPECT_EQ(test, knts_test_cookie_open(&other->a, buf, v->cookie_len, keys),
 			-EBADMSG);
 	KUNIT_EXPECT_TRUE(test, all_zero(keys, v->keys_len));
-	KUNIT_EXPECT_EQ(test, cookie_open(cross, buf, v->cookie_len, keys),
+	KUNIT_EXPECT_EQ(test, knts_test_cookie_open(&cross->a, buf, v->cookie_len, keys),
 			-EMSGSIZE);
 
 	/* Every byte after the key id; the key id is not covered. */
@@ -292,14 +280,15 @@ static void knts_cookie30_rejects(struct kunit *test)
 		memcpy(buf, v->cookie, v->cookie_len);
 		buf[i] ^= 0x80;
 		memset(keys, 0xee, KNTS_COOKIE_KEYS_LEN);
-		KUNIT_EXPECT_EQ_MSG(test, cookie_open(m, buf, v->cookie_len,
-						      keys), -EBADMSG,
-				    "byte %u", i);
+		KUNIT_EXPECT_EQ_MSG(test,
+				    knts_test_cookie_open(&m->a, buf,
+							  v->cookie_len, keys),
+				    -EBADMSG, "byte %u", i);
 		KUNIT_EXPECT_TRUE(test, all_zero(keys, v->keys_len));
 	}
 	memcpy(buf, v->cookie, v->cookie_len);
 	buf[0] ^= 0x80;
-	KUNIT_EXPECT_EQ(test, cookie_open(m, buf, v->cookie_len, keys),
+	KUNIT_EXPECT_EQ(test, knts_test_cookie_open(&m->a, buf, v->cookie_len, keys),
 			(int)v->keys_len);
 
 	/* Every length: only this AEAD's two cookie lengths reach the tag. */
@@ -318,7 +307,7 @@ static void knts_cookie30_rejects(struct kunit *test)
 			want = -EMSGSIZE;
 		}
 		memset(keys, 0xee, KNTS_COOKIE_KEYS_LEN);
-		KUNIT_EXPECT_EQ_MSG(test, cookie_open(m, buf, len, keys), want,
+		KUNIT_EXPECT_EQ_MSG(test, knts_test_cookie_open(&m->a, buf, len, keys), want,
 				    "length %u", len);
 		KUNIT_EXPECT_TRUE_MSG(test, all_zero(keys, wiped),
 				      "length %u", len);

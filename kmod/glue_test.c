@@ -26,6 +26,7 @@
 
 #include "core/cookie.h"
 #include "core/nts_client.h"
+#include "core/test_util.h"
 #include "knts.h"
 #include "socket.h"
 #include "stats.h"
@@ -77,18 +78,6 @@ static int side_key(struct side *s, u16 alg, const u8 *key)
 	err = knts_aead_setkey(&s->a, key, knts_aead_key_len(alg), simd);
 	knts_siv_end(simd);
 	return err;
-}
-
-/* Opens a cookie under @m into @keys (64 bytes); returns their length. */
-static int cookie_open(struct side *m, const u8 *cookie, unsigned int len,
-		       u8 *keys)
-{
-	bool simd = knts_siv_begin();
-	int ret;
-
-	ret = knts_cookie_open(&m->a, simd, cookie, len, keys);
-	knts_siv_end(simd);
-	return ret;
 }
 
 /* --- UDP over loopback --- */
@@ -351,7 +340,10 @@ out:
 	return err;
 }
 
-/* KNTS_CMD_KEY_SET with one key of @aead, optionally made current. */
+/*
+ * KNTS_CMD_KEY_SET with one key of @aead, optionally made current; @aead 0
+ * sends no AEAD attribute, as kntsd sends chrony 4.3's keys (AEAD 15).
+ */
 static int nl_key_set_aead(struct glue *g, u32 id, u16 aead, const u8 *key,
 			   unsigned int len, bool make_current)
 {
@@ -362,7 +354,7 @@ static int nl_key_set_aead(struct glue *g, u32 id, u16 aead, const u8 *key,
 		return -ENOMEM;
 	nest = nla_nest_start(skb, KNTS_A_KEY);
 	if (!nest || nla_put_u32(skb, KNTS_KEY_A_ID, id) ||
-	    nla_put_u16(skb, KNTS_KEY_A_AEAD, aead) ||
+	    (aead && nla_put_u16(skb, KNTS_KEY_A_AEAD, aead)) ||
 	    nla_put(skb, KNTS_KEY_A_SECRET, len, key)) {
 		kfree_skb(skb);
 		return -EMSGSIZE;
@@ -379,24 +371,7 @@ static int nl_key_set_aead(struct glue *g, u32 id, u16 aead, const u8 *key,
 /* An AEAD 15 key, as kntsd sends chrony 4.3's keys: no AEAD attribute. */
 static int nl_key_set(struct glue *g, u32 id, const u8 *key, bool make_current)
 {
-	struct sk_buff *skb = nl_msg(g, g->family, KNTS_CMD_KEY_SET);
-	struct nlattr *nest;
-
-	if (!skb)
-		return -ENOMEM;
-	nest = nla_nest_start(skb, KNTS_A_KEY);
-	if (!nest || nla_put_u32(skb, KNTS_KEY_A_ID, id) ||
-	    nla_put(skb, KNTS_KEY_A_SECRET, KNTS_SIV_KEY_LEN, key)) {
-		kfree_skb(skb);
-		return -EMSGSIZE;
-	}
-	nla_nest_end(skb, nest);
-	if (make_current && nla_put_u32(skb, KNTS_A_KEY_CURRENT, id)) {
-		kfree_skb(skb);
-		return -EMSGSIZE;
-	}
-	nlmsg_end(skb, nlmsg_hdr(skb));
-	return nl_transact(g, skb, NULL);
+	return nl_key_set_aead(g, id, 0, key, KNTS_SIV_KEY_LEN, make_current);
 }
 
 static int nl_key_del(struct glue *g, u32 id)
@@ -514,9 +489,10 @@ static void glue_nts_both_families(struct kunit *test)
 			u8 *c = (u8 *)r.cookie[0];
 
 			KUNIT_EXPECT_EQ(test, knts_cookie_key_id(c), (u32)KEY_ID);
-			KUNIT_EXPECT_EQ(test, cookie_open(&g->master, c,
-							  r.cookie_len[0],
-							  g->keys),
+			KUNIT_EXPECT_EQ(test,
+					knts_test_cookie_open(&g->master.a, c,
+							      r.cookie_len[0],
+							      g->keys),
 					KNTS_COOKIE_KEYS_LEN);
 		}
 		udp_close(g);
@@ -578,8 +554,9 @@ static void aead_exchange(struct kunit *test, struct glue *g,
 
 	KUNIT_ASSERT_EQ(test, session_of(g, master, id, alg), 0);
 	/* The session's keys, before the cookie is sent. */
-	KUNIT_ASSERT_EQ(test, cookie_open(master, g->cookie, g->cookie_len,
-					  keys), (int)klen);
+	KUNIT_ASSERT_EQ(test, knts_test_cookie_open(&master->a, g->cookie,
+						    g->cookie_len, keys),
+			(int)klen);
 	KUNIT_ASSERT_EQ(test, exchange(test, g, &r), 1);
 	KUNIT_EXPECT_EQ(test, r.cookies, 2u);
 	for (i = 0; i < r.cookies; i++) {
@@ -587,8 +564,10 @@ static void aead_exchange(struct kunit *test, struct glue *g,
 
 		KUNIT_EXPECT_EQ(test, r.cookie_len[i], len);
 		KUNIT_EXPECT_EQ(test, knts_cookie_key_id(c), want_id);
-		KUNIT_EXPECT_EQ(test, cookie_open(want, c, r.cookie_len[i],
-						  got), (int)klen);
+		KUNIT_EXPECT_EQ(test, knts_test_cookie_open(&want->a, c,
+							    r.cookie_len[i],
+							    got),
+				(int)klen);
 		KUNIT_EXPECT_EQ(test, memcmp(got, keys, klen), 0);
 	}
 }
