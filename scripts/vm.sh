@@ -7,7 +7,7 @@
 # status.
 #
 #   scripts/vm.sh [-k KERNEL] [-i MODULE.ko]... [-o DIR] [-t SECONDS] [-m MB]
-#                 [-c CPUS] [-q COUNTS [-Q PLUGIN.so]] -- COMMAND [ARGS...]
+#                 [-c CPUS] [-q COUNTS [-Q PLUGIN.so]] [-S] -- COMMAND [ARGS...]
 #
 # -k picks the kernel unpacked by scripts/deps.sh under $KNTS_CACHE/kernel:
 # "current" (the default: Debian 12's 6.1, the ABI of linux-headers-amd64),
@@ -28,6 +28,9 @@
 # KVM is used when a probe boot with it completes; otherwise TCG.  Set
 # KNTS_VM_ACCEL=tcg or kvm to skip the probe.
 #
+# -S boots systemd as PID 1 (udev masked: the guest stays without it), which
+# runs the command as a service: for tests that start units as a server does.
+#
 # -q counts guest instructions per vCPU with the qinsn TCG plugin (-Q, default
 # build/bench/qinsn.so; TCG only, so -q forces it): a second serial port,
 # whose host side is a file the plugin watches, is the guest's
@@ -40,9 +43,9 @@ set -euo pipefail
 KNTS_CACHE=${KNTS_CACHE:-/var/cache/knts}
 here=$(cd "$(dirname "$0")" && pwd)
 outdir= timeout_s=600 mem=2048 cpus=2 install=() kernel=current
-qcounts='' qplugin=$here/../build/bench/qinsn.so
+systemd=0 qcounts='' qplugin=$here/../build/bench/qinsn.so
 
-while getopts "k:i:o:t:m:c:q:Q:" opt; do
+while getopts "k:i:o:t:m:c:q:Q:S" opt; do
 	case $opt in
 	k) kernel=$OPTARG ;;
 	i) install+=("$OPTARG") ;;
@@ -52,7 +55,8 @@ while getopts "k:i:o:t:m:c:q:Q:" opt; do
 	c) cpus=$OPTARG ;;
 	q) qcounts=$OPTARG ;;
 	Q) qplugin=$OPTARG ;;
-	*) echo "usage: $0 [-k KERNEL] [-i MODULE.ko]... [-o DIR] [-t SECONDS] [-m MB] [-c CPUS] [-q COUNTS [-Q PLUGIN.so]] -- COMMAND..." >&2
+	S) systemd=1 ;;
+	*) echo "usage: $0 [-k KERNEL] [-i MODULE.ko]... [-o DIR] [-t SECONDS] [-m MB] [-c CPUS] [-q COUNTS [-Q PLUGIN.so]] [-S] -- COMMAND..." >&2
 	   exit 125 ;;
 	esac
 done
@@ -192,8 +196,8 @@ if [ -n "$qcounts" ]; then
 		-plugin "$qplugin,watch=$outdir/qinsn.serial,log=$outdir/qinsn.log")
 fi
 {
-	printf 'KNTSVM_KVER=%q\nKNTSVM_MODDIR=%q\nKNTSVM_CWD=%q\n' \
-		"$kver" "$moddir" "$PWD"
+	printf 'KNTSVM_KVER=%q\nKNTSVM_MODDIR=%q\nKNTSVM_CWD=%q\nKNTSVM_SYSTEMD=%s\n' \
+		"$kver" "$moddir" "$PWD" "$systemd"
 	[ -z "$qcounts" ] ||
 		printf 'export KNTS_QINSN_TTY=/dev/ttyS1 KNTS_QINSN_LOG=/run/kntsvm/qinsn.log\n'
 	printf 'KNTSVM_CMD=('
