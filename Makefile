@@ -71,6 +71,8 @@ install: all
 		$(DESTDIR)$(UNITDIR)/kntsd.service
 	test -e $(DESTDIR)/etc/knts/kntsd.conf || \
 		install -D -m 0644 userspace/kntsd/kntsd.conf $(DESTDIR)/etc/knts/kntsd.conf
+	install -D -m 0644 userspace/kntsd/knts.firewalld.xml \
+		$(DESTDIR)$(PREFIX)/lib/firewalld/services/knts.xml
 	install -D -m 0644 uapi/linux/knts.h $(DESTDIR)$(PREFIX)/include/linux/knts.h
 	install -D -m 0644 scripts/knts.modules-load.conf \
 		$(DESTDIR)/usr/lib/modules-load.d/knts.conf.example
@@ -81,6 +83,9 @@ install: all
 	install -D -m 0644 Documentation/man/kntsd.conf.5 \
 		$(DESTDIR)$(PREFIX)/share/man/man5/kntsd.conf.5
 	$(if $(DESTDIR),,$(foreach k,$(KVERS),depmod -a $(k) &&) true)
+	$(if $(DESTDIR),,getent passwd _knts >/dev/null || useradd --system \
+		--user-group --home-dir /var/lib/knts --no-create-home \
+		--shell /usr/sbin/nologin _knts)
 
 DKMS_SRC = /usr/src/knts-$(VERSION)
 DKMS_FILES = Kbuild Makefile dkms.conf kmod core uapi

@@ -6,11 +6,14 @@
 #   knts_VERSION_amd64.deb      kntsd, kntsctl, unit, configuration, man pages
 #
 #   scripts/mkdeb.sh [OUTDIR]      (default build/deb)
+#
+# KNTS_DEB_VERSION overrides the packages' version (core/version.h's): make
+# check builds a later one to play an upgrade.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 out=$(mkdir -p "${1:-build/deb}" && cd "${1:-build/deb}" && pwd)
-ver=$(sed -n 's/^#define KNTS_VERSION "\(.*\)"/\1/p' core/version.h)
+ver=${KNTS_DEB_VERSION:-$(sed -n 's/^#define KNTS_VERSION "\(.*\)"/\1/p' core/version.h)}
 arch=$(dpkg --print-architecture)
 maint="knts developers <dev@knts.invalid>"
 date=$(date -R -d @"${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || date +%s)}")
@@ -85,12 +88,17 @@ install -D -m 0755 -s userspace/kntsd/kntsd "$r/usr/sbin/kntsd"
 install -D -m 0755 -s userspace/kntsctl/kntsctl "$r/usr/sbin/kntsctl"
 install -D -m 0644 userspace/kntsd/kntsd.service "$r/lib/systemd/system/kntsd.service"
 install -D -m 0644 userspace/kntsd/kntsd.conf "$r/etc/knts/kntsd.conf"
-sed -i 's/^#kntsuser _chrony$/kntsuser _knts/' "$r/etc/knts/kntsd.conf"
+install -D -m 0644 userspace/kntsd/knts.firewalld.xml "$r/usr/lib/firewalld/services/knts.xml"
 install -D -m 0644 scripts/knts.modules-load.conf "$r/usr/lib/modules-load.d/knts.conf.example"
-install -d "$r/etc/modprobe.d"
+install -d "$r/etc/modprobe.d" "$r/etc/default"
 cat > "$r/etc/modprobe.d/knts.conf" <<EOC
 # knts.ko parameters (modinfo knts): uncomment to use.
 #options knts port=123 require_nts=0 ratelimit_rate=0 ratelimit_burst=8 ratelimit_kod=0
+EOC
+cat > "$r/etc/default/kntsd" <<EOC
+# Read by kntsd.service: the configuration file and further options.
+#KNTSD_CONF=/etc/knts/kntsd.conf
+#KNTSD_OPTIONS=-d
 EOC
 for m in Documentation/man/*.[58]; do
 	s=${m##*.}
@@ -100,7 +108,7 @@ done
 doc knts "$r"
 install -m 0644 README.md Documentation/admin-guide.md "$r/usr/share/doc/knts/"
 install -d "$r/DEBIAN"
-printf '/etc/knts/kntsd.conf\n/etc/modprobe.d/knts.conf\n' > "$r/DEBIAN/conffiles"
+printf '/etc/knts/kntsd.conf\n/etc/modprobe.d/knts.conf\n/etc/default/kntsd\n' > "$r/DEBIAN/conffiles"
 dep() { dpkg-query -W -f='${Package} (>= ${Version})' "$1" | sed 's/(>= \([^-+~]*\)[^)]*)/(>= \1)/'; }
 cat > "$r/DEBIAN/control" <<EOC
 Package: knts
@@ -120,6 +128,9 @@ Description: Network Time Security server (NTS-KE daemon and tools)
  NTP itself.  kntsctl shows and provisions the module and checks any NTS
  server.
 EOC
+# A new install waits for a certificate (kntsd.conf(5)) before anyone
+# starts kntsd; an upgrade restarts a running kntsd with the new programs
+# (knts.ko serves NTP meanwhile); removal stops it.
 cat > "$r/DEBIAN/postinst" <<'EOC'
 #!/bin/sh
 set -e
@@ -131,19 +142,40 @@ if [ "$1" = configure ]; then
 	install -d -o _knts -g _knts -m 0700 /var/lib/knts
 	if [ -d /run/systemd/system ]; then
 		systemctl --system daemon-reload >/dev/null || true
+		if [ -n "$2" ]; then
+			deb-systemd-invoke try-restart kntsd.service ||
+				echo "knts: kntsd did not restart: journalctl -u kntsd" >&2
+		fi
 	fi
 fi
 EOC
+cat > "$r/DEBIAN/prerm" <<'EOC'
+#!/bin/sh
+set -e
+if [ "$1" = remove ] && [ -d /run/systemd/system ]; then
+	deb-systemd-invoke stop kntsd.service >/dev/null || true
+fi
+EOC
+# Master keys may be shared with other servers, and clients hold cookies
+# made with them: purge keeps them, and says so.
 cat > "$r/DEBIAN/postrm" <<'EOC'
 #!/bin/sh
 set -e
 if [ "$1" = purge ]; then
-	rm -rf /var/lib/knts
+	if [ -e /var/lib/knts/ntskeys ]; then
+		find /var/lib/knts -mindepth 1 ! -name ntskeys -delete
+		echo "knts: kept /var/lib/knts/ntskeys, the NTS master keys: other servers may share them and clients hold cookies made with them; delete it when none does" >&2
+	else
+		rm -rf /var/lib/knts
+	fi
+	if command -v deb-systemd-helper >/dev/null; then
+		deb-systemd-helper purge kntsd.service >/dev/null || true
+	fi
 fi
 if [ -d /run/systemd/system ]; then
 	systemctl --system daemon-reload >/dev/null || true
 fi
 EOC
-chmod 0755 "$r/DEBIAN/postinst" "$r/DEBIAN/postrm"
+chmod 0755 "$r/DEBIAN/postinst" "$r/DEBIAN/prerm" "$r/DEBIAN/postrm"
 dpkg-deb --root-owner-group -Zxz --build "$r" "$out/knts_${ver}_${arch}.deb" >/dev/null
 ls "$out"/*.deb

@@ -56,6 +56,8 @@ ntsdumpdir $state/keys
 kntscontrol $state/kntsd.sock
 kntslocal stratum 10
 kntsntp kernel
+# A demonstration on this machine; a server runs kntsd as its own user.
+kntsuser root
 EOC
 	if ! lsmod | grep -q '^knts '; then
 		if [ -n "${KNTS_IN_VM:-}" ]; then

@@ -118,7 +118,7 @@ static void defaults(void)
 	EXPECT(c.rl_interval == 6 && c.rl_burst == 8 && c.rl_leak == 2);
 	EXPECT(!c.local);
 	EXPECT(c.local_refid == 0x7f7f0101);
-	EXPECT(c.ntp_path == CONF_NTP_AUTO);
+	EXPECT(c.ntp_path == CONF_NTP_KERNEL);
 	EXPECT(c.user == NULL);
 	EXPECT(c.status_interval == 5);
 	EXPECT(c.stale == 30);

@@ -108,7 +108,8 @@ chrony_query() {
 }
 
 # kntsd_conf DIR [directives...]: a kntsd.conf for DIR's certificate, keys in
-# DIR/dump, control socket DIR/kntsd.sock.
+# DIR/dump, control socket DIR/kntsd.sock; kntsd runs as root (the explicit
+# "kntsuser root") unless a directive names another user.
 kntsd_conf() {
 	local d=$1
 	shift
@@ -117,6 +118,7 @@ kntsd_conf() {
 		echo "ntsservercert $d/cert.pem"
 		echo "ntsdumpdir $d/dump"
 		echo "kntscontrol $d/kntsd.sock"
+		[[ " $* " == *" kntsuser "* ]] || echo "kntsuser root"
 		printf '%s\n' "$@"
 	} > "$d/kntsd.conf"
 }

@@ -1,5 +1,6 @@
 #!/bin/bash
-# Without knts.ko (not loadable here), kntsd serves NTP itself through the
+# Without knts.ko (not loadable here), kntsd refuses to start unless the
+# configuration allows a fall back; with "kntsntp auto" it serves NTP itself through the
 # same protocol core: chrony gets NTS time over IPv4 and IPv6, the Python
 # client's replies verify, bad packets are dropped and counted with the
 # module's counter names (requests from port 0 or to a broadcast address
@@ -10,10 +11,22 @@ need_chronyd
 echo "install knts /bin/false" > /etc/modprobe.d/knts-test.conf
 d=$(cert_dir)
 trap 'kntsd_stop "$d"; rm -f /etc/modprobe.d/knts-test.conf' EXIT
+# By default a missing module is an error that says why, not a quiet
+# fall back.
 kntsd_conf "$d" "kntslocal stratum 3"
+rc=0
+timeout 60 "$top/userspace/kntsd/kntsd" -f "$d/kntsd.conf" > "$d/nomod.log" 2>&1 || rc=$?
+cat "$d/nomod.log"
+expect_eq "kntsd without knts.ko, exit status" "$rc" 1
+grep -q "knts.ko is not loaded.*kntsd does not serve without it unless told to (kntsntp auto or userspace)" \
+	"$d/nomod.log" || fail "no reason given for the missing module"
+! listening 4460 || fail "NTS-KE left listening"
+kntsd_conf "$d" "kntslocal stratum 3" "kntsntp auto"
 kntsd_start "$d"
 grep -q "NTP served by kntsd on UDP port 123" "$d/kntsd.log" ||
 	fail "kntsd does not say it serves NTP itself"
+grep -q "knts.ko is not loaded.*kntsntp auto: kntsd serves NTP itself" "$d/kntsd.log" ||
+	fail "the fall back is not logged as a warning"
 [ ! -e /sys/module/knts ] || fail "knts.ko loaded"
 
 for server in localhost ::1; do

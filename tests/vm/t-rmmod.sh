@@ -16,7 +16,7 @@ rc=$?
 set -e
 [ ! -e /sys/module/knts ] || fail "an unprivileged kntsctl loaded knts"
 expect_eq "status without module exit" "$rc" 1
-grep -q 'is it loaded' <<<"$err" || fail "no hint to load the module: $err"
+grep -q 'knts.ko is not loaded (modprobe knts' <<<"$err" || fail "no hint to load the module: $err"
 
 for i in 1 2 3; do
 	modprobe knts || fail "reload $i"

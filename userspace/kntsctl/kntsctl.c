@@ -19,6 +19,7 @@ static const char usage_text[] =
 "Usage: kntsctl [-j] OBJECT [COMMAND [ARGS]]\n"
 "\n"
 "  status                       module version, load time, time status\n"
+
 "  serverstats [-o text|json|prometheus]\n"
 "                               NTP and NTS-KE counters (chronyc's names)\n"
 "  time set stratum N [leap N] [refid ID] [rootdelay S] [rootdisp S]\n"
@@ -70,10 +71,15 @@ struct knts_nl *ctl_nl(struct ctl *c)
 {
 	if (!c->nl) {
 		c->nl = knts_nl_open();
-		if (!c->nl)
+		if (!c->nl) {
+			char hint[384];
+			int e = errno;
+
+			knts_module_hint(hint, sizeof(hint));
 			fprintf(stderr,
-				"kntsctl: cannot reach the knts module (%s); is it loaded (modprobe knts)?\n",
-				strerror(errno));
+				"kntsctl: cannot reach the knts module (%s): %s\n",
+				strerror(e), hint);
+		}
 	}
 	return c->nl;
 }

@@ -510,7 +510,7 @@ void conf_defaults(struct conf *c)
 	c->rl_burst = 8;
 	c->rl_leak = 2;
 	c->local_refid = CONF_DEF_REFID;
-	c->ntp_path = CONF_NTP_AUTO;
+	c->ntp_path = CONF_NTP_KERNEL;
 	c->status_interval = 5;
 	c->stale = 30;
 	c->control = strdup(CONF_DEF_CONTROL);

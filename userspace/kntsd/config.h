@@ -46,8 +46,8 @@ struct conf {
 	bool local;			/* kntslocal stratum N [refid ID] */
 	uint8_t local_stratum;		/* 1..15 */
 	uint32_t local_refid;		/* default 0x7f7f0101, chrony's */
-	enum conf_ntp_path ntp_path;	/* kntsntp auto|kernel|userspace */
-	char *user;			/* kntsuser NAME, NULL = stay root */
+	enum conf_ntp_path ntp_path;	/* kntsntp kernel|auto|userspace */
+	char *user;			/* kntsuser NAME|root, NULL = as started */
 	uint32_t status_interval;	/* kntsstatusinterval s, 1..60, def 5 */
 	uint32_t stale;			/* kntsstale s, >= 2 * interval, def 30 */
 	char *control;			/* kntscontrol PATH */

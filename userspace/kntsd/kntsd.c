@@ -13,21 +13,19 @@
  * leap 3 once the last pushed state goes stale.
  */
 #include <errno.h>
-#include <grp.h>
-#include <linux/capability.h>
 #include <poll.h>
-#include <pwd.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
-#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "core/version.h"
@@ -40,11 +38,13 @@
 #include "lib/nl.h"
 #include "lib/util.h"
 #include "ntpsrv.h"
+#include "privs.h"
 #include "timesync.h"
 
 struct kntsd {
 	struct conf conf;
 	const char *conf_path;
+	struct privs privs;
 	struct keymgr keys;
 	struct kesrv ke;
 	struct ntpsrv ntp;
@@ -76,7 +76,7 @@ static void usage(void)
  * Makes the module's keys ours: pushes them when the module does not hold
  * exactly our table (first start, rotation, reload, or knts.ko reloaded).
  */
-static void sync_keys(struct kntsd *d)
+static int sync_keys(struct kntsd *d)
 {
 	struct knts_nl_keys kk = { .n = 0 };
 	struct ntskeys k;
@@ -86,7 +86,7 @@ static void sync_keys(struct kntsd *d)
 	if (!d->nl) {
 		d->nl = knts_nl_open();
 		if (!d->nl)
-			return;
+			return -errno;
 	}
 	err = knts_nl_request(d->nl, KNTS_CMD_KEY_GET, NULL,
 			      knts_nl_parse_keys, &kk);
@@ -94,7 +94,7 @@ static void sync_keys(struct kntsd *d)
 		/* The family went away (rmmod): open it again next time. */
 		knts_nl_close(d->nl);
 		d->nl = NULL;
-		return;
+		return err;
 	}
 	keymgr_snapshot(&d->keys, &k, NULL);
 	for (i = 0; i < k.n; i++)
@@ -115,6 +115,7 @@ static void sync_keys(struct kntsd *d)
 		}
 	}
 	ntskeys_wipe(&k);
+	return err;
 }
 
 /*
@@ -260,52 +261,70 @@ static void ctl_serve(struct kntsd *d)
 	}
 }
 
-/* ---- privileges ---------------------------------------------------------- */
+/* ---- systemd ------------------------------------------------------------ */
 
-/* Becomes the configured user, keeping CAP_NET_ADMIN for the module. */
-static int drop_privileges(const struct conf *c)
+/*
+ * Type=notify: a datagram to $NOTIFY_SOCKET ("@" for the abstract
+ * namespace), as sd_notify(3) sends it; nothing when not under systemd.
+ */
+static void notify(const char *msg)
 {
-	struct __user_cap_header_struct hdr = {
-		.version = _LINUX_CAPABILITY_VERSION_3,
-	};
-	struct __user_cap_data_struct data[2];
-	struct passwd *pw;
+	const char *path = getenv("NOTIFY_SOCKET");
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	size_t n;
+	int fd;
 
-	if (!c->user)
-		return 0;
-	pw = getpwnam(c->user);
-	if (!pw) {
-		log_err("kntsuser %s: no such user", c->user);
-		return -ENOENT;
-	}
-	if (prctl(PR_SET_KEEPCAPS, 1) || setgroups(0, NULL) ||
-	    setgid(pw->pw_gid) || setuid(pw->pw_uid)) {
-		log_err("cannot become %s: %s", c->user, strerror(errno));
-		return -errno;
-	}
-	memset(data, 0, sizeof(data));
-	data[CAP_TO_INDEX(CAP_NET_ADMIN)].permitted =
-		CAP_TO_MASK(CAP_NET_ADMIN);
-	data[CAP_TO_INDEX(CAP_NET_ADMIN)].effective =
-		CAP_TO_MASK(CAP_NET_ADMIN);
-	if (syscall(SYS_capset, &hdr, data) ||
-	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) {
-		log_err("cannot keep CAP_NET_ADMIN: %s", strerror(errno));
-		return -errno;
-	}
-	log_info("running as %s with CAP_NET_ADMIN only", c->user);
-	return 0;
+	if (!path || (path[0] != '/' && path[0] != '@') ||
+	    (n = strlen(path)) >= sizeof(sa.sun_path))
+		return;
+	memcpy(sa.sun_path, path, n);
+	if (sa.sun_path[0] == '@')
+		sa.sun_path[0] = '\0';
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return;
+	if (sendto(fd, msg, strlen(msg), MSG_NOSIGNAL, (struct sockaddr *)&sa,
+		   (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n)) < 0)
+		log_warn("NOTIFY_SOCKET %s: %s", path, strerror(errno));
+	close(fd);
 }
 
-static int prepare_dumpdir(const struct conf *c)
-{
-	struct passwd *pw = c->user ? getpwnam(c->user) : NULL;
+/*
+ * Each NTS-KE connection holds a descriptor: the limit must cover
+ * maxntsconnections and what kntsd keeps open besides.  Raises the soft
+ * limit as far as the hard one allows.
+ */
+#define FDS_BESIDES_CONNECTIONS 64
 
+static int check_nofile(const struct conf *c, bool raise)
+{
+	rlim_t need = (rlim_t)c->max_connections + FDS_BESIDES_CONNECTIONS;
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return 0;
+	if (rl.rlim_cur >= need)
+		return 0;
+	if (rl.rlim_max >= need) {
+		rl.rlim_cur = need;
+		if (!raise || !setrlimit(RLIMIT_NOFILE, &rl))
+			return 0;
+	}
+	log_err("maxntsconnections %u needs %llu file descriptors, the limit is %llu (LimitNOFILE= in the unit, ulimit -n)",
+		c->max_connections, (unsigned long long)need,
+		(unsigned long long)rl.rlim_max);
+	return -1;
+}
+
+/* ---- files --------------------------------------------------------------- */
+
+static int prepare_dumpdir(const struct conf *c, const struct privs *p)
+{
 	if (mkdir(c->dumpdir, 0700) && errno != EEXIST) {
 		log_err("ntsdumpdir %s: %s", c->dumpdir, strerror(errno));
 		return -errno;
 	}
-	if (pw && chown(c->dumpdir, pw->pw_uid, pw->pw_gid)) {
+	if (p->change && chown(c->dumpdir, p->uid, p->gid)) {
 		log_err("ntsdumpdir %s: %s", c->dumpdir, strerror(errno));
 		return -errno;
 	}
@@ -321,6 +340,7 @@ static int on_signal(struct kntsd *d, int sig)
 
 	if (sig != SIGHUP)
 		return 1;
+	notify("RELOADING=1");
 	/* Certificates (and ntsrotate 0 keys) again; a bad one keeps the old. */
 	conf_defaults(&nc);
 	if (conf_load(&nc, d->conf_path, err, sizeof(err))) {
@@ -342,6 +362,7 @@ static int on_signal(struct kntsd *d, int sig)
 	}
 	if (d->kernel)
 		sync_keys(d);
+	notify("READY=1");
 	return 0;
 }
 
@@ -369,18 +390,31 @@ static int parse_args(struct kntsd *d, int argc, char **argv, bool *verbose,
 	return -1;
 }
 
-/* kntsd -t: the configuration, and the certificates and keys it names. */
+/*
+ * kntsd -t: the configuration, the certificates and keys it names, who
+ * kntsd would run as and whether that user can read and write its files.
+ */
 static int check_config(struct kntsd *d)
 {
 	char err[512];
+	int bad;
 
+	if (privs_plan(&d->conf, &d->privs, err, sizeof(err))) {
+		log_err("%s", err);
+		return 1;
+	}
+	bad = privs_check_files(&d->conf, &d->privs);
+	bad += check_nofile(&d->conf, false) ? 1 : 0;
+	if (bad)
+		return 1;
 	pthread_mutex_init(&d->ke.ctx_lock, NULL);
 	if (kesrv_load_certs(&d->ke, &d->conf, err, sizeof(err))) {
 		log_err("%s", err);
 		return 1;
 	}
-	printf("%s: configuration OK, %u certificate%s\n", d->conf_path,
-	       d->conf.ncerts, d->conf.ncerts == 1 ? "" : "s");
+	printf("%s: configuration OK, %u certificate%s, runs as %s\n",
+	       d->conf_path, d->conf.ncerts, d->conf.ncerts == 1 ? "" : "s",
+	       d->privs.name);
 	return 0;
 }
 
@@ -398,16 +432,16 @@ static int block_signals(void)
 	return signalfd(-1, &mask, SFD_CLOEXEC);
 }
 
-/* The master keys, from ntsdumpdir or new, owned by kntsuser. */
+/* The master keys, from ntsdumpdir or new, owned by the run-time user. */
 static int open_keys(struct kntsd *d)
 {
-	struct passwd *pw = d->conf.user ? getpwnam(d->conf.user) : NULL;
+	const struct privs *p = &d->privs;
 	char err[512] = "";
 
-	if (prepare_dumpdir(&d->conf) ||
+	if (prepare_dumpdir(&d->conf, p) ||
 	    keymgr_init(&d->keys, d->conf.dumpdir, d->conf.rotate,
-			d->conf.key_aead, pw ? pw->pw_uid : (uid_t)-1,
-			pw ? pw->pw_gid : (gid_t)-1, err, sizeof(err))) {
+			d->conf.key_aead, p->change ? p->uid : (uid_t)-1,
+			p->change ? p->gid : (gid_t)-1, err, sizeof(err))) {
 		if (err[0])
 			log_err("%s", err);
 		return -1;
@@ -415,19 +449,42 @@ static int open_keys(struct kntsd *d)
 	return 0;
 }
 
-/* NTP: knts.ko (opening the family loads it) unless told otherwise. */
+/* modprobe knts, when kntsd may (root); the unit does it otherwise. */
+static void load_module(void)
+{
+	static char *const argv[] = { "modprobe", "-q", "knts", NULL };
+	static char *const envp[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
+				      NULL };
+	int status;
+	pid_t pid;
+
+	if (geteuid() != 0 ||
+	    posix_spawn(&pid, "/sbin/modprobe", NULL, NULL, argv, envp))
+		return;
+	waitpid(pid, &status, 0);
+}
+
+/* NTP: knts.ko, unless the configuration allows or asks for kntsd's own. */
 static int open_ntp(struct kntsd *d)
 {
-	char err[512];
+	char err[512], hint[384];
 
 	if (d->conf.ntp_path != CONF_NTP_USERSPACE) {
 		d->nl = knts_nl_open();
-		if (!d->nl && !system("modprobe -q knts"))
+		if (!d->nl) {
+			load_module();
 			d->nl = knts_nl_open();
+		}
 		d->kernel = d->nl != NULL;
-		if (!d->kernel && d->conf.ntp_path == CONF_NTP_KERNEL) {
-			log_err("kntsntp kernel: knts.ko is not available (modprobe knts)");
-			return -1;
+		if (!d->kernel) {
+			knts_module_hint(hint, sizeof(hint));
+			if (d->conf.ntp_path == CONF_NTP_KERNEL) {
+				log_err("%s; kntsd does not serve without it unless told to (kntsntp auto or userspace)",
+					hint);
+				return -1;
+			}
+			log_warn("%s; kntsntp auto: kntsd serves NTP itself",
+				 hint);
 		}
 	}
 	if (d->kernel) {
@@ -439,12 +496,16 @@ static int open_ntp(struct kntsd *d)
 	return 0;
 }
 
-/* What needs root: keys, listeners, the module; then root is dropped. */
+/*
+ * Files, listeners and the module first; then every privilege but
+ * CAP_NET_ADMIN goes, before the first network byte is read.
+ */
 static int start(struct kntsd *d)
 {
 	char err[512];
+	int ret;
 
-	if (open_keys(d))
+	if (check_nofile(&d->conf, true) || open_keys(d))
 		return -1;
 	if (kesrv_init(&d->ke, &d->conf, &d->keys, err, sizeof(err))) {
 		log_err("%s", err);
@@ -456,10 +517,18 @@ static int start(struct kntsd *d)
 	if (d->ctl_fd < 0)
 		log_warn("kntscontrol %s: %s (kntsctl serverstats shows the module's counters only)",
 			 d->conf.control, strerror(-d->ctl_fd));
-	if (drop_privileges(&d->conf))
+	if (privs_drop(&d->privs, d->kernel, err, sizeof(err))) {
+		log_err("%s", err);
 		return -1;
-	if (d->kernel)
-		sync_keys(d);
+	}
+	if (d->kernel) {
+		ret = sync_keys(d);
+		if (ret) {
+			log_err("knts.ko does not hold kntsd's keys (%s): not starting",
+				strerror(-ret));
+			return -1;
+		}
+	}
 	d->sync_stop = eventfd(0, EFD_CLOEXEC);
 	if (kesrv_start(&d->ke) || (!d->kernel && ntpsrv_start(&d->ntp)) ||
 	    d->sync_stop < 0 ||
@@ -469,6 +538,8 @@ static int start(struct kntsd *d)
 	}
 	d->sync_started = true;
 	log_info("kntsd %s started (%s)", KNTS_VERSION, d->conf_path);
+	notify(d->kernel ? "READY=1\nSTATUS=NTS-KE up, keys pushed into knts.ko" :
+			   "READY=1\nSTATUS=NTS-KE up, NTP served by kntsd");
 	return 0;
 }
 
@@ -530,6 +601,7 @@ static void stop(struct kntsd *d)
 {
 	uint64_t one = 1;
 
+	notify("STOPPING=1");
 	if (d->sync_started &&
 	    write(d->sync_stop, &one, sizeof(one)) == sizeof(one))
 		pthread_join(d->sync_thread, NULL);
@@ -568,6 +640,10 @@ int main(int argc, char **argv)
 	}
 	if (check)
 		return check_config(&d);
+	if (privs_plan(&d.conf, &d.privs, err, sizeof(err))) {
+		log_err("%s", err);
+		return 1;
+	}
 	pthread_mutex_init(&d.ts_lock, NULL);
 	d.ctl_fd = -1;
 	d.sync_stop = -1;

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -246,4 +248,66 @@ bool matches(const char *arg, const char *word)
 	size_t n = strlen(arg);
 
 	return n > 0 && strncmp(arg, word, n) == 0;
+}
+
+/* The first line of a small file, without its newline; "" if unreadable. */
+static void read_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "re");
+
+	buf[0] = '\0';
+	if (!f)
+		return;
+	if (!fgets(buf, (int)len, f))
+		buf[0] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	fclose(f);
+}
+
+/*
+ * knts_module_hint() - why knts.ko may not be there, for an admin
+ * @buf: receives one sentence
+ * @len: size of @buf
+ *
+ * Looks at what can be seen without privileges: whether the module is
+ * loaded, the kernel's lockdown (Secure Boot refuses unsigned modules),
+ * and whether the running kernel has a knts.ko at all.
+ */
+void knts_module_hint(char *buf, size_t len)
+{
+	char lock[128], dep[512], line[1024];
+	struct utsname u;
+	FILE *f;
+	bool found = false;
+
+	if (access("/sys/module/knts", F_OK) == 0) {
+		snprintf(buf, len, "knts.ko is loaded but does not answer");
+		return;
+	}
+	read_line("/sys/kernel/security/lockdown", lock, sizeof(lock));
+	if (lock[0] && !strstr(lock, "[none]")) {
+		snprintf(buf, len,
+			 "knts.ko is not loaded and the kernel is locked down (%s): with Secure Boot it loads only when signed by an enrolled key (DKMS signing and MOK enrolment, see the admin guide)",
+			 lock);
+		return;
+	}
+	if (uname(&u) == 0) {
+		snprintf(dep, sizeof(dep), "/lib/modules/%s/modules.dep",
+			 u.release);
+		f = fopen(dep, "re");
+		while (f && !found && fgets(line, sizeof(line), f))
+			found = !strncmp(line, "knts.ko", 7) ||
+				strstr(line, "/knts.ko") != NULL;
+		if (f) {
+			fclose(f);
+			if (!found) {
+				snprintf(buf, len,
+					 "knts.ko is not installed for kernel %s (dkms status knts; are its headers installed?)",
+					 u.release);
+				return;
+			}
+		}
+	}
+	snprintf(buf, len,
+		 "knts.ko is not loaded (modprobe knts; its error is in the journal)");
 }

@@ -35,5 +35,6 @@ void format_refid(uint32_t refid, unsigned int stratum, char *buf,
 void format_utc(uint64_t unix_ns, char *buf, size_t len);
 
 bool matches(const char *arg, const char *word);
+void knts_module_hint(char *buf, size_t len);
 
 #endif /* KNTS_UTIL_H */
