@@ -4,7 +4,8 @@
 # wrong by"; serverstats shows NTS-KE connections and authenticated NTP
 # packets counted by the kernel.  Over IPv4 and IPv6.  Then: a restart keeps
 # cookies valid, SIGKILL leaves the module serving until the state goes
-# stale, then leap 3.
+# stale, then leap 3; status --check says OK, then WARNING, then (module
+# gone) CRITICAL, with exit 0, 1, 2.
 . "$(dirname "$0")/lib.sh"
 
 need_chronyd
@@ -29,7 +30,7 @@ auth=$(json_get "$j" 'j["authenticated_ntp_packets"]')
 [ "$ke" -ge 2 ] || fail "NTS-KE connections accepted: $ke"
 [ "$auth" -ge 2 ] || fail "authenticated NTP packets: $auth"
 expect_eq "NTS-KE sessions" "$(json_get "$j" 'j["nts_ke_sessions_completed"]')" "$ke"
-"$KNTSCTL" -c "$d/kntsd.sock" status | grep -q "kntsd *: NTP served by knts.ko, clock state from kntslocal" ||
+"$KNTSCTL" -c "$d/kntsd.sock" status | grep -q "kntsd *: [0-9.]*, NTP served by knts.ko (reached), clock state from kntslocal" ||
 	fail "status lacks kntsd"
 # Key file: chrony's layout, mode 0600, owned by the service user.
 head -n 1 "$d/dump/ntskeys" | grep -qx NKS0 || fail "ntskeys not NKS0"
@@ -65,6 +66,19 @@ PY
 out=$(chrony_query "$d/cert.pem" localhost)
 grep -q "System clock wrong by" <<<"$out" || fail "no NTS time after restart"
 
+# status --check: healthy; then each problem, with its exit status.
+check() { # WANT-EXIT WANT-TEXT [kntsctl options]
+	local want=$1 text=$2 out rc=0
+	shift 2
+	out=$("$KNTSCTL" -c "$d/kntsd.sock" "$@" status --check) || rc=$?
+	echo "$out"
+	expect_eq "status --check exit ($text)" "$rc" "$want"
+	grep -q -- "$text" <<<"$out" || fail "status --check: want '$text'"
+	[ "$(wc -l <<<"$out")" = 1 ] || [ "$1" = -j ] || fail "status --check: more than one line"
+}
+check 0 "^KNTS OK - knts.ko .* on aesni AES, kntsd .*, stratum 2$"
+check 0 '"state":"ok","exit":0' -j
+
 # SIGKILL: the module keeps answering with the last state until it is
 # stale (kntsstale 6, pushed every second), then with leap 3.
 kntsd_stop "$d" KILL
@@ -87,3 +101,8 @@ stale_at = time.time() - t0
 assert stale_at >= STALE - 1.5, f"stale after {stale_at:.1f} s"
 print(f"leap 3 after {stale_at:.1f} s")
 PY
+check 1 "^KNTS WARNING - kntsd unreachable on .*; clock state stale: replies announce leap 3; knts.ko"
+check 1 '"state":"degraded","exit":1' -j
+rmmod knts
+check 2 "^KNTS CRITICAL - .*knts.ko is not loaded"
+check 2 '"state":"down","exit":2' -j

@@ -19,7 +19,8 @@ static const char usage_text[] =
 "Usage: kntsctl [-j] OBJECT [COMMAND [ARGS]]\n"
 "\n"
 "  status                       module version, load time, time status\n"
-
+"  status --check               one line and exit 0 (ok), 1 (degraded) or\n"
+"                               2 (down), for monitoring\n"
 "  serverstats [-o text|json|prometheus]\n"
 "                               NTP and NTS-KE counters (chronyc's names)\n"
 "  time set stratum N [leap N] [refid ID] [rootdelay S] [rootdisp S]\n"

@@ -3,6 +3,7 @@
  * kntsctl status, kntsctl serverstats
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,22 +164,164 @@ static void print_time_status(const struct status *st)
 	close_json_object();
 }
 
+static bool kntsd_is(const struct kntsd_info *kd, const char *key,
+		     const char *value)
+{
+	const char *v = kntsd_get(kd, key);
+
+	return v && !strcmp(v, value);
+}
+
 static void print_kntsd(const struct kntsd_info *kd)
 {
-	const char *path = kntsd_get(kd, "ntp_path");
+	const char *ver = kntsd_get(kd, "version");
 	const char *src = kntsd_get(kd, "time_source");
+	bool userspace = kntsd_is(kd, "ntp_path", "userspace");
 
 	open_json_object("kntsd");
 	print_bool(PRINT_JSON, "running", NULL, kd->ok);
 	if (!kd->ok) {
 		print_text("kntsd           : not running (or no control socket)\n");
 	} else {
-		print_string(PRINT_ANY, "ntp_path", "kntsd           : NTP served by %s",
-			     path && !strcmp(path, "userspace") ? "kntsd" : "knts.ko");
+		print_string(PRINT_ANY, "version", "kntsd           : %s, ",
+			     ver ? ver : "?");
+		print_string(PRINT_ANY, "ntp_path", "NTP served by %s",
+			     userspace ? "kntsd" : "knts.ko");
+		if (!userspace) {
+			bool reach = kntsd_is(kd, "kernel_reachable", "1");
+
+			print_bool(PRINT_JSON, "reaches_module", NULL, reach);
+			print_text(reach ? " (reached)" : " (NOT reached)");
+		}
 		print_string(PRINT_ANY, "time_source", ", clock state from %s\n",
 			     src ? src : "?");
 	}
 	close_json_object();
+}
+
+/* ---- status --check: one line and an exit status, for monitoring ---- */
+
+enum health { HEALTH_OK, HEALTH_DEGRADED, HEALTH_DOWN };
+
+#define HEALTH_MAX_PROBLEMS 8
+
+struct health_check {
+	enum health state;
+	unsigned int n;
+	char problem[HEALTH_MAX_PROBLEMS][256];
+};
+
+static void __attribute__((format(printf, 3, 4)))
+problem(struct health_check *k, enum health h, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (h > k->state)
+		k->state = h;
+	if (k->n == HEALTH_MAX_PROBLEMS)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(k->problem[k->n++], sizeof(k->problem[0]), fmt, ap);
+	va_end(ap);
+}
+
+/* What knts.ko says: reachable, fresh, keyed, on AES-NI. */
+static void check_module(struct health_check *k, struct status *st)
+{
+	struct knts_nl_keys kk = { .n = 0 };
+	struct knts_nl *nl = knts_nl_open();
+	char hint[384];
+	int err;
+
+	if (!nl) {
+		knts_module_hint(hint, sizeof(hint));
+		problem(k, HEALTH_DOWN, "%s", hint);
+		return;
+	}
+	err = knts_nl_request(nl, KNTS_CMD_GET_STATUS, NULL, parse_status, st);
+	if (err) {
+		problem(k, HEALTH_DOWN, "knts.ko does not answer: %s",
+			strerror(-err));
+		knts_nl_close(nl);
+		return;
+	}
+	if (!st->v4 && !st->v6)
+		problem(k, HEALTH_DOWN, "knts.ko has no socket on UDP port %u",
+			st->port);
+	if (!st->have_time || st->stale)
+		problem(k, HEALTH_DEGRADED,
+			"clock state %s: replies announce leap 3",
+			st->have_age ? "stale" : "never set");
+	else if (st->leap == 3)
+		problem(k, HEALTH_DEGRADED, "leap 3 announced");
+	if (strcmp(st->aes, "aesni"))
+		problem(k, HEALTH_DEGRADED,
+			"AES %s: slow and not constant time",
+			st->aes[0] ? st->aes : "unknown");
+	/* The key list needs CAP_NET_ADMIN; kntsd's word serves otherwise. */
+	err = knts_nl_request(nl, KNTS_CMD_KEY_GET, NULL, knts_nl_parse_keys,
+			      &kk);
+	if (!err && (!kk.n || !kk.has_current))
+		problem(k, HEALTH_DEGRADED, "no master keys in knts.ko");
+	knts_nl_close(nl);
+}
+
+static int status_check(struct ctl *c)
+{
+	static const char *const names[] = { "OK", "WARNING", "CRITICAL" };
+	static const char *const states[] = { "ok", "degraded", "down" };
+	struct health_check k = { .state = HEALTH_OK };
+	struct kntsd_info kd;
+	struct status st;
+	const char *ver;
+	char summary[160] = "";
+	unsigned int i;
+
+	memset(&st, 0, sizeof(st));
+	kntsd_query(c->control, &kd);
+	ver = kntsd_get(&kd, "version");
+	if (!kd.ok) {
+		problem(&k, HEALTH_DEGRADED,
+			"kntsd unreachable on %s: no NTS-KE, keys and clock state not kept",
+			c->control);
+	} else if (!kntsd_is(&kd, "ntp_path", "userspace")) {
+		if (!kntsd_is(&kd, "kernel_reachable", "1"))
+			problem(&k, HEALTH_DEGRADED, "kntsd does not reach knts.ko");
+		if (kntsd_is(&kd, "keys_pushed", "0"))
+			problem(&k, HEALTH_DEGRADED, "kntsd pushed no keys");
+	}
+	if (kd.ok && kntsd_is(&kd, "time_source", "none"))
+		problem(&k, HEALTH_DEGRADED,
+			"nothing vouches for the clock (no chronyd, no kntslocal)");
+	if (kntsd_is(&kd, "ntp_path", "userspace")) {
+		snprintf(summary, sizeof(summary), "NTP served by kntsd %s",
+			 ver ? ver : "?");
+	} else {
+		check_module(&k, &st);
+		if (st.version[0])
+			snprintf(summary, sizeof(summary),
+				 "knts.ko %s on %s AES, kntsd %s, stratum %u",
+				 st.version, st.aes[0] ? st.aes : "?",
+				 ver ? ver : "not running", st.stratum);
+	}
+	if (c->json) {
+		print_begin(stdout, true);
+		print_string(PRINT_JSON, "state", NULL, states[k.state]);
+		print_u64(PRINT_JSON, "exit", NULL, k.state);
+		print_string(PRINT_JSON, "summary", NULL, summary);
+		open_json_array("problems");
+		for (i = 0; i < k.n; i++)
+			print_string(PRINT_JSON, NULL, NULL, k.problem[i]);
+		close_json_array();
+		print_end();
+	} else {
+		/* Nagios' plugin output: STATE - text (no '|': perfdata). */
+		printf("KNTS %s - ", names[k.state]);
+		for (i = 0; i < k.n; i++)
+			printf("%s%s", i ? "; " : "", k.problem[i]);
+		printf("%s%s\n", k.n && summary[0] ? "; " : "", summary);
+	}
+	return k.state;
 }
 
 int do_status(struct ctl *c, int argc, char **argv)
@@ -189,9 +332,10 @@ int do_status(struct ctl *c, int argc, char **argv)
 	char loaded[32];
 	int ret;
 
+	if (argc == 1 && (!strcmp(argv[0], "--check") || !strcmp(argv[0], "check")))
+		return status_check(c);
 	if (argc > 0)
-		return ctl_usage_error("status takes no argument, got \"%s\"",
-				       argv[0]);
+		return ctl_usage_error("status [--check], not \"%s\"", argv[0]);
 	kntsd_query(c->control, &kd);
 	path = kntsd_get(&kd, "ntp_path");
 	if (path && !strcmp(path, "userspace")) {
