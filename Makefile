@@ -13,6 +13,7 @@
 #   make sparse         the module under sparse (C=2) with W=1, for each kernel
 #   make install        module (updates/), programs, units (DESTDIR, PREFIX)
 #   make deb            knts-dkms and knts Debian packages in build/deb
+#   make rpm            knts-dkms and knts RPM packages in build/rpm
 #   make dkms-install   register, build and install the module with DKMS
 
 VERSION := $(shell sed -n 's/^\#define KNTS_VERSION "\(.*\)"/\1/p' core/version.h)
@@ -58,6 +59,9 @@ run:
 deb:
 	scripts/mkdeb.sh
 
+rpm:
+	scripts/mkrpm.sh
+
 fuzz:
 	tests/fuzz/run.sh 300
 
@@ -96,7 +100,7 @@ dkms-src:
 	cp -r $(DKMS_FILES) $(DESTDIR)$(DKMS_SRC)/
 	find $(DESTDIR)$(DKMS_SRC) \( -name '*.o' -o -name '*.ko' -o -name '*.cmd' \
 		-o -name '*.mod' -o -name '*.mod.c' -o -name modules.order \
-		-o -name Module.symvers \) -delete
+		-o -name Module.symvers -o -name .kunitconfig \) -delete
 
 dkms-install: dkms-src
 	dkms add knts/$(VERSION)
@@ -111,7 +115,7 @@ clean:
 	$(MAKE) -C userspace clean
 	rm -rf build
 
-.PHONY: all module userspace sparse style check fuzz install dkms-src \
+.PHONY: all module userspace sparse style check fuzz install dkms-src deb rpm run \
 	dkms-install dkms-uninstall clean
 
 print-kvers:

@@ -23,7 +23,8 @@ libssl-dev openssl libnl-3-dev libnl-genl-3-dev libelf-dev
 qemu-system-x86 busybox-static
 linux-source-6.1 linux-headers-amd64 linux-headers-6.12-amd64
 linux-headers-6.12-rt-amd64 sparse dkms clang libclang-rt-14-dev
-python3 python3-yaml python3-cryptography iproute2 chrony gnutls-bin xz-utils ca-certificates lintian groff-base man-db"
+python3 python3-yaml python3-cryptography iproute2 chrony gnutls-bin xz-utils ca-certificates lintian groff-base man-db
+rpm rpmlint"
 
 # --bench: what make bench needs on top (the plot).
 [ "${1:-}" = "--bench" ] && PKGS="$PKGS python3-matplotlib"

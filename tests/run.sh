@@ -9,8 +9,8 @@
 #   tests/run.sh [GROUP...]
 #
 # Groups: build style unit fuzz uapi man kunit, vm (Debian 12's 6.1),
-# vm612 (6.12), vmrt (6.12-rt, a short set), dkms deb run, and harness (the
-# self-test of this runner: a crash and a hang must turn a run red).
+# vm612 (6.12), vmrt (6.12-rt, a short set), dkms deb rpm run, and harness
+# (the self-test of this runner: a crash and a hang must turn a run red).
 #
 # Nothing may pass by going missing.  Each group's tests are declared in
 # tests/expected/<group>: a declared test without a result is a FAIL ("did
@@ -38,7 +38,7 @@ expected=${KNTS_EXPECTED:-$top/tests/expected}
 mkdir -p "$out" "$top/build"
 results=$out/results
 : > "$results"
-all_groups=(build style unit fuzz uapi man kunit vm vm612 vmrt dkms deb run harness)
+all_groups=(build style unit fuzz uapi man kunit vm vm612 vmrt dkms deb rpm run harness)
 groups=("${@:-${all_groups[@]}}")
 
 # The test kernels scripts/deps.sh unpacks: label, and the name of its link
@@ -249,6 +249,26 @@ group_deb() {
 	vm_tests deb debvm -S -- -t 1500 tests/vm/deb-install.sh
 }
 
+group_rpm() {
+	# make rpm, and rpmlint on the packages and the spec: clean, with the
+	# filters of scripts/knts.rpmlint.toml (each one explained there).
+	if scripts/mkrpm.sh "$top/build/rpm" >"$out/rpm-build.log" 2>&1; then
+		echo "PASS: rpm/build"
+	else
+		cat "$out/rpm-build.log" >&2
+		echo "FAIL: rpm/build"
+		return
+	fi
+	if rpmlint -c scripts/knts.rpmlint.toml "$top"/build/rpm/knts-*.rpm \
+		scripts/knts.spec >"$out/rpmlint.log" 2>&1 &&
+	   grep -q " 0 errors, 0 warnings" "$out/rpmlint.log"; then
+		echo "PASS: rpm/rpmlint"
+	else
+		cat "$out/rpmlint.log" >&2
+		echo "FAIL: rpm/rpmlint"
+	fi
+}
+
 group_run() {
 	# The README's main job, once: make run proves a server with a client.
 	if KNTS_RUN_ONCE=1 KNTS_RUN_DIR="$out/run" scripts/run.sh >"$out/run.out" 2>&1 &&
@@ -371,7 +391,7 @@ in_groups() { # GROUP...: those of them that were asked for, in order
 	done
 }
 lane_a=(vm deb)
-lane_b=(vm612 vmrt run style unit fuzz uapi man kunit dkms harness)
+lane_b=(vm612 vmrt run style unit fuzz uapi man kunit dkms rpm harness)
 start=$(date +%s)
 mapfile -t first < <(in_groups build)
 mapfile -t a < <(in_groups "${lane_a[@]}")
