@@ -3,9 +3,11 @@
  * knts: per-source rate limiting.
  *
  * Each bucket holds one 64-bit "theoretical arrival time" and is updated
- * with a compare-and-swap: the generic cell rate algorithm, equivalent to a
- * token bucket of @burst tokens refilled at @rate per second, without locks
- * and without per-source allocation.  Memory is fixed at load.
+ * with a compare-and-swap: the generic cell rate algorithm of
+ * core/ratelimit.h (kntsd's NTP server decides with the same function),
+ * equivalent to a token bucket of @burst tokens refilled at @rate per
+ * second, without locks and without per-source allocation.  Memory is
+ * fixed at load.
  */
 
 #include <linux/mm.h>
@@ -13,6 +15,7 @@
 #include <linux/slab.h>
 #include <linux/time64.h>
 
+#include "core/ratelimit.h"
 #include "ratelimit.h"
 
 /**
@@ -59,18 +62,16 @@ bool knts_ratelimit_allow(struct knts_ratelimit *rl, const void *addr,
 			  u32 burst)
 {
 	u64 interval = div_u64(NSEC_PER_SEC, rate ? rate : 1);
-	u64 tau = interval * (burst ? burst - 1 : 0);
 	atomic64_t *b;
-	s64 old, tat;
+	s64 old, next;
 	u32 h;
 
 	h = hsiphash(addr, addr_len, &rl->key);
 	b = &rl->tat[h & ((1U << KNTS_RL_BUCKETS_LOG) - 1)];
 	old = atomic64_read(b);
 	do {
-		tat = max_t(s64, old, now_ns);
-		if (tat - (s64)now_ns > (s64)tau)
+		if (!knts_gcra(old, (s64)now_ns, interval, burst, &next))
 			return false;
-	} while (!atomic64_try_cmpxchg(b, &old, tat + interval));
+	} while (!atomic64_try_cmpxchg(b, &old, next));
 	return true;
 }

@@ -69,6 +69,10 @@
 	      nts_ke_dropped_max_connections)				\
 	CAUSE(drop_ratelimit, "NTS-KE dropped: rate limited",		\
 	      nts_ke_dropped_rate_limit)				\
+	CAUSE(drop_source, "NTS-KE dropped: per source",		\
+	      nts_ke_dropped_per_source)				\
+	CAUSE(drop_fds, "NTS-KE dropped: no descriptor",		\
+	      nts_ke_dropped_no_descriptor)				\
 	CAUSE(drop_tls, "NTS-KE dropped: TLS handshake",		\
 	      nts_ke_dropped_tls_handshake)				\
 	CAUSE(drop_alpn, "NTS-KE dropped: no ALPN", nts_ke_dropped_alpn) \

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * libFuzzer: the NTS-KE record layer (userspace/lib/ntske.c) on arbitrary
- * bytes.  nke_scan() first; a COMPLETE message is parsed as a request and
+ * bytes.  nke_scan() first, and nke_scan_more() fed the bytes in pieces
+ * agreeing with it; a COMPLETE message is parsed as a request and
  * answered (the AEAD nke_select_aead() picks under a mask of allowed AEADs
  * the input's length chooses, record 1024 echoed with AEAD 30 when the
  * client sent it, 8 dummy 100-byte cookies, a server name and port) into a
@@ -134,6 +135,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* Every prefix of a complete message wants more. */
 	if (scan == NKE_SCAN_COMPLETE && size)
 		FUZZ_CHECK(nke_scan(data, size - 1) == NKE_SCAN_MORE);
+
+	/*
+	 * The same bytes arriving in pieces (sizes taken from the input) to
+	 * one resumed scanner, as kntsd reads them: the same answer at the
+	 * end (INVALID as soon as a part is), and MORE before it whenever the
+	 * whole is COMPLETE.
+	 */
+	if (size <= NKE_MAX_MESSAGE) {
+		struct nke_scanner sc = { 0 };
+		enum nke_scan part = NKE_SCAN_MORE;
+		size_t got = 0, i = 0;
+
+		while (got < size && part != NKE_SCAN_INVALID) {
+			got += 1 + data[i++ % size] % 7;
+			if (got > size)
+				got = size;
+			part = nke_scan_more(&sc, data, got);
+			if (scan == NKE_SCAN_COMPLETE && got < size)
+				FUZZ_CHECK(part == NKE_SCAN_MORE);
+		}
+		FUZZ_CHECK(part == scan);
+	}
 
 	/* The server side: parse, answer, read the answer back. */
 	FUZZ_CHECK(nke_parse_request(data, size, &req) == 0);

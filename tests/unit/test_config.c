@@ -113,6 +113,9 @@ static void defaults(void)
 	EXPECT(c.rotate == 604800);
 	EXPECT(c.ntp_server == NULL);
 	EXPECT(c.max_connections == 100);
+	EXPECT(c.source_connections == 8);
+	EXPECT(!c.ntp_ratelimit && c.ntp_rl_interval == 3 &&
+	       c.ntp_rl_burst == 8 && c.ntp_rl_leak == 2);
 	EXPECT(c.processes == 0);
 	EXPECT(!c.ratelimit);
 	EXPECT(c.rl_interval == 6 && c.rl_burst == 8 && c.rl_leak == 2);
@@ -194,6 +197,8 @@ static void every_directive(void)
 	EXPECT(parse(&c,
 		     "ntsport 1\nport 65535\nntsrotate 2147483647\n"
 		     "maxntsconnections 1\nntsprocesses 0\n"
+		     "kntssourceconnections 0\n"
+		     "ratelimit interval -19 burst 255 leak 0\n"
 		     "ntsratelimit leak 4 interval 12\n"
 		     "kntslocal refid 192.0.2.1 stratum 15\n"
 		     "kntsntp kernel\nkntschronyd yes\n"
@@ -202,6 +207,9 @@ static void every_directive(void)
 	EXPECT(c.nts_port == 1 && c.ntp_port == 65535);
 	EXPECT(c.rotate == 2147483647u);
 	EXPECT(c.max_connections == 1 && c.processes == 0);
+	EXPECT(c.source_connections == 0);
+	EXPECT(c.ntp_ratelimit && c.ntp_rl_interval == -19 &&
+	       c.ntp_rl_burst == 255 && c.ntp_rl_leak == 0);
 	EXPECT(c.ratelimit && c.rl_interval == 12 && c.rl_leak == 4);
 	EXPECT(c.rl_burst == 8);
 	EXPECT(c.local && c.local_stratum == 15);
@@ -458,6 +466,10 @@ static void errors_name_the_line(void)
 			"maxntsconnections: \"0\" is not a number in 1..100000"));
 	EXPECT(fails_at("maxntsconnections 100001\n", 1,
 			"maxntsconnections:"));
+	EXPECT(fails_at("ratelimit interval -20\n", 1,
+			"ratelimit: interval \"-20\" is not a number in -19..12"));
+	EXPECT(fails_at("kntssourceconnections -1\n", 1,
+			"kntssourceconnections: \"-1\" is not a number in 0..100000"));
 	EXPECT(fails_at("ntsprocesses 65\n", 1,
 			"ntsprocesses: \"65\" is not a number in 0..64"));
 	EXPECT(fails_at("kntsstatusinterval 0\n", 1,

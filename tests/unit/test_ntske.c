@@ -108,15 +108,50 @@ static bool same(const uint8_t *a, size_t alen, const char *hex_bytes,
 
 #define SAME(buf, len, lit) same(buf, len, lit, sizeof(lit) - 1)
 
-/* Every split point: MORE before the end, COMPLETE at it. */
+/*
+ * Every split point: MORE before the end, COMPLETE at it; and the same
+ * from one scanner fed the message a byte at a time, as kntsd does.
+ */
 static bool scan_splits(const uint8_t *b, size_t len)
 {
+	struct nke_scanner sc = { 0 };
 	size_t k;
 
 	for (k = 0; k < len; k++)
-		if (nke_scan(b, k) != NKE_SCAN_MORE)
+		if (nke_scan(b, k) != NKE_SCAN_MORE ||
+		    nke_scan_more(&sc, b, k) != NKE_SCAN_MORE)
 			return false;
-	return nke_scan(b, len) == NKE_SCAN_COMPLETE;
+	return nke_scan(b, len) == NKE_SCAN_COMPLETE &&
+	       nke_scan_more(&sc, b, len) == NKE_SCAN_COMPLETE;
+}
+
+/*
+ * A request of 4-byte records arriving a byte at a time: the scanner
+ * resumes at the first incomplete record, so it stands at the end of the
+ * last whole one after every call, and bytes after End of Message still
+ * make the message invalid.
+ */
+static void scan_resumes(void)
+{
+	struct nke_scanner sc = { 0 };
+	struct msg m = { .len = 0 };
+	size_t k, records;
+
+	for (records = 0; m.len + 4 < NKE_MAX_MESSAGE - 64; records++)
+		raw(&m, 0x0123, NULL, 0);
+	std_req(&m);
+	eom(&m);
+	for (k = 0; k < m.len; k++) {
+		EXPECT(nke_scan_more(&sc, m.b, k) == NKE_SCAN_MORE);
+		if (k <= records * 4)
+			EXPECT(sc.pos == k / 4 * 4);
+	}
+	EXPECT(nke_scan_more(&sc, m.b, m.len) == NKE_SCAN_COMPLETE);
+	EXPECT(sc.pos == m.len && sc.ended);
+	m.b[m.len] = 0;
+	EXPECT(nke_scan_more(&sc, m.b, m.len + 1) == NKE_SCAN_INVALID);
+	/* A shorter buffer than what was scanned is a caller's error. */
+	EXPECT(nke_scan_more(&sc, m.b, 2) == NKE_SCAN_INVALID);
 }
 
 static void request_bytes(void)
@@ -814,6 +849,7 @@ int main(void)
 	RUN(noncritical_ignored);
 	RUN(long_bodies);
 	RUN(scan_splits_all);
+	RUN(scan_resumes);
 	RUN(max_sizes);
 	RUN(build_limits);
 	RUN(client_parse);

@@ -5,6 +5,7 @@
  */
 #include <stdint.h>
 
+#include "core/ratelimit.h"
 #include "lib/util.h"
 #include "unit.h"
 
@@ -167,6 +168,58 @@ static void utc_format(void)
 	EXPECT_STR(buf, "2023-11-14T22:13:20Z");
 }
 
+/*
+ * SipHash-2-4 against the paper's test vectors (key 00..0f): the empty
+ * message, and 00..0e (its appendix A); a different key, another value.
+ */
+static void siphash_vectors(void)
+{
+	uint64_t key[2] = { 0x0706050403020100ULL, 0x0f0e0d0c0b0a0908ULL };
+	uint8_t msg[15];
+	unsigned int i;
+
+	for (i = 0; i < sizeof(msg); i++)
+		msg[i] = (uint8_t)i;
+	EXPECT(knts_siphash(msg, 0, key) == 0x726fdb47dd0e0e31ULL);
+	EXPECT(knts_siphash(msg, 15, key) == 0xa129ca6149be45e5ULL);
+	key[0] ^= 1;
+	EXPECT(knts_siphash(msg, 15, key) != 0xa129ca6149be45e5ULL);
+}
+
+/* The rate limiter's decision (core/ratelimit.h), as knts.ko makes it. */
+static void gcra_burst_and_rate(void)
+{
+	const uint64_t sec = 1000000000ULL, interval = sec / 4;
+	int64_t tat = 0, now = 100 * (int64_t)sec, next;
+	unsigned int i, allowed = 0;
+
+	/* A burst of 8 at once, then nothing until a quarter second. */
+	for (i = 0; i < 20; i++) {
+		if (knts_gcra(tat, now, interval, 8, &next)) {
+			tat = next;
+			allowed++;
+		}
+	}
+	EXPECT(allowed == 8);
+	EXPECT(!knts_gcra(tat, now + (int64_t)interval - 1, interval, 8, &next));
+	EXPECT(knts_gcra(tat, now + (int64_t)interval, interval, 8, &next));
+	/*
+	 * Then ten seconds at 100 a second, the burst spent: one each quarter
+	 * second passes, at 0.25 s, 0.5 s, ... 9.75 s.
+	 */
+	for (allowed = 0, i = 0; i < 1000; i++) {
+		if (knts_gcra(tat, now + (int64_t)(i * sec / 100), interval, 8,
+			      &next)) {
+			tat = next;
+			allowed++;
+		}
+	}
+	EXPECT(allowed == 39);
+	/* Burst 1: strictly one per interval. */
+	EXPECT(knts_gcra(0, now, interval, 1, &next) && next == now + (int64_t)interval);
+	EXPECT(!knts_gcra(next, now, interval, 1, &next));
+}
+
 int main(void)
 {
 	unit_file = "util";
@@ -180,5 +233,7 @@ int main(void)
 	RUN(hex_forms);
 	RUN(split_words_counts);
 	RUN(utc_format);
+	RUN(siphash_vectors);
+	RUN(gcra_burst_and_rate);
 	return unit_any_failed;
 }

@@ -113,3 +113,28 @@ PY
 j=$("$KNTSCTL" -c "$d/kntsd.sock" -j serverstats)
 lost=$(json_get "$j" 'j["dropped_tx"]')
 expect_eq "replies the stack refused" "$((lost - lost0))" 1
+
+# chrony's ratelimit, on knts.ko's algorithm: one request every 2 s from a
+# source and a burst of 4; over that, 1 in 16 answered anyway (leak 4);
+# another source is not affected.
+kntsd_stop "$d"
+kntsd_conf "$d" "kntslocal stratum 3" "kntsntp auto" "ratelimit interval 1 burst 4 leak 4"
+kntsd_start "$d"
+j=$("$KNTSCTL" -c "$d/kntsd.sock" -j serverstats)
+rl0=$(json_get "$j" 'j["dropped_ratelimit"]')
+answered=$(python3 - <<'PY'
+import socket
+from ntsclient import exchange, udp_socket
+req = bytes([0x23]) + bytes(47)
+s = udp_socket(socket.AF_INET)
+answered = sum(exchange(s, ("127.0.0.1", 123), req, 0.3) is not None for _ in range(20))
+other = udp_socket(socket.AF_INET6)
+assert exchange(other, ("::1", 123), req) is not None, "another source limited too"
+print(answered)
+PY
+)
+j=$("$KNTSCTL" -c "$d/kntsd.sock" -j serverstats)
+dropped=$(($(json_get "$j" 'j["dropped_ratelimit"]') - rl0))
+echo "of 20 requests: $answered answered, $dropped dropped as rate limited"
+[ "$answered" -ge 4 ] && [ "$answered" -le 10 ] || fail "$answered of 20 answered"
+expect_eq "rate-limited drops" "$dropped" "$((20 - answered))"

@@ -12,8 +12,9 @@ need_chronyd
 d=$(cert_dir)
 mkdir -p "$d/chrony" "$d/client"
 mkdir -m 0700 "$d/run"	# chrony wants its command sockets private
+# Both chronyds end before the next test, which wants port 123 free.
 trap 'kntsd_stop "$d"; knts_unload_quiet
-	for p in chronyd client; do [ ! -f "$d/$p.pid" ] || kill "$(cat "$d/$p.pid")" 2>/dev/null; done
+	for p in chronyd client; do [ ! -f "$d/$p.pid" ] || stop_pidfile "$d/$p.pid"; done
 	cat "$d"/server.log.old "$d"/server.log "$d"/client.log 2>/dev/null' EXIT
 # The seed's server: chrony.conf's NTS lines, the NTP server open.
 srv=$d/chrony.conf
@@ -81,8 +82,9 @@ install -o nobody -g nogroup -m 0600 "$d/chrony/ntskeys" "$d/dump/ntskeys"
 chgrp nogroup "$d/key.pem"
 chmod 640 "$d/key.pem"
 
-# 3. knts: the module, then kntsd with the same certificate.
-knts_load
+# 3. knts: the module, then kntsd with the same certificate.  (Not
+#    knts_load: its trap would replace this test's.)
+modprobe knts || fail "modprobe knts"
 kntsd_conf "$d" "kntsuser nobody" "kntsstatusinterval 1" "ntsratelimit interval 6 burst 8 leak 2"
 "$top/userspace/kntsd/kntsd" -t -f "$d/kntsd.conf" || fail "kntsd -t"
 kntsd_start "$d"

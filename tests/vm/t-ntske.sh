@@ -8,8 +8,10 @@
 need_chronyd
 knts_load
 d=$(cert_dir)
+# Every client here is 127.0.0.1: the per-source cap (vm/keflood tests it)
+# is off, so that these are the limits for everyone together.
 kntsd_conf "$d" "kntslocal stratum 2" "maxntsconnections 500" \
-	"ntsntpserver 127.0.0.1"
+	"ntsntpserver 127.0.0.1" "kntssourceconnections 0"
 trap 'kntsd_stop "$d"; knts_unload_quiet' EXIT
 kntsd_start "$d"
 export CERT=$d/cert.pem SOCK=$d/kntsd.sock

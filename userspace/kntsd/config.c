@@ -256,6 +256,12 @@ static int do_maxconn(struct parser *p, char **arg, unsigned int n)
 	return get_u32(p, NULL, arg[0], 1, 100000, &p->c->max_connections);
 }
 
+static int do_srcconn(struct parser *p, char **arg, unsigned int n)
+{
+	(void)n;
+	return get_u32(p, NULL, arg[0], 0, 100000, &p->c->source_connections);
+}
+
 static int do_processes(struct parser *p, char **arg, unsigned int n)
 {
 	(void)n;
@@ -301,29 +307,53 @@ static int do_keyaead(struct parser *p, char **arg, unsigned int n)
  * As chrony's parse_ratelimit(): the directive enables rate limiting and
  * sets the options it names; the others keep their value.
  */
-static int do_ratelimit(struct parser *p, char **arg, unsigned int n)
+/* interval, burst and leak options, as chrony's two rate limit directives. */
+static int get_ratelimit(struct parser *p, char **arg, unsigned int n,
+			 int32_t min_interval, int32_t *interval,
+			 uint32_t *burst, uint32_t *leak)
 {
 	static const char *const names[] = { "interval", "burst", "leak" };
 	char *v[3] = { NULL, NULL, NULL };
-	struct conf *c = p->c;
-	int32_t interval = c->rl_interval;
-	uint32_t burst = c->rl_burst, leak = c->rl_leak;
+	int32_t i = *interval;
+	uint32_t b = *burst, l = *leak;
 	int ret;
 
 	ret = get_options(p, arg, n, names, v, 3);
 	if (!ret && v[0])
-		ret = get_s32(p, names[0], v[0], -4, 12, &interval);
+		ret = get_s32(p, names[0], v[0], min_interval, 12, &i);
 	if (!ret && v[1])
-		ret = get_u32(p, names[1], v[1], 1, 255, &burst);
+		ret = get_u32(p, names[1], v[1], 1, 255, &b);
 	if (!ret && v[2])
-		ret = get_u32(p, names[2], v[2], 0, 4, &leak);
+		ret = get_u32(p, names[2], v[2], 0, 4, &l);
 	if (ret)
 		return ret;
-	c->ratelimit = true;
-	c->rl_interval = interval;
-	c->rl_burst = burst;
-	c->rl_leak = leak;
+	*interval = i;
+	*burst = b;
+	*leak = l;
 	return 0;
+}
+
+static int do_ratelimit(struct parser *p, char **arg, unsigned int n)
+{
+	struct conf *c = p->c;
+	int ret = get_ratelimit(p, arg, n, -4, &c->rl_interval, &c->rl_burst,
+				&c->rl_leak);
+
+	if (!ret)
+		c->ratelimit = true;
+	return ret;
+}
+
+/* chrony's "ratelimit": NTP requests, when kntsd answers them itself. */
+static int do_ntp_ratelimit(struct parser *p, char **arg, unsigned int n)
+{
+	struct conf *c = p->c;
+	int ret = get_ratelimit(p, arg, n, -19, &c->ntp_rl_interval,
+				&c->ntp_rl_burst, &c->ntp_rl_leak);
+
+	if (!ret)
+		c->ntp_ratelimit = true;
+	return ret;
 }
 
 /* As chrony's "local": each directive is whole, refid back to default. */
@@ -426,9 +456,11 @@ static const struct directive directives[] = {
 	{ "ntsprocesses",	1, 1, do_processes },
 	{ "ntsaeads",		1, 2, do_aeads },
 	{ "ntsratelimit",	0, 6, do_ratelimit },
+	{ "ratelimit",		0, 6, do_ntp_ratelimit },
 	{ "kntslocal",		2, 4, do_local },
 	{ "kntsntp",		1, 1, do_ntp },
 	{ "kntsuser",		1, 1, do_user },
+	{ "kntssourceconnections", 1, 1, do_srcconn },
 	{ "kntsstatusinterval",	1, 1, do_statusinterval },
 	{ "kntsstale",		1, 1, do_stale },
 	{ "kntscontrol",	1, 1, do_control },
@@ -506,9 +538,13 @@ void conf_defaults(struct conf *c)
 	c->ntp_port = 123;
 	c->rotate = 604800;
 	c->max_connections = 100;
+	c->source_connections = 8;
 	c->rl_interval = 6;
 	c->rl_burst = 8;
 	c->rl_leak = 2;
+	c->ntp_rl_interval = 3;
+	c->ntp_rl_burst = 8;
+	c->ntp_rl_leak = 2;
 	c->local_refid = CONF_DEF_REFID;
 	c->ntp_path = CONF_NTP_KERNEL;
 	c->status_interval = 5;

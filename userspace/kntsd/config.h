@@ -35,6 +35,7 @@ struct conf {
 	uint32_t rotate;		/* ntsrotate seconds, 0 = never; 604800 */
 	char *ntp_server;		/* ntsntpserver, NULL = none */
 	uint32_t max_connections;	/* maxntsconnections, default 100 */
+	uint32_t source_connections;	/* kntssourceconnections, default 8 */
 	uint32_t processes;		/* ntsprocesses (threads), 0 = CPUs */
 	unsigned int aeads;		/* ntsaeads, NKE_AEAD_MASK_*; both */
 	/* ntsratelimit [interval L] [burst B] [leak K], chrony's meaning */
@@ -42,6 +43,10 @@ struct conf {
 	int rl_interval;		/* log2 seconds, -4..12, default 6 */
 	uint32_t rl_burst;		/* 1..255, default 8 */
 	uint32_t rl_leak;		/* 0..4, default 2 */
+	/* ratelimit: chrony's, for NTP when kntsd serves it (interval 3) */
+	bool ntp_ratelimit;
+	int32_t ntp_rl_interval;	/* log2 seconds, -19..12 */
+	uint32_t ntp_rl_burst, ntp_rl_leak;
 	/* knts's own */
 	bool local;			/* kntslocal stratum N [refid ID] */
 	uint8_t local_stratum;		/* 1..15 */

@@ -11,6 +11,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
@@ -19,6 +20,7 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
@@ -52,6 +54,8 @@ struct conn {
 	bool alpn_refused;
 	struct kesrv_ctxs *cx;	/* held: SNI callbacks use it */
 	size_t inlen, outlen, outoff;
+	unsigned int src;	/* its slot in kesrv.src */
+	struct nke_scanner scan;	/* how far the request was scanned */
 	char peer[INET6_ADDRSTRLEN + 8];
 	struct conn *prev, *next;
 	uint8_t out[KESRV_OUT_MAX];
@@ -63,6 +67,7 @@ struct worker {
 	int efd;
 	struct conn *conns;		/* list, for deadlines */
 	struct knts_aead_ctx master;	/* keyed with the current master key */
+	double listen_paused;		/* listeners off until then (no fds) */
 	uint32_t key_id;
 	uint64_t key_gen;
 };
@@ -220,6 +225,23 @@ fail:
 	return NULL;
 }
 
+/* The first notAfter of the certificates, Unix seconds; 0 if unknown. */
+static int64_t certs_not_after(const struct kesrv_ctxs *cx)
+{
+	int64_t first = 0;
+	unsigned int i;
+	struct tm tm;
+
+	for (i = 0; i < cx->n; i++) {
+		memset(&tm, 0, sizeof(tm));
+		if (ASN1_TIME_to_tm(X509_get0_notAfter(cx->cert[i]), &tm) != 1)
+			continue;
+		if (!first || (int64_t)timegm(&tm) < first)
+			first = (int64_t)timegm(&tm);
+	}
+	return first;
+}
+
 /**
  * kesrv_load_certs() - (re)load every ntsserverkey/ntsservercert pair
  * @s: server
@@ -259,6 +281,7 @@ int kesrv_load_certs(struct kesrv *s, const struct conf *c, char *err,
 		SSL_CTX_set_tlsext_servername_callback(cx->ctx[i], sni_select);
 		SSL_CTX_set_tlsext_servername_arg(cx->ctx[i], cx);
 	}
+	atomic_store(&s->cert_not_after, certs_not_after(cx));
 
 	pthread_mutex_lock(&s->ctx_lock);
 	old = s->ctxs;
@@ -278,8 +301,8 @@ static bool ratelimit_ok(struct kesrv *s, const struct sockaddr_storage *ss)
 	uint8_t addr[16] = { 0 };
 	struct kesrv_bucket *b;
 	double now = mono_now(), rate;
-	uint64_t h = s->rl_key[0];
-	unsigned int i, r;
+	unsigned int r;
+	uint64_t h;
 	bool ok;
 
 	if (!c->ratelimit)
@@ -288,8 +311,7 @@ static bool ratelimit_ok(struct kesrv *s, const struct sockaddr_storage *ss)
 		memcpy(addr, &((const struct sockaddr_in *)ss)->sin_addr, 4);
 	else
 		memcpy(addr, &((const struct sockaddr_in6 *)ss)->sin6_addr, 16);
-	for (i = 0; i < sizeof(addr); i++)
-		h = (h ^ addr[i]) * 0x100000001b3ULL ^ s->rl_key[1];
+	h = knts_siphash(addr, sizeof(addr), s->rl_key);
 	rate = 1.0 / (c->rl_interval >= 0 ? (double)(1u << c->rl_interval) :
 		      1.0 / (double)(1u << -c->rl_interval));
 
@@ -312,6 +334,50 @@ static bool ratelimit_ok(struct kesrv *s, const struct sockaddr_storage *ss)
 		ok = (r & ((1u << c->rl_leak) - 1)) == 0;
 	}
 	return ok;
+}
+
+/*
+ * Open connections per source: an IPv4 address, or an IPv6 /64 (what one
+ * host, or one customer, can use at will).  Slots are counted under a
+ * keyed SipHash, so a source cannot aim at another's slot; two sources
+ * that share one by chance share its limit.
+ */
+static unsigned int source_slot(const struct kesrv *s,
+				const struct sockaddr_storage *ss)
+{
+	uint8_t key[9];
+	const uint8_t *a;
+	size_t n;
+
+	if (ss->ss_family == AF_INET) {
+		a = (const uint8_t *)&((const struct sockaddr_in *)ss)->sin_addr;
+		n = 4;
+	} else {
+		a = ((const struct sockaddr_in6 *)ss)->sin6_addr.s6_addr;
+		n = 8;
+		/* An IPv4-mapped address is that IPv4 address. */
+		if (IN6_IS_ADDR_V4MAPPED((const struct in6_addr *)a)) {
+			a += 12;
+			n = 4;
+		}
+	}
+	/* Not the rate limiter's hash of the same address: a tag byte. */
+	key[0] = (uint8_t)n;
+	memcpy(key + 1, a, n);
+	return (unsigned int)(knts_siphash(key, 1 + n, s->rl_key) %
+			      KESRV_SRC_SLOTS);
+}
+
+static bool source_take(struct kesrv *s, unsigned int slot)
+{
+	unsigned int max = s->conf->source_connections;
+	uint32_t n = atomic_fetch_add(&s->src[slot], 1);
+
+	if (max && n >= max) {
+		atomic_fetch_sub(&s->src[slot], 1);
+		return false;
+	}
+	return true;
 }
 
 /* ---- connections ------------------------------------------------------ */
@@ -342,6 +408,7 @@ static void conn_close(struct worker *w, struct conn *c, _Atomic uint64_t *why)
 	if (c->next)
 		c->next->prev = c->prev;
 	OPENSSL_cleanse(c->in, c->inlen);
+	atomic_fetch_sub(&s->src[c->src], 1);
 	free(c);
 	atomic_fetch_sub(&s->conns, 1);
 }
@@ -487,7 +554,7 @@ static void conn_step(struct worker *w, struct conn *c)
 				return;
 			}
 			c->inlen += (size_t)r;
-			switch (nke_scan(c->in, c->inlen)) {
+			switch (nke_scan_more(&c->scan, c->in, c->inlen)) {
 			case NKE_SCAN_MORE:
 				if (c->inlen < sizeof(c->in))
 					continue;
@@ -523,32 +590,102 @@ static void conn_step(struct worker *w, struct conn *c)
 	}
 }
 
+/*
+ * Out of descriptors (EMFILE, ENFILE): the pending connection would wake
+ * every worker again and again.  Give up the reserve descriptor, take the
+ * connection and close it, and take the reserve back.  Returns false when
+ * even that failed: the caller then stops listening for a moment.
+ */
+static bool shed_one(struct kesrv *s, int lfd)
+{
+	bool shed = false;
+	int fd;
+
+	pthread_mutex_lock(&s->reserve_lock);
+	/* Lost to a racing accept last time: take it back first. */
+	if (s->reserve_fd < 0)
+		s->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (s->reserve_fd >= 0) {
+		close(s->reserve_fd);
+		fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+		if (fd >= 0) {
+			close(fd);
+			atomic_fetch_add(&s->st.drop_fds, 1);
+		}
+		/* Nothing pending any more (another worker took it): fine. */
+		shed = fd >= 0 || errno == EAGAIN;
+		s->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	}
+	pthread_mutex_unlock(&s->reserve_lock);
+	return shed;
+}
+
+/*
+ * Listeners off in this worker's loop, or on again (EPOLLEXCLUSIVE allows
+ * no EPOLL_CTL_MOD: out and back in).
+ */
+static void listen_arm(struct worker *w, bool on)
+{
+	struct kesrv *s = w->s;
+	unsigned int i;
+
+	for (i = 0; i < s->nlfd; i++) {
+		struct epoll_event ev = { .events = EPOLLIN | EPOLLEXCLUSIVE,
+					  .data.ptr = &s->lfd[i] };
+
+		epoll_ctl(w->efd, on ? EPOLL_CTL_ADD : EPOLL_CTL_DEL,
+			  s->lfd[i], &ev);
+	}
+}
+
+/* Refuses a connection, counted under @why. */
+static void refuse(struct kesrv *s, int fd, _Atomic uint64_t *why)
+{
+	atomic_fetch_sub(&s->conns, 1);
+	atomic_fetch_add(why, 1);
+	close(fd);
+}
+
+/*
+ * At most KESRV_ACCEPT_BATCH connections a wake-up: the listener stays
+ * readable and comes back in the next epoll_wait, after the connections
+ * already open have had their turn.
+ */
 static void accept_all(struct worker *w, int lfd)
 {
 	struct kesrv *s = w->s;
 	struct sockaddr_storage ss;
 	struct kesrv_ctxs *cx;
+	unsigned int n, slot;
 	struct conn *c;
 	socklen_t sl;
 	int fd;
 
-	for (;;) {
+	for (n = 0; n < KESRV_ACCEPT_BATCH; n++) {
 		sl = sizeof(ss);
 		fd = accept4(lfd, (struct sockaddr *)&ss, &sl,
 			     SOCK_NONBLOCK | SOCK_CLOEXEC);
-		if (fd < 0)
+		if (fd < 0) {
+			if ((errno == EMFILE || errno == ENFILE) &&
+			    !shed_one(s, lfd)) {
+				w->listen_paused = mono_now() + KESRV_FD_PAUSE;
+				listen_arm(w, false);
+			}
 			return;
+		}
 		atomic_fetch_add(&s->st.accepted, 1);
 		if (atomic_fetch_add(&s->conns, 1) >= s->conf->max_connections) {
-			atomic_fetch_sub(&s->conns, 1);
-			atomic_fetch_add(&s->st.drop_maxconn, 1);
-			close(fd);
+			refuse(s, fd, &s->st.drop_maxconn);
+			continue;
+		}
+		slot = source_slot(s, &ss);
+		if (!source_take(s, slot)) {
+			refuse(s, fd, &s->st.drop_source);
 			continue;
 		}
 		if (!ratelimit_ok(s, &ss)) {
-			atomic_fetch_sub(&s->conns, 1);
-			atomic_fetch_add(&s->st.drop_ratelimit, 1);
-			close(fd);
+			atomic_fetch_sub(&s->src[slot], 1);
+			refuse(s, fd, &s->st.drop_ratelimit);
 			continue;
 		}
 		c = calloc(1, sizeof(*c));
@@ -556,11 +693,11 @@ static void accept_all(struct worker *w, int lfd)
 		if (!c || !cx || !(c->ssl = SSL_new(cx->ctx[0]))) {
 			ctxs_put(cx);
 			free(c);
-			atomic_fetch_sub(&s->conns, 1);
-			atomic_fetch_add(&s->st.drop_io, 1);
-			close(fd);
+			atomic_fetch_sub(&s->src[slot], 1);
+			refuse(s, fd, &s->st.drop_io);
 			continue;
 		}
+		c->src = slot;
 		c->cx = cx;
 		c->fd = fd;
 		c->deadline = mono_now() + KESRV_TIMEOUT;
@@ -603,6 +740,14 @@ static void *worker_main(void *arg)
 				conn_close(w, c, &s->st.drop_timeout);
 			else if (c->deadline < next)
 				next = c->deadline;
+		}
+		if (w->listen_paused) {
+			if (w->listen_paused <= now) {
+				w->listen_paused = 0;
+				listen_arm(w, true);
+			} else if (w->listen_paused < next) {
+				next = w->listen_paused;
+			}
 		}
 		timeout = (int)((next - now) * 1000) + 1;
 		n = epoll_wait(w->efd, ev, KESRV_EVENTS, timeout);
@@ -668,12 +813,16 @@ int kesrv_init(struct kesrv *s, const struct conf *c, struct keymgr *k,
 	s->conf = c;
 	s->keys = k;
 	s->stop_fd = -1;
+	s->reserve_fd = -1;
 	pthread_mutex_init(&s->ctx_lock, NULL);
 	pthread_mutex_init(&s->rl_lock, NULL);
+	pthread_mutex_init(&s->reserve_lock, NULL);
 	if (conn_ex_index < 0)
 		conn_ex_index = SSL_get_ex_new_index(0, NULL, NULL, NULL, NULL);
 	s->rl = calloc(KESRV_RL_BUCKETS, sizeof(*s->rl));
-	if (!s->rl)
+	s->src = calloc(KESRV_SRC_SLOTS, sizeof(*s->src));
+	s->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (!s->rl || !s->src || s->reserve_fd < 0)
 		return -ENOMEM;
 	knts_random_bytes(s->rl_key, sizeof(s->rl_key));
 	ret = kesrv_load_certs(s, c, err, errlen);
@@ -766,4 +915,9 @@ void kesrv_stop(struct kesrv *s)
 	s->ctxs = NULL;
 	free(s->rl);
 	s->rl = NULL;
+	free(s->src);
+	s->src = NULL;
+	if (s->reserve_fd >= 0)
+		close(s->reserve_fd);
+	s->reserve_fd = -1;
 }

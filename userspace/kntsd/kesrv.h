@@ -20,6 +20,12 @@
 /* chrony's SERVER_TIMEOUT: a session must be done in 2 seconds. */
 #define KESRV_TIMEOUT 2.0
 #define KESRV_RL_BUCKETS 4096
+/* Open connections per source (/32, /64), counted in hashed slots. */
+#define KESRV_SRC_SLOTS 4096
+/* Connections taken from a listener per wake-up: the rest wait their turn. */
+#define KESRV_ACCEPT_BATCH 32
+/* Out of descriptors even for shedding: listeners rest this long. */
+#define KESRV_FD_PAUSE 0.1
 
 /* The NTS-KE counters of uapi/knts_counters.h; the total is derived. */
 #define KESRV_STAT_FIELD(field, label, key) _Atomic uint64_t field;
@@ -50,6 +56,10 @@ struct kesrv {
 		double last;
 	} *rl;
 	uint64_t rl_key[2];
+	_Atomic uint32_t *src;		/* KESRV_SRC_SLOTS open counts */
+	_Atomic int64_t cert_not_after;	/* first certificate expiry, Unix s */
+	pthread_mutex_t reserve_lock;
+	int reserve_fd;			/* given up to shed a connection */
 };
 
 int kesrv_init(struct kesrv *s, const struct conf *c, struct keymgr *k,

@@ -45,7 +45,7 @@ static int load_locked(struct keymgr *m, char *err, size_t errlen)
 	m->k = k;
 	ntskeys_wipe(&k);
 	m->last_rotation = mono_now() - (m->k.age > 0 ? m->k.age : 0);
-	m->generation++;
+	atomic_fetch_add_explicit(&m->generation, 1, memory_order_release);
 	return 0;
 }
 
@@ -88,7 +88,7 @@ int keymgr_init(struct keymgr *m, const char *dumpdir, uint32_t rotate,
 		/* chrony: four fresh keys, the third current. */
 		ntskeys_generate(&m->k, m->aead);
 		m->last_rotation = mono_now();
-		m->generation++;
+		atomic_fetch_add_explicit(&m->generation, 1, memory_order_release);
 		ret = save_locked(m, err, errlen);
 	}
 	pthread_mutex_unlock(&m->lock);
@@ -129,7 +129,7 @@ int keymgr_rotate(struct keymgr *m, char *err, size_t errlen)
 	pthread_mutex_lock(&m->lock);
 	ntskeys_rotate(&m->k, m->aead);
 	m->last_rotation = mono_now();
-	m->generation++;
+	atomic_fetch_add_explicit(&m->generation, 1, memory_order_release);
 	ret = save_locked(m, err, errlen);
 	pthread_mutex_unlock(&m->lock);
 	return ret;
@@ -155,6 +155,22 @@ double keymgr_next_rotation(struct keymgr *m)
 }
 
 /**
+ * keymgr_key_age() - seconds since the newest key was made
+ * @m: manager
+ *
+ * Return: the age, as ntskeys records it (across restarts).
+ */
+double keymgr_key_age(struct keymgr *m)
+{
+	double age;
+
+	pthread_mutex_lock(&m->lock);
+	age = mono_now() - m->last_rotation;
+	pthread_mutex_unlock(&m->lock);
+	return age > 0 ? age : 0;
+}
+
+/**
  * keymgr_snapshot() - copy the table (the caller wipes it)
  * @m: manager
  * @out: the keys
@@ -165,7 +181,7 @@ void keymgr_snapshot(struct keymgr *m, struct ntskeys *out, uint64_t *gen)
 	pthread_mutex_lock(&m->lock);
 	*out = m->k;
 	if (gen)
-		*gen = m->generation;
+		*gen = atomic_load(&m->generation);
 	pthread_mutex_unlock(&m->lock);
 }
 

@@ -9,6 +9,7 @@
 
 #include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sys/types.h>
 #include <stdint.h>
 
@@ -23,7 +24,7 @@ struct keymgr {
 	uid_t uid;		/* the file's owner (the service user), or -1 */
 	gid_t gid;		/* and group */
 	double last_rotation;	/* CLOCK_MONOTONIC when the next key was made */
-	uint64_t generation;	/* changes whenever the table does */
+	_Atomic uint64_t generation;	/* changes whenever the table does */
 };
 
 int keymgr_init(struct keymgr *m, const char *dumpdir, uint32_t rotate,
@@ -31,7 +32,14 @@ int keymgr_init(struct keymgr *m, const char *dumpdir, uint32_t rotate,
 int keymgr_reload(struct keymgr *m, char *err, size_t errlen);
 int keymgr_rotate(struct keymgr *m, char *err, size_t errlen);
 double keymgr_next_rotation(struct keymgr *m);
+double keymgr_key_age(struct keymgr *m);
 void keymgr_snapshot(struct keymgr *m, struct ntskeys *out, uint64_t *gen);
+
+/* The table's generation, without the lock: cheap enough per packet. */
+static inline uint64_t keymgr_generation(struct keymgr *m)
+{
+	return atomic_load_explicit(&m->generation, memory_order_acquire);
+}
 void keymgr_destroy(struct keymgr *m);
 
 #endif /* KNTS_KEYMGR_H */

@@ -13,6 +13,7 @@
  * leap 3 once the last pushed state goes stale.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -53,6 +54,8 @@ struct kntsd {
 	pthread_t sync_thread;
 	int sync_stop;			/* eventfd */
 	int ctl_fd;
+	int ctl_reserve;		/* a descriptor to serve kntsctl with */
+	double ctl_paused;		/* control socket unpolled until then */
 	_Atomic bool kernel_ok;		/* the last push reached the module */
 	_Atomic uint64_t keys_pushed;
 	struct time_status last_ts;
@@ -141,7 +144,7 @@ static void *sync_main(void *arg)
 				log_info("clock state from %s: stratum %u, leap %u",
 					 ts.source, ts.stratum, ts.leap);
 			else
-				log_warn("nothing vouches for the clock (no chronyd, no kntslocal): replies say leap 3");
+				log_warn("nothing vouches for the clock: no kntslocal, and chronyd did not answer \"chronyc tracking\" as synchronised (is its command port, cmdport, reachable on 127.0.0.1?): replies say leap 3");
 			last_source = ts.source;
 		}
 		if (!d->kernel) {
@@ -243,21 +246,44 @@ static void ctl_serve(struct kntsd *d)
 	struct time_status ts;
 	int fd;
 
-	while ((fd = accept4(d->ctl_fd, NULL, NULL, SOCK_CLOEXEC)) >= 0) {
+	for (;;) {
+		fd = accept4(d->ctl_fd, NULL, NULL, SOCK_CLOEXEC);
+		/*
+		 * Out of descriptors: serve this one with the reserve, so
+		 * that kntsctl still sees why (and poll does not spin).
+		 */
+		if (fd < 0 && (errno == EMFILE || errno == ENFILE) &&
+		    d->ctl_reserve >= 0) {
+			close(d->ctl_reserve);
+			d->ctl_reserve = -1;
+			fd = accept4(d->ctl_fd, NULL, NULL, SOCK_CLOEXEC);
+		}
+		if (fd < 0) {
+			if (errno == EMFILE || errno == ENFILE)
+				d->ctl_paused = mono_now() + 0.1;
+			break;
+		}
 		pthread_mutex_lock(&d->ts_lock);
 		ts = d->last_ts;
 		pthread_mutex_unlock(&d->ts_lock);
 		off = (size_t)snprintf(buf, sizeof(buf),
 				       "version %s\nntp_path %s\nkernel_reachable %d\n"
-				       "time_source %s\nkeys_pushed %llu\n",
+				       "time_source %s\nkeys_pushed %llu\n"
+				       "key_age %.0f\nnext_rotation %.0f\n"
+				       "cert_not_after %lld\n",
 				       KNTS_VERSION, d->kernel ? "kernel" : "userspace",
 				       d->kernel ? atomic_load(&d->kernel_ok) : 0,
 				       ts.source ? ts.source : "none",
-				       (unsigned long long)atomic_load(&d->keys_pushed));
+				       (unsigned long long)atomic_load(&d->keys_pushed),
+				       keymgr_key_age(&d->keys),
+				       d->conf.rotate ? keymgr_next_rotation(&d->keys) : -1.0,
+				       (long long)atomic_load(&d->ke.cert_not_after));
 		off += ctl_counters(d, buf + off, sizeof(buf) - off);
 		if (write(fd, buf, off) < 0)
 			log_debug("control socket: %s", strerror(errno));
 		close(fd);
+		if (d->ctl_reserve < 0)
+			d->ctl_reserve = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	}
 }
 
@@ -489,6 +515,8 @@ static int open_ntp(struct kntsd *d)
 	}
 	if (d->kernel) {
 		log_info("NTP served by knts.ko");
+		if (d->conf.ntp_ratelimit)
+			log_warn("ratelimit applies when kntsd serves NTP itself; knts.ko limits with its ratelimit_rate and ratelimit_burst parameters (modinfo knts)");
 	} else if (ntpsrv_init(&d->ntp, &d->conf, &d->keys, err, sizeof(err))) {
 		log_err("%s", err);
 		return -1;
@@ -514,6 +542,7 @@ static int start(struct kntsd *d)
 	if (open_ntp(d))
 		return -1;
 	d->ctl_fd = ctl_open(d->conf.control);
+	d->ctl_reserve = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (d->ctl_fd < 0)
 		log_warn("kntscontrol %s: %s (kntsctl serverstats shows the module's counters only)",
 			 d->conf.control, strerror(-d->ctl_fd));
@@ -574,13 +603,15 @@ static int run(struct kntsd *d, int sfd)
 		};
 		double left = keymgr_next_rotation(&d->keys);
 		double until_sync = next_sync - mono_now();
+		bool ctl = d->ctl_fd >= 0 && mono_now() >= d->ctl_paused;
 		int timeout;
 
 		if (until_sync < left)
 			left = until_sync;
 		timeout = left > 0 ? (int)(left * 1000) + 1 : 0;
-		if (poll(pfd, d->ctl_fd >= 0 ? 2 : 1, timeout) < 0 &&
-		    errno != EINTR)
+		if (!ctl && d->ctl_fd >= 0 && (timeout < 0 || timeout > 100))
+			timeout = 100;
+		if (poll(pfd, ctl ? 2 : 1, timeout) < 0 && errno != EINTR)
 			return 1;
 		if (pfd[0].revents & POLLIN) {
 			struct signalfd_siginfo si;
@@ -591,7 +622,7 @@ static int run(struct kntsd *d, int sfd)
 				return 0;
 			}
 		}
-		if (d->ctl_fd >= 0 && (pfd[1].revents & POLLIN))
+		if (ctl && (pfd[1].revents & POLLIN))
 			ctl_serve(d);
 		on_timers(d, &next_sync);
 	}

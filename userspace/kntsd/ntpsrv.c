@@ -5,7 +5,7 @@
  * One thread reads batches of requests with recvmmsg(), answers each
  * through the protocol core exactly as the module does (parse, open the
  * cookie with the master key it names, verify, seal fresh cookies, take
- * T3, seal the reply), and sends the batch with sendmmsg().
+ * T3, seal the reply) and sends each reply as soon as it is sealed.
  */
 #include <errno.h>
 #include <linux/net_tstamp.h>
@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "core/nts.h"
+#include "core/ratelimit.h"
 #include "log.h"
 #include "ntpsrv.h"
 #include "lib/siv_openssl.h"
@@ -38,14 +39,14 @@ struct keyring {
 	uint64_t gen;
 };
 
-/* One recvmmsg()/sendmmsg() round: requests in, replies out. */
+/* One recvmmsg() round of requests, and the reply being sent. */
 struct ntp_batch {
 	uint8_t in[BATCH][KNTS_NTP_MAX_LEN + 4];	/* + 4: see MSG_TRUNC */
-	uint8_t out[BATCH][KNTS_NTP_MAX_LEN];
-	uint8_t cin[BATCH][CMSG_SPACE_ALL], cout[BATCH][CMSG_SPACE_ALL];
+	uint8_t out[1][KNTS_NTP_MAX_LEN];
+	uint8_t cin[BATCH][CMSG_SPACE_ALL], cout[CMSG_SPACE_ALL];
 	struct sockaddr_storage peer[BATCH];
-	struct mmsghdr rx[BATCH], tx[BATCH];
-	struct iovec riov[BATCH], tiov[BATCH];
+	struct mmsghdr rx[BATCH], tx;
+	struct iovec riov[BATCH], tiov;
 };
 
 struct ntp_thread {
@@ -83,6 +84,9 @@ static int keyring_refresh(struct ntp_thread *t)
 	uint64_t gen;
 	int ret = 0;
 
+	/* Most packets: the table has not changed since the last one. */
+	if (kr->gen && keymgr_generation(t->n->keys) == kr->gen)
+		return 0;
 	keymgr_snapshot(t->n->keys, &k, &gen);
 	if (gen == kr->gen)
 		goto out;
@@ -265,28 +269,28 @@ static int batch_receive(struct ntp_batch *b, int fd)
 	return got > 0 ? got : 0;
 }
 
-/* Queues reply ntx, rlen bytes of out[ntx], to request i's sender. */
-static void batch_queue(struct ntp_batch *b, int ntx, int i, unsigned int rlen,
-			int family, struct in_pktinfo *pi4,
-			struct in6_pktinfo *pi6)
+/* The reply, rlen bytes of out[0], to request i's sender. */
+static void reply_msg(struct ntp_batch *b, int i, unsigned int rlen,
+		      int family, struct in_pktinfo *pi4,
+		      struct in6_pktinfo *pi6)
 {
-	struct msghdr *mh = &b->tx[ntx].msg_hdr;
+	struct msghdr *mh = &b->tx.msg_hdr;
 	struct cmsghdr *cm;
 
-	memset(&b->tx[ntx], 0, sizeof(b->tx[ntx]));
-	b->tiov[ntx].iov_base = b->out[ntx];
-	b->tiov[ntx].iov_len = rlen;
+	memset(&b->tx, 0, sizeof(b->tx));
+	b->tiov.iov_base = b->out[0];
+	b->tiov.iov_len = rlen;
 	mh->msg_name = &b->peer[i];
 	mh->msg_namelen = b->rx[i].msg_hdr.msg_namelen;
-	mh->msg_iov = &b->tiov[ntx];
+	mh->msg_iov = &b->tiov;
 	mh->msg_iovlen = 1;
 	if (!family)
 		return;
 	/* Reply from the address the request was sent to. */
-	mh->msg_control = b->cout[ntx];
+	mh->msg_control = b->cout;
 	mh->msg_controllen = family == AF_INET ? CMSG_SPACE(sizeof(*pi4)) :
 						 CMSG_SPACE(sizeof(*pi6));
-	memset(b->cout[ntx], 0, mh->msg_controllen);
+	memset(b->cout, 0, mh->msg_controllen);
 	cm = CMSG_FIRSTHDR(mh);
 	if (family == AF_INET) {
 		pi4->ipi_ifindex = 0;
@@ -304,23 +308,49 @@ static void batch_queue(struct ntp_batch *b, int ntx, int i, unsigned int rlen,
 }
 
 /*
- * Sends the queued replies.  sendmmsg() stops at the first one the stack
- * refuses (a route, a firewall rule): that one counts as lost and the rest
- * still go.
+ * chrony's ratelimit on knts.ko's algorithm: a source (an address) may
+ * send one request every 2^interval seconds on average and burst at once;
+ * over that, one request in 2^leak is still answered, the others are
+ * dropped.
  */
-static void batch_send(struct ntp_thread *t, int fd, int ntx)
+static bool ratelimit_allow(struct ntpsrv *n,
+			    const struct sockaddr_storage *peer)
 {
-	int i = 0, sent;
+	const struct conf *c = n->conf;
+	int64_t now, old, next;
+	uint64_t interval;
+	_Atomic int64_t *b;
+	struct timespec ts;
+	const void *addr;
+	size_t len;
+	uint32_t r;
 
-	while (i < ntx) {
-		sent = sendmmsg(fd, t->b.tx + i, (unsigned int)(ntx - i), 0);
-		if (sent > 0) {
-			i += sent;
-			continue;
-		}
-		drop(t->n, KNTS_STAT_DROP_TX);
-		i++;
+	if (!c->ntp_ratelimit || !n->rl_tat)
+		return true;
+	if (peer->ss_family == AF_INET) {
+		addr = &((const struct sockaddr_in *)peer)->sin_addr;
+		len = 4;
+	} else {
+		addr = &((const struct sockaddr_in6 *)peer)->sin6_addr;
+		len = 16;
 	}
+	interval = c->ntp_rl_interval >= 0 ?
+		   1000000000ULL << c->ntp_rl_interval :
+		   1000000000ULL >> -c->ntp_rl_interval;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+	b = &n->rl_tat[knts_siphash(addr, len, n->rl_key) %
+		       NTPSRV_RL_BUCKETS];
+	old = atomic_load(b);
+	do {
+		if (!knts_gcra(old, now, interval, c->ntp_rl_burst, &next))
+			goto limited;
+	} while (!atomic_compare_exchange_weak(b, &old, next));
+	return true;
+limited:
+	/* chrony's leak: 1 in 2^leak answered anyway (leak 0: all are). */
+	knts_random_bytes(&r, sizeof(r));
+	return (r & ((1u << c->ntp_rl_leak) - 1)) == 0;
 }
 
 /*
@@ -349,11 +379,16 @@ static bool request_answerable(const struct sockaddr_storage *peer,
 	return true;
 }
 
-/* One batch: receive, answer each request, send the answers. */
+/*
+ * One batch: receive with recvmmsg(), then answer each request and send
+ * its reply at once, so that T3, taken as the reply is sealed, is the
+ * time it leaves (a sendmmsg() after the whole batch would send replies
+ * sealed up to a batch ago).  A reply the stack refuses counts as lost.
+ */
 static void serve_batch(struct ntp_thread *t, int fd)
 {
 	struct ntp_batch *b = &t->b;
-	int i, got, ntx = 0;
+	int i, got;
 
 	got = batch_receive(b, fd);
 	for (i = 0; i < got; i++) {
@@ -375,11 +410,18 @@ static void serve_batch(struct ntp_thread *t, int fd)
 			drop(t->n, KNTS_STAT_DROP_MALFORMED);
 			continue;
 		}
-		rlen = serve(t, b->in[i], len, rx_ts, b->out[ntx]);
-		if (rlen)
-			batch_queue(b, ntx++, i, rlen, family, &pi4, &pi6);
+		if (!ratelimit_allow(t->n, &b->peer[i])) {
+			stat_inc(t->n, KNTS_STAT_RX_PACKETS, 1);
+			drop(t->n, KNTS_STAT_DROP_RATELIMIT);
+			continue;
+		}
+		rlen = serve(t, b->in[i], len, rx_ts, b->out[0]);
+		if (!rlen)
+			continue;
+		reply_msg(b, i, rlen, family, &pi4, &pi6);
+		if (sendmsg(fd, &b->tx.msg_hdr, 0) < 0)
+			drop(t->n, KNTS_STAT_DROP_TX);
 	}
-	batch_send(t, fd, ntx);
 }
 
 static void *ntp_main(void *arg)
@@ -461,6 +503,14 @@ int ntpsrv_init(struct ntpsrv *n, const struct conf *c, struct keymgr *k,
 	n->keys = k;
 	n->stop_fd = -1;
 	pthread_mutex_init(&n->ts_lock, NULL);
+	if (c->ntp_ratelimit) {
+		n->rl_tat = calloc(NTPSRV_RL_BUCKETS, sizeof(*n->rl_tat));
+		if (!n->rl_tat) {
+			snprintf(err, errlen, "ratelimit: out of memory");
+			return -ENOMEM;
+		}
+		knts_random_bytes(n->rl_key, sizeof(n->rl_key));
+	}
 	fd = ntp_socket(AF_INET, c->ntp_port);
 	if (fd < 0) {
 		snprintf(err, errlen, "cannot listen on UDP port %u: %s",
@@ -524,6 +574,8 @@ void ntpsrv_stop(struct ntpsrv *n)
 	if (n->stop_fd >= 0)
 		close(n->stop_fd);
 	n->stop_fd = -1;
+	free(n->rl_tat);
+	n->rl_tat = NULL;
 }
 
 /**

@@ -2,7 +2,8 @@
 /*
  * kntsd's own NTP server: the fallback when knts.ko is not there (or
  * "kntsntp userspace"), through the same protocol core as the module, with
- * the same counters.  recvmmsg/sendmmsg, kernel RX timestamps via
+ * the same counters.  recvmmsg in, a sendmsg per reply as soon as it is
+ * sealed (T3 is when it leaves), kernel RX timestamps via
  * SO_TIMESTAMPING, replies sent from the address the request came to.
  */
 #ifndef KNTS_NTPSRV_H
@@ -29,7 +30,12 @@ struct ntpsrv {
 	struct time_status ts;
 	double ts_set;			/* mono_now() when ts was set */
 	_Atomic uint64_t stats[__KNTS_STAT_MAX];
+	/* ratelimit: knts.ko's algorithm (core/ratelimit.h), chrony's knobs */
+	_Atomic int64_t *rl_tat;	/* NTPSRV_RL_BUCKETS arrival times */
+	uint64_t rl_key[2];		/* source address -> bucket */
 };
+
+#define NTPSRV_RL_BUCKETS 16384
 
 int ntpsrv_init(struct ntpsrv *n, const struct conf *c, struct keymgr *k,
 		char *err, size_t errlen);

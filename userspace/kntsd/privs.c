@@ -167,11 +167,27 @@ static int check_as_user(const struct conf *c, const struct privs *p)
 		bad += check_read(p, "ntsservercert", c->certs[i].cert);
 	}
 	if (stat(c->dumpdir, &st)) {
-		if (errno != ENOENT || !p->change) {
+		char parent[4096], *slash;
+
+		if (errno != ENOENT) {
 			log_err("ntsdumpdir %s: %s", c->dumpdir, strerror(errno));
+			return bad + 1;
+		}
+		/* kntsd makes it at start: as root, or as the user. */
+		if (p->change || geteuid() == 0)
+			return bad;
+		snprintf(parent, sizeof(parent), "%s", c->dumpdir);
+		slash = strrchr(parent, '/');
+		if (slash && slash != parent)
+			*slash = '\0';
+		else if (slash)
+			slash[1] = '\0';
+		if (access(parent, W_OK | X_OK)) {
+			log_err("ntsdumpdir %s does not exist, and %s cannot make it in %s (%s)",
+				c->dumpdir, p->name, parent, strerror(errno));
 			bad++;
 		}
-		return bad;	/* made at start, by root, for the user */
+		return bad;
 	}
 	if (access(c->dumpdir, W_OK | X_OK)) {
 		log_err("ntsdumpdir %s: %s cannot write there (%s): chown %s %s",

@@ -7,6 +7,7 @@
 #include <math.h>
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,10 @@
 
 /* Seconds chronyc may take before its answer is given up. */
 #define CHRONYC_TIMEOUT_MS 2000
+/* Where Debian and RHEL put it; never looked up in PATH. */
+#ifndef CHRONYC_PATH
+#define CHRONYC_PATH "/usr/bin/chronyc"
+#endif
 
 /* log2 of the time it takes to read the clock, as chrony measures it. */
 int8_t clock_precision(void)
@@ -120,27 +125,44 @@ int timesync_parse_tracking(const char *csv, struct time_status *ts)
 	return 0;
 }
 
-/* Runs chronyc -c tracking with a deadline; returns its output or "". */
+/*
+ * Runs chronyc -c -n tracking with a deadline; returns its output or "".
+ * posix_spawn (vfork-like: nothing of this threaded process is copied) of
+ * CHRONYC_PATH, never a PATH search; the child gets stdout only.
+ */
 static void run_chronyc(char *out, size_t len)
 {
-	int fds[2], status;
+	static char *const argv[] = { "chronyc", "-c", "-n", "tracking", NULL };
+	static char *const envp[] = { "PATH=/usr/bin:/bin", "LC_ALL=C", NULL };
+	posix_spawn_file_actions_t fa;
+	int fds[2], status, devnull;
 	size_t got = 0;
 	pid_t pid;
 
 	out[0] = '\0';
 	if (pipe2(fds, O_CLOEXEC))
 		return;
-	pid = fork();
-	if (pid < 0) {
+	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (posix_spawn_file_actions_init(&fa)) {
+		close(fds[0]);
+		close(fds[1]);
+		if (devnull >= 0)
+			close(devnull);
+		return;
+	}
+	posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
+	if (devnull >= 0) {
+		posix_spawn_file_actions_adddup2(&fa, devnull, STDIN_FILENO);
+		posix_spawn_file_actions_adddup2(&fa, devnull, STDERR_FILENO);
+	}
+	status = posix_spawn(&pid, CHRONYC_PATH, &fa, NULL, argv, envp);
+	posix_spawn_file_actions_destroy(&fa);
+	if (devnull >= 0)
+		close(devnull);
+	if (status) {
 		close(fds[0]);
 		close(fds[1]);
 		return;
-	}
-	if (pid == 0) {
-		dup2(fds[1], STDOUT_FILENO);
-		execlp("chronyc", "chronyc", "-c", "-n", "tracking",
-		       (char *)NULL);
-		_exit(127);
 	}
 	close(fds[1]);
 	for (;;) {

@@ -71,32 +71,40 @@ static size_t nvalues(const struct nke_record *rec)
 	return n / 2;
 }
 
-enum nke_scan nke_scan(const uint8_t *buf, size_t len)
+enum nke_scan nke_scan_more(struct nke_scanner *sc, const uint8_t *buf,
+			    size_t len)
 {
 	struct nke_record rec;
-	bool ended = false;
-	size_t pos = 0;
+	size_t pos = sc->pos;
 
-	if (len > NKE_MAX_MESSAGE)
+	if (len > NKE_MAX_MESSAGE || len < sc->pos)
 		return NKE_SCAN_INVALID;
 
 	while (pos < len) {
 		/* Nothing may follow End of Message, not even a part. */
-		if (ended)
+		if (sc->ended)
 			return NKE_SCAN_INVALID;
 		if (!next_record(buf, len, &pos, &rec))
 			return len >= NKE_MAX_MESSAGE ? NKE_SCAN_INVALID :
 							NKE_SCAN_MORE;
+		sc->pos = pos;
 		if (rec.type == NKE_END_OF_MESSAGE) {
 			if (!rec.critical || rec.len)
 				return NKE_SCAN_INVALID;
-			ended = true;
+			sc->ended = true;
 		}
 	}
-	if (ended)
+	if (sc->ended)
 		return NKE_SCAN_COMPLETE;
 	/* chrony's buffer is full: no End of Message can come. */
 	return len >= NKE_MAX_MESSAGE ? NKE_SCAN_INVALID : NKE_SCAN_MORE;
+}
+
+enum nke_scan nke_scan(const uint8_t *buf, size_t len)
+{
+	struct nke_scanner sc = { 0 };
+
+	return nke_scan_more(&sc, buf, len);
 }
 
 int nke_parse_request(const uint8_t *buf, size_t len, struct nke_request *req)

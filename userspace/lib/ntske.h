@@ -49,6 +49,19 @@ enum nke_scan {
 	NKE_SCAN_INVALID,	/* can never become valid: close */
 };
 
+/*
+ * Where a scan of a growing buffer stopped: the first record not yet
+ * complete, and whether End of Message was seen.  Zeroed for a new message;
+ * each call looks only at records it has not seen, so a message that
+ * arrives a byte at a time costs linear time, not quadratic.
+ */
+struct nke_scanner {
+	size_t pos;
+	bool ended;
+};
+
+enum nke_scan nke_scan_more(struct nke_scanner *sc, const uint8_t *buf,
+			    size_t len);
 enum nke_scan nke_scan(const uint8_t *buf, size_t len);
 
 /*

@@ -311,3 +311,61 @@ void knts_module_hint(char *buf, size_t len)
 	snprintf(buf, len,
 		 "knts.ko is not loaded (modprobe knts; its error is in the journal)");
 }
+
+/* SipHash (Aumasson and Bernstein, 2012): one round of the permutation. */
+#define SIP_ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
+#define SIP_ROUND(v0, v1, v2, v3)					\
+	do {								\
+		v0 += v1; v1 = SIP_ROTL(v1, 13); v1 ^= v0;		\
+		v0 = SIP_ROTL(v0, 32);					\
+		v2 += v3; v3 = SIP_ROTL(v3, 16); v3 ^= v2;		\
+		v0 += v3; v3 = SIP_ROTL(v3, 21); v3 ^= v0;		\
+		v2 += v1; v1 = SIP_ROTL(v1, 17); v1 ^= v2;		\
+		v2 = SIP_ROTL(v2, 32);					\
+	} while (0)
+
+static uint64_t le64(const uint8_t *p, size_t n)
+{
+	uint64_t v = 0;
+
+	while (n--)
+		v |= (uint64_t)p[n] << (8 * n);
+	return v;
+}
+
+/*
+ * knts_siphash() - SipHash-2-4 of @len bytes under a 128-bit key
+ * @data: the bytes
+ * @len: their number
+ * @key: two 64-bit words, secret
+ *
+ * For tables keyed by what a network peer chooses (source addresses): a
+ * peer that does not know @key cannot aim at a slot.
+ */
+uint64_t knts_siphash(const void *data, size_t len, const uint64_t key[2])
+{
+	uint64_t v0 = key[0] ^ 0x736f6d6570736575ULL;
+	uint64_t v1 = key[1] ^ 0x646f72616e646f6dULL;
+	uint64_t v2 = key[0] ^ 0x6c7967656e657261ULL;
+	uint64_t v3 = key[1] ^ 0x7465646279746573ULL;
+	const uint8_t *p = data;
+	uint64_t m;
+	size_t i;
+
+	for (i = 0; i + 8 <= len; i += 8) {
+		m = le64(p + i, 8);
+		v3 ^= m;
+		SIP_ROUND(v0, v1, v2, v3);
+		SIP_ROUND(v0, v1, v2, v3);
+		v0 ^= m;
+	}
+	m = le64(p + i, len - i) | (uint64_t)(len & 0xff) << 56;
+	v3 ^= m;
+	SIP_ROUND(v0, v1, v2, v3);
+	SIP_ROUND(v0, v1, v2, v3);
+	v0 ^= m;
+	v2 ^= 0xff;
+	for (i = 0; i < 4; i++)
+		SIP_ROUND(v0, v1, v2, v3);
+	return v0 ^ v1 ^ v2 ^ v3;
+}

@@ -36,5 +36,6 @@ void format_utc(uint64_t unix_ns, char *buf, size_t len);
 
 bool matches(const char *arg, const char *word);
 void knts_module_hint(char *buf, size_t len);
+uint64_t knts_siphash(const void *data, size_t len, const uint64_t key[2]);
 
 #endif /* KNTS_UTIL_H */
