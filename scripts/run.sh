@@ -79,7 +79,7 @@ EOC
 	sleep 1
 
 	say "kntsctl query localhost (NTS-KE, then 3 authenticated exchanges)"
-	userspace/kntsctl/kntsctl query localhost --ca "$state/cert.pem" -c 3
+	userspace/kntsctl/kntsctl query localhost --ca "$state/cert.pem" -n 3
 	say "chronyd -Q: a chrony client, as the seed verifies an NTS server"
 	timeout 60 chronyd -Q -t 15 -f /dev/null "ntstrustedcerts $state/cert.pem" \
 		"server localhost iburst nts maxsamples 1" 2>&1

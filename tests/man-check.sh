@@ -3,8 +3,9 @@
 #
 # The manual pages under Documentation/man: each formats without a single
 # groff warning (man --warnings, which is groff -ww), and the pages name
-# what the code has: every kntsd.conf directive of userspace/kntsd/config.c and
-# every serverstats counter of uapi/knts_counters.h.
+# what the code has: every kntsd.conf directive of userspace/kntsd/config.c,
+# every serverstats counter of uapi/knts_counters.h, and every option and
+# command the programs' own usage lists (kntsctl --help, kntsd -h).
 #
 #   tests/man-check.sh         one "PASS: man/<name>" or "FAIL: man/<name>"
 #                              line a check; exits non-zero on any failure
@@ -103,5 +104,37 @@ elif [ -n "$missing" ]; then
 else
 	echo "PASS: man/kntsctl.8-counters"
 fi
+
+# Every option and command a program's usage lists is in its page: each
+# -x and --long option, and the first word after each object (kntsctl).
+# The page is read formatted, as a reader sees it.
+cli_check() { # PAGE USAGE-TEXT CHECK-NAME
+	local page=$1 usage=$2 name=$3 text tok missing=
+	text=$(MANWIDTH=200 format "$dir/$page" 2>/dev/null | sed 's/\x1b\[[0-9;]*m//g; s/.\x08//g')
+	if [ -z "$usage" ] || [ -z "$text" ]; then
+		echo "$name: no usage or no page (build the programs first)" >&2
+		fail "$name"
+		return
+	fi
+	for tok in $(grep -oE '(^|[][ |])--?[a-zA-Z0-9][a-zA-Z0-9-]*' <<<"$usage" |
+		     sed -E 's/^[][ |]//' | sort -u); do
+		grep -qE -- "(^|[^a-zA-Z0-9-])${tok}([^a-zA-Z0-9-]|\$)" <<<"$text" ||
+			missing="$missing $tok"
+	done
+	while read -r obj cmd; do
+		[ -n "$cmd" ] || continue
+		grep -qE "(^|[^a-zA-Z0-9-])${cmd}([^a-zA-Z0-9-]|\$)" <<<"$text" ||
+			missing="$missing $obj:$cmd"
+	done < <(sed -nE 's/^  ([a-z]+) ([a-z][a-z]*)( .*|$)/\1 \2/p' <<<"$usage" |
+		 grep -vE ' (HOST|FILE|ID|N)$' | sort -u)
+	if [ -n "$missing" ]; then
+		echo "$page lacks what the usage lists:$missing" >&2
+		fail "$name"
+	else
+		echo "PASS: man/$name"
+	fi
+}
+cli_check kntsctl.8 "$("$top/userspace/kntsctl/kntsctl" --help 2>&1)" kntsctl.8-cli
+cli_check kntsd.8 "$("$top/userspace/kntsd/kntsd" -h 2>&1)" kntsd.8-cli
 
 exit $rc

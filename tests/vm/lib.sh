@@ -118,8 +118,8 @@ kntsd_conf() {
 		echo "ntsservercert $d/cert.pem"
 		echo "ntsdumpdir $d/dump"
 		echo "kntscontrol $d/kntsd.sock"
-		[[ " $* " == *" kntsuser "* ]] || echo "kntsuser root"
 		printf '%s\n' "$@"
+		[[ " $* " == *" kntsuser "* ]] || echo "kntsuser root"
 	} > "$d/kntsd.conf"
 }
 
@@ -193,4 +193,31 @@ kntsd_stop() { # DIR [SIGNAL]
 	kill "-${2:-TERM}" "$pid" 2>/dev/null || true
 	wait "$pid" 2>/dev/null || true
 	rm -f "$1/kntsd.pid"
+}
+
+# prom_lint < TEXT: the Prometheus text format, strictly: each family's HELP
+# and TYPE before its samples, each sample a valid name, labels and value,
+# no series twice, counters named _total.  Prints "name{labels} value"
+# lines for the test to grep.
+prom_lint() {
+	python3 -c '
+import re, sys
+fam, types, seen = None, {}, set()
+for line in sys.stdin.read().splitlines():
+    m = re.fullmatch(r"# (HELP|TYPE) ([a-zA-Z_:][a-zA-Z0-9_:]*) (.+)", line)
+    if m:
+        if m.group(1) == "TYPE":
+            assert m.group(3) in ("counter", "gauge"), line
+            assert m.group(2) not in types, "family twice: " + line
+            types[m.group(2)] = m.group(3)
+        fam = m.group(2)
+        continue
+    m = re.fullmatch(r"([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[a-z_]+=\"[^\"]*\"(,[a-z_]+=\"[^\"]*\")*\})? (-?[0-9.]+(e[+-]?[0-9]+)?)", line)
+    assert m, "not a sample: " + line
+    assert m.group(1) == fam and fam in types, "sample outside its family: " + line
+    assert types[fam] != "counter" or fam.endswith("_total"), "counter without _total: " + fam
+    assert (m.group(1), m.group(2)) not in seen, "series twice: " + line
+    seen.add((m.group(1), m.group(2)))
+    print(line)
+'
 }

@@ -131,7 +131,7 @@ for path in kernel userspace; do
 	head -n 1 "$d/dump/ntskeys" | grep -qx NKS1 || fail "$path: ntskeys not NKS1"
 	[ "$(grep -c '^[0-9A-F]\{8\} [0-9A-F]\{32\} 30$' "$d/dump/ntskeys")" = 4 ] ||
 		fail "$path: not four AEAD 30 keys"
-	out=$("$KNTSCTL" query localhost --ca "$d/cert.pem" -c 2) ||
+	out=$("$KNTSCTL" query localhost --ca "$d/cert.pem" -n 2) ||
 		{ echo "$out"; fail "$path: kntsctl query"; }
 	echo "$out"
 	grep -q "AEAD *: 30 (AES-128-GCM-SIV), compliant context" <<<"$out" ||

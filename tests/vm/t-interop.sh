@@ -30,13 +30,13 @@ kntsd_conf "$d" "kntslocal stratum 2"
 kntsd_start "$d"
 
 # kntsctl query against knts.
-for args in "localhost" "localhost -c 3" "::1 -6" "127.0.0.1 -4 -c 2"; do
+for args in "localhost" "localhost -n 3" "::1 -6" "127.0.0.1 -4 -n 2"; do
 	# shellcheck disable=SC2086
 	out=$("$KNTSCTL" query $args --ca "$d/cert.pem") || fail "query $args: $out"
 	echo "$out"
 	grep -q "^Verified *: \([0-9]\) of \1$" <<<"$out" || fail "query $args"
 done
-j=$("$KNTSCTL" -j query localhost --ca "$d/cert.pem" -c 2)
+j=$("$KNTSCTL" -j query localhost --ca "$d/cert.pem" -n 2)
 # kntsctl offers 30 first, with record 1024: an AEAD 30 session, its
 # cookies under kntsd's AEAD 15 master key 68 bytes long.
 expect_eq "json aead" "$(json_get "$j" '(j["nts_ke"]["aead"], j["nts_ke"]["exporter_context"])')" "(30, 'compliant')"
@@ -131,7 +131,7 @@ pidfile $d/chronyd.pid
 EOC
 chronyd -x -f "$d/chronyd.conf" -l "$d/chronyd.log" || fail "chronyd"
 wait_for 30 "chronyd's NTS-KE port" listening 14460
-out=$("$KNTSCTL" query localhost -p 14460 --ca "$d/cert.pem" -c 2) || fail "query chronyd: $out"
+out=$("$KNTSCTL" query localhost -p 14460 --ca "$d/cert.pem" -n 2) || fail "query chronyd: $out"
 echo "$out"
 grep -q "^NTP server *: localhost port 11123$" <<<"$out" || fail "port negotiation"
 grep -q "stratum 4" <<<"$out" || fail "not chronyd's time"
@@ -157,7 +157,7 @@ sed -i -e 's/^port 11123/port 11124/' -e 's/^ntsport 14460/ntsport 14461/' \
 	-e 's/^local stratum 4/local stratum 5\nntsrotate 0/' "$d/chronyd.conf"
 chronyd -x -f "$d/chronyd.conf" -l "$d/chronyd.log" || fail "chronyd (keys from kntsd)"
 wait_for 30 "chronyd's NTS-KE port" listening 14461
-out=$("$KNTSCTL" query localhost --ca "$d/cert.pem" -c 3) || fail "query kntsd+chronyd: $out"
+out=$("$KNTSCTL" query localhost --ca "$d/cert.pem" -n 3) || fail "query kntsd+chronyd: $out"
 echo "$out"
 grep -q "^NTP server *: localhost port 11124$" <<<"$out" || fail "port record"
 grep -q "stratum 5" <<<"$out" || fail "not chronyd's NTP"

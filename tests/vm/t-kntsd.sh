@@ -78,6 +78,22 @@ check() { # WANT-EXIT WANT-TEXT [kntsctl options]
 }
 check 0 "^KNTS OK - knts.ko .* on aesni AES, kntsd .*, stratum 2$"
 check 0 '"state":"ok","exit":0' -j
+# serverstats -o prometheus: valid, causes as labels, the state as gauges.
+prom=$("$KNTSCTL" -c "$d/kntsd.sock" serverstats -o prometheus | prom_lint) ||
+	fail "serverstats -o prometheus is not valid"
+for want in 'knts_up 1' 'knts_module_up 1' 'knts_kntsd_up 1' 'knts_stratum 2' \
+	'knts_time_stale 0' 'knts_leap 0' \
+	'knts_ntp_packets_dropped_total{reason="malformed"} ' \
+	'knts_nts_ke_connections_dropped_total{reason="per_source"} ' \
+	'knts_nts_cookie_failures_total{reason="bad_tag"} ' \
+	'knts_build_info{version="' 'knts_key_age_seconds ' \
+	'knts_next_rotation_seconds ' 'knts_authenticated_ntp_packets_total '; do
+	grep -qF "$want" <<<"$prom" || fail "prometheus lacks '$want'"
+done
+! grep -qE '^knts_(dropped_|ntp_packets_dropped_total |nts_ke_dropped_)' <<<"$prom" ||
+	fail "prometheus still has causes as names of their own"
+exp=$(sed -n 's/^knts_certificate_expiry_timestamp_seconds //p' <<<"$prom")
+[ "$exp" -gt "$(date +%s)" ] || fail "certificate expiry: '$exp'"
 
 # SIGKILL: the module keeps answering with the last state until it is
 # stale (kntsstale 6, pushed every second), then with leap 3.
@@ -104,5 +120,11 @@ PY
 check 1 "^KNTS WARNING - kntsd unreachable on .*; clock state stale: replies announce leap 3; knts.ko"
 check 1 '"state":"degraded","exit":1' -j
 rmmod knts
+# Nothing answers: knts_up 0, and no stale counters, with exit 0 so that
+# a textfile collector's file is replaced.
+prom=$("$KNTSCTL" -c "$d/kntsd.sock" serverstats -o prometheus | prom_lint) ||
+	fail "serverstats -o prometheus without the module"
+grep -qx 'knts_up 0' <<<"$prom" || fail "knts_up is not 0 without the module"
+! grep -q '_total' <<<"$prom" || fail "counters printed with nothing answering"
 check 2 "^KNTS CRITICAL - .*knts.ko is not loaded"
 check 2 '"state":"down","exit":2' -j

@@ -34,7 +34,10 @@ const char *kntsd_get(const struct kntsd_info *info, const char *key);
 			return ctl_missing(argv[-1]);		\
 	} while (0)
 
+extern bool ctl_json;
+
 int ctl_missing(const char *after);
+int ctl_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int ctl_usage_error(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
 struct knts_nl *ctl_nl(struct ctl *c);

@@ -75,6 +75,21 @@ static int keys_list(struct ctl *c)
 	return print_end() ? 1 : 0;
 }
 
+/* With -j, what a command that changed the keys did, as an object. */
+static void report_json(const char *action, const char *path,
+			const struct ntskeys *k)
+{
+	char id[16];
+
+	print_begin(stdout, true);
+	print_string(PRINT_JSON, "action", NULL, action);
+	print_string(PRINT_JSON, "file", NULL, path);
+	print_u64(PRINT_JSON, "keys", NULL, k->n);
+	snprintf(id, sizeof(id), "%08X", k->keys[k->current].id);
+	print_string(PRINT_JSON, "current", NULL, id);
+	print_end();
+}
+
 static int keys_import(struct ctl *c, const char *path)
 {
 	struct ntskeys k;
@@ -84,8 +99,7 @@ static int keys_import(struct ctl *c, const char *path)
 	err = ntskeys_load(path, geteuid() ? geteuid() : NTSKEYS_ANY_OWNER, &k,
 			   err_msg, sizeof(err_msg));
 	if (err) {
-		fprintf(stderr, "kntsctl: %s\n", err_msg);
-		return 1;
+		return ctl_error("%s", err_msg);
 	}
 	if (!ctl_nl(c)) {
 		ntskeys_wipe(&k);
@@ -93,7 +107,9 @@ static int keys_import(struct ctl *c, const char *path)
 	}
 	err = knts_nl_request(c->nl, KNTS_CMD_KEY_SET, knts_nl_build_keys, NULL, &k);
 	/* The message buffer was freed by now; wipe our copy. */
-	if (!err)
+	if (!err && c->json)
+		report_json("imported", path, &k);
+	else if (!err)
 		printf("Imported %u key%s from %s, current %08X\n", k.n,
 		       k.n == 1 ? "" : "s", path, k.keys[k.current].id);
 	ntskeys_wipe(&k);
@@ -156,12 +172,12 @@ static int read_key(const char *path, struct ntskey *key)
 
 	f = strcmp(path, "-") ? fopen(path, "re") : stdin;
 	if (!f) {
-		fprintf(stderr, "kntsctl: %s: %s\n", path, strerror(errno));
+		ctl_error("%s: %s", path, strerror(errno));
 		return -1;
 	}
 	if (f != stdin && (fstat(fileno(f), &st) ||
 			   (st.st_mode & (S_IRWXG | S_IRWXO)))) {
-		fprintf(stderr, "kntsctl: %s: others may read or change it (chmod 600)\n",
+		ctl_error("%s: others may read or change it (chmod 600)",
 			path);
 		fclose(f);
 		return -1;
@@ -178,7 +194,7 @@ static int read_key(const char *path, struct ntskey *key)
 	ret = parse_hex(buf, n, key->key, ntskey_len(key));
 	explicit_bzero(buf, sizeof(buf));
 	if (ret) {
-		fprintf(stderr, "kntsctl: %s: want 64 hex digits (an AEAD 15 key) or 32 (AEAD 30)\n",
+		ctl_error("%s: want 64 hex digits (an AEAD 15 key) or 32 (AEAD 30)",
 			path);
 		explicit_bzero(key->key, sizeof(key->key));
 		return -1;
@@ -265,19 +281,20 @@ static int keys_generate(struct ctl *c, const char *path, uint16_t aead)
 	int ret;
 
 	if (!access(path, F_OK)) {
-		fprintf(stderr, "kntsctl: %s exists: keys rotate %s, or remove it first\n",
+		ctl_error("%s exists: keys rotate %s, or remove it first",
 			path, path);
 		return 1;
 	}
 	ntskeys_generate(&k, aead);
 	ret = ntskeys_save(path, &k, (uid_t)-1, (gid_t)-1, err, sizeof(err));
 	if (ret)
-		fprintf(stderr, "kntsctl: %s\n", err);
+		ctl_error("%s", err);
 	else
 		ret = push_keys(c, &k, "keys generate");
 	if (!ret)
-		printf("Generated 4 AEAD %u keys in %s, current %08X\n", aead,
-		       path, k.keys[k.current].id);
+		c->json ? report_json("generated", path, &k) :
+		(void)printf("Generated 4 AEAD %u keys in %s, current %08X\n",
+			     aead, path, k.keys[k.current].id);
 	ntskeys_wipe(&k);
 	return ret ? 1 : 0;
 }
@@ -302,19 +319,20 @@ static int keys_rotate(struct ctl *c, const char *path, int aead)
 		ntskeys_wipe(&k);
 	}
 	if (ret) {
-		fprintf(stderr, "kntsctl: %s\n", err);
+		ctl_error("%s", err);
 		return 1;
 	}
 	ntskeys_rotate(&k, aead ? (uint16_t)aead : k.keys[k.n - 1].aead);
 	/* The new file keeps the old one's owner (kntsd's service user). */
 	ret = ntskeys_save(path, &k, st.st_uid, st.st_gid, err, sizeof(err));
 	if (ret)
-		fprintf(stderr, "kntsctl: %s\n", err);
+		ctl_error("%s", err);
 	else
 		ret = push_keys(c, &k, "keys rotate");
 	if (!ret)
-		printf("Rotated %s: current %08X, next %08X\n", path,
-		       k.keys[k.current].id, k.keys[3].id);
+		c->json ? report_json("rotated", path, &k) :
+		(void)printf("Rotated %s: current %08X, next %08X\n", path,
+			     k.keys[k.current].id, k.keys[3].id);
 	ntskeys_wipe(&k);
 	return ret ? 1 : 0;
 }
@@ -328,19 +346,19 @@ int do_keys(struct ctl *c, int argc, char **argv)
 			return ctl_usage_error("keys list takes no argument");
 		return keys_list(c);
 	}
-	if (matches(*argv, "import")) {
+	if (!strcmp(*argv, "import")) {
 		if (argc != 2)
 			return ctl_usage_error("keys import: one FILE (chrony's ntskeys)");
 		return keys_import(c, argv[1]);
 	}
-	if (matches(*argv, "del")) {
+	if (!strcmp(*argv, "del") || !strcmp(*argv, "delete")) {
 		if (argc != 2)
 			return ctl_usage_error("keys del: one key ID");
 		return keys_del(c, argv[1]);
 	}
-	if (matches(*argv, "set"))
+	if (!strcmp(*argv, "set"))
 		return keys_set(c, argc - 1, argv + 1);
-	if (matches(*argv, "generate")) {
+	if (!strcmp(*argv, "generate")) {
 		uint16_t aead = NTSKEYS_AEAD;
 
 		if (argc < 2)
@@ -350,7 +368,7 @@ int do_keys(struct ctl *c, int argc, char **argv)
 			return ret;
 		return keys_generate(c, argv[1], aead);
 	}
-	if (matches(*argv, "rotate")) {
+	if (!strcmp(*argv, "rotate")) {
 		uint16_t aead = 0;
 
 		if (argc < 2)
@@ -360,5 +378,6 @@ int do_keys(struct ctl *c, int argc, char **argv)
 			return ret;
 		return keys_rotate(c, argv[1], aead);
 	}
-	return ctl_usage_error("keys: unknown command \"%s\"", *argv);
+	return ctl_usage_error("keys: unknown command \"%s\" (commands that change keys are spelt in full)",
+			       *argv);
 }

@@ -12,11 +12,13 @@
 #include <unistd.h>
 
 #include "ctl.h"
+#include "lib/print.h"
 #include "lib/util.h"
 #include "core/version.h"
 
 static const char usage_text[] =
-"Usage: kntsctl [-j] OBJECT [COMMAND [ARGS]]\n"
+"Usage: kntsctl [-j] [-c PATH] OBJECT [COMMAND [ARGS]]\n"
+"       kntsctl help | OBJECT help\n"
 "\n"
 "  status                       module version, load time, time status\n"
 "  status --check               one line and exit 0 (ok), 1 (degraded) or\n"
@@ -36,8 +38,11 @@ static const char usage_text[] =
 "  keys rotate FILE [aead 15|30]\n"
 "                               rotate that table as ntsrotate does, and load it\n"
 "  query HOST [-p PORT] [--ntp-server H] [--ntp-port P] [--ca FILE] [-4|-6]\n"
-"        [-a 15|30] [-c N] [-t SECONDS]\n"
+"        [-a 15|30] [-n N] [-t SECONDS]\n"
 "                               NTS-KE, then N authenticated NTP exchanges\n"
+"\n"
+"Commands that change state (keys import, del, set, generate, rotate; time\n"
+"set) must be spelt in full; the others may be abbreviated.\n"
 "\n"
 "Options:\n"
 "  -j, --json     print JSON\n"
@@ -50,17 +55,66 @@ static void usage(FILE *f)
 	fputs(usage_text, f);
 }
 
+bool ctl_json;
+
+/* An error: "kntsctl: MESSAGE" on stderr, or {"error": ...} with -j. */
+static void verror(const char *fmt, va_list ap)
+{
+	char msg[1024];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (ctl_json) {
+		print_begin(stdout, true);
+		print_string(PRINT_JSON, "error", NULL, msg);
+		print_end();
+	} else {
+		fprintf(stderr, "kntsctl: %s\n", msg);
+	}
+}
+
+int ctl_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	verror(fmt, ap);
+	va_end(ap);
+	return 1;
+}
+
 int ctl_usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("kntsctl: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	verror(fmt, ap);
 	va_end(ap);
-	fputs("\n\n", stderr);
+	fputs("\n", stderr);
 	usage(stderr);
 	return 2;
+}
+
+/*
+ * kntsctl OBJECT help: the usage lines of that object (the line that
+ * starts with it and those that continue it).
+ */
+static int object_help(const char *object)
+{
+	const char *line = usage_text, *end;
+	size_t n = strlen(object);
+	bool in = false;
+
+	printf("Usage: kntsctl [-j] [-c PATH] %s ...\n\n", object);
+	for (; (end = strchr(line, '\n')); line = end + 1) {
+		if (end == line)
+			in = false;
+		else if (!strncmp(line, "  ", 2) && line[2] != ' ')
+			in = !strncmp(line + 2, object, n) &&
+			     (line[2 + n] == ' ' || line + 2 + n == end);
+		if (in)
+			printf("%.*s\n", (int)(end - line), line);
+	}
+	return 0;
 }
 
 int ctl_missing(const char *after)
@@ -77,9 +131,8 @@ struct knts_nl *ctl_nl(struct ctl *c)
 			int e = errno;
 
 			knts_module_hint(hint, sizeof(hint));
-			fprintf(stderr,
-				"kntsctl: cannot reach the knts module (%s): %s\n",
-				strerror(e), hint);
+			ctl_error("cannot reach the knts module (%s): %s",
+				  strerror(e), hint);
 		}
 	}
 	return c->nl;
@@ -91,14 +144,11 @@ int ctl_nl_error(struct ctl *c, const char *what, int err)
 	const char *ext = knts_nl_extack(c->nl);
 
 	if (err == -EPERM)
-		fprintf(stderr, "kntsctl: %s: %s (needs CAP_NET_ADMIN)\n", what,
-			strerror(-err));
-	else if (ext)
-		fprintf(stderr, "kntsctl: %s: %s: %s\n", what, strerror(-err),
-			ext);
-	else
-		fprintf(stderr, "kntsctl: %s: %s\n", what, strerror(-err));
-	return 1;
+		return ctl_error("%s: %s (needs CAP_NET_ADMIN)", what,
+				 strerror(-err));
+	if (ext)
+		return ctl_error("%s: %s: %s", what, strerror(-err), ext);
+	return ctl_error("%s: %s", what, strerror(-err));
 }
 
 static const struct {
@@ -121,6 +171,7 @@ int main(int argc, char **argv)
 	while (argc > 1 && argv[1][0] == '-') {
 		if (!strcmp(argv[1], "-j") || !strcmp(argv[1], "--json")) {
 			c.json = true;
+			ctl_json = true;
 		} else if (!strcmp(argv[1], "-c") ||
 			   !strcmp(argv[1], "--control")) {
 			if (argc < 3)
@@ -145,9 +196,17 @@ int main(int argc, char **argv)
 	}
 	if (argc < 2)
 		return ctl_usage_error("an object is required");
+	if (!strcmp(argv[1], "help")) {
+		if (argc > 2)
+			return ctl_usage_error("help takes no argument; OBJECT help");
+		usage(stdout);
+		return 0;
+	}
 
 	for (i = 0; i < sizeof(objects) / sizeof(objects[0]); i++) {
 		if (matches(argv[1], objects[i].name)) {
+			if (argc == 3 && !strcmp(argv[2], "help"))
+				return object_help(objects[i].name);
 			ret = objects[i].fn(&c, argc - 2, argv + 2);
 			knts_nl_close(c.nl);
 			return ret;

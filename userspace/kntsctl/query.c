@@ -149,7 +149,10 @@ static int query_args(struct query *q, int argc, char **argv)
 			    !nke_aead_mask((uint16_t)v))
 				return query_usage("AEAD: 15 or 30, not", *argv);
 			q->aeads = nke_aead_mask((uint16_t)v);
-		} else if (!strcmp(*argv, "-c") || !strcmp(*argv, "--count")) {
+		} else if (!strcmp(*argv, "-c")) {
+			return query_usage("the count is -n N; -c PATH, before the object, names kntsd's control socket, not",
+					   *argv);
+		} else if (!strcmp(*argv, "-n") || !strcmp(*argv, "--count")) {
 			NEXT_ARG();
 			if (parse_u32(*argv, 1, 1000, &q->count))
 				return query_usage("count: 1..1000, not", *argv);
@@ -296,7 +299,7 @@ int do_query(struct ctl *c, int argc, char **argv)
 	ret = nke_client_run(q.host, q.port, q.family, q.ca, q.timeout,
 			     q.aeads, ses, err, sizeof(err));
 	if (ret < 0) {
-		fprintf(stderr, "kntsctl: %s: %s\n", q.host, err);
+		ctl_error("%s: %s", q.host, err);
 		goto out;
 	}
 	ntp_host = q.ntp_server ? q.ntp_server :
@@ -315,7 +318,7 @@ int do_query(struct ctl *c, int argc, char **argv)
 	fd = nke_connect(ntp_host, port, q.family, SOCK_DGRAM, q.timeout,
 			 ntp_addr, sizeof(ntp_addr));
 	if (fd < 0) {
-		fprintf(stderr, "kntsctl: NTP server %s: %s\n", ntp_host,
+		ctl_error("NTP server %s: %s", ntp_host,
 			strerror(errno));
 		goto out_print;
 	}

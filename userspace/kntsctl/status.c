@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/version.h"
 #include "uapi/knts_counters.h"
 #include "uapi/linux/knts.h"
 #include "ctl.h"
@@ -400,6 +401,160 @@ static const struct knts_counter_name ke_names[] = {
 	KNTS_KE_STATS(KNTS_COUNTER_NAME, KNTS_COUNTER_NAME, KNTS_COUNTER_NAME)
 };
 
+/* ---- serverstats -o prometheus -------------------------------------- */
+
+#define KE_PROM_COUNT(f, label, key) { label, #key, 0 },
+#define KE_PROM_TOTAL(f, label, key) { label, #key, 1 },
+#define KE_PROM_CAUSE(f, label, key) { label, #key, 2 },
+static const struct {
+	const char *label, *key;
+	int kind;		/* 0 a counter, 1 the total, 2 a cause */
+} ke_prom[] = {
+	KNTS_KE_STATS(KE_PROM_COUNT, KE_PROM_TOTAL, KE_PROM_CAUSE)
+};
+
+static void prom_family(const char *name, const char *type, const char *help)
+{
+	printf("# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+/* A family of causes: NAME{reason="KEY without PREFIX"} for each. */
+static void prom_causes(const char *name, const char *help,
+			const char *prefix, const char *const *keys,
+			const uint64_t *values, size_t n)
+{
+	size_t i, plen = strlen(prefix);
+
+	prom_family(name, "counter", help);
+	for (i = 0; i < n; i++)
+		printf("%s{reason=\"%s\"} %llu\n", name,
+		       strncmp(keys[i], prefix, plen) ? keys[i] : keys[i] + plen,
+		       (unsigned long long)values[i]);
+}
+
+static uint64_t kd_u64(const struct kntsd_info *kd, const char *key)
+{
+	const char *v = kntsd_get(kd, key);
+
+	return v ? strtoull(v, NULL, 10) : 0;
+}
+
+/*
+ * The Prometheus text format, for node_exporter's textfile collector: the
+ * counters (causes of drops as a "reason" label), the state as gauges, and
+ * knts_up, written as 0 (with no stale numbers) when nothing answers, so
+ * that a scrape never reads an old file as current.  Always exits 0.
+ */
+static int serverstats_prometheus(const struct kntsd_info *kd,
+				  const struct status *st, bool ntp_ok)
+{
+	bool userspace = kntsd_is(kd, "ntp_path", "userspace");
+	bool module_up = !userspace && st->version[0];
+	const char *keys[__KNTS_STAT_MAX + 16];
+	uint64_t values[__KNTS_STAT_MAX + 16];
+	const char *v;
+	size_t i, n;
+
+	prom_family("knts_up", "gauge",
+		    "NTP is served: knts.ko answers, or kntsd when it serves NTP itself");
+	printf("knts_up %d\n", ntp_ok ? 1 : 0);
+	prom_family("knts_module_up", "gauge", "knts.ko answers on netlink");
+	printf("knts_module_up %d\n", module_up ? 1 : 0);
+	prom_family("knts_kntsd_up", "gauge", "kntsd answers on its control socket");
+	printf("knts_kntsd_up %d\n", kd->ok ? 1 : 0);
+	prom_family("knts_build_info", "gauge",
+		    "Versions: kntsctl's, and knts.ko's and kntsd's when they answer");
+	v = kntsd_get(kd, "version");
+	printf("knts_build_info{version=\"%s\",module_version=\"%s\",kntsd_version=\"%s\"} 1\n",
+	       KNTS_VERSION, module_up ? st->version : "", v ? v : "");
+
+	if (ntp_ok) {
+		for (n = 0, i = KNTS_STAT_PAD + 1; i < __KNTS_STAT_MAX; i++) {
+			if (!strncmp(stat_names[i].key, "dropped_", 8)) {
+				keys[n] = stat_names[i].key;
+				values[n++] = st->stats[i];
+			}
+		}
+		prom_causes("knts_ntp_packets_dropped_total",
+			    "NTP requests dropped, by cause", "dropped_", keys,
+			    values, n);
+		for (n = 0, i = KNTS_STAT_PAD + 1; i < __KNTS_STAT_MAX; i++) {
+			if (!strncmp(stat_names[i].key, "cookie_", 7) &&
+			    i != KNTS_STAT_COOKIES_ISSUED) {
+				keys[n] = stat_names[i].key;
+				values[n++] = st->stats[i];
+			}
+		}
+		prom_causes("knts_nts_cookie_failures_total",
+			    "NTS requests whose cookie did not open, by cause",
+			    "cookie_", keys, values, n);
+		for (i = KNTS_STAT_PAD + 1; i < __KNTS_STAT_MAX; i++) {
+			const char *k = stat_names[i].key;
+
+			if (i == KNTS_STAT_RX_DROPPED || !strncmp(k, "dropped_", 8) ||
+			    (!strncmp(k, "cookie_", 7) && i != KNTS_STAT_COOKIES_ISSUED))
+				continue;
+			printf("# HELP knts_%s_total %s\n# TYPE knts_%s_total counter\nknts_%s_total %llu\n",
+			       k, stat_names[i].label, k, k,
+			       (unsigned long long)st->stats[i]);
+		}
+	}
+	if (module_up && st->have_time) {
+		prom_family("knts_time_stale", "gauge",
+			    "The clock state is stale or never set: replies announce leap 3");
+		printf("knts_time_stale %d\n", st->stale ? 1 : 0);
+		prom_family("knts_leap", "gauge", "The leap indicator replies announce");
+		printf("knts_leap %u\n", st->stale ? 3 : st->leap);
+		prom_family("knts_stratum", "gauge", "The stratum replies announce");
+		printf("knts_stratum %u\n", st->stale ? 16 : st->stratum);
+		if (st->have_age) {
+			prom_family("knts_status_age_seconds", "gauge",
+				    "Age of the clock state kntsd last pushed");
+			printf("knts_status_age_seconds %.3f\n",
+			       (double)st->age_ms / 1000.0);
+		}
+	}
+	if (kd->ok) {
+		for (n = 0, i = 0; i < sizeof(ke_prom) / sizeof(ke_prom[0]); i++) {
+			if (ke_prom[i].kind == 2) {
+				keys[n] = ke_prom[i].key;
+				values[n++] = kd_u64(kd, ke_prom[i].key);
+			}
+		}
+		prom_causes("knts_nts_ke_connections_dropped_total",
+			    "NTS-KE connections refused or failed, by cause",
+			    "nts_ke_dropped_", keys, values, n);
+		for (i = 0; i < sizeof(ke_prom) / sizeof(ke_prom[0]); i++) {
+			if (ke_prom[i].kind)
+				continue;
+			printf("# HELP knts_%s_total %s\n# TYPE knts_%s_total counter\nknts_%s_total %llu\n",
+			       ke_prom[i].key, ke_prom[i].label, ke_prom[i].key,
+			       ke_prom[i].key,
+			       (unsigned long long)kd_u64(kd, ke_prom[i].key));
+		}
+		if ((v = kntsd_get(kd, "key_age"))) {
+			prom_family("knts_key_age_seconds", "gauge",
+				    "Age of the newest master key");
+			printf("knts_key_age_seconds %s\n", v);
+		}
+		v = kntsd_get(kd, "next_rotation");
+		if (v && v[0] != '-') {
+			prom_family("knts_next_rotation_seconds", "gauge",
+				    "Seconds until the master keys rotate");
+			printf("knts_next_rotation_seconds %s\n", v);
+		}
+		v = kntsd_get(kd, "cert_not_after");
+		if (v && strcmp(v, "0")) {
+			prom_family("knts_certificate_expiry_timestamp_seconds",
+				    "gauge",
+				    "When the first of kntsd's certificates expires, Unix time");
+			printf("knts_certificate_expiry_timestamp_seconds %s\n", v);
+		}
+	}
+	fflush(stdout);
+	return 0;
+}
+
 int do_serverstats(struct ctl *c, int argc, char **argv)
 {
 	struct kntsd_info kd;
@@ -407,8 +562,7 @@ int do_serverstats(struct ctl *c, int argc, char **argv)
 	const char *v;
 	size_t i;
 	int ret;
-
-	bool prom = false;
+	bool prom = false, ret_ok = true;
 
 	if (argc == 2 && !strcmp(argv[0], "-o") &&
 	    (!strcmp(argv[1], "prometheus") || !strcmp(argv[1], "text") ||
@@ -431,29 +585,22 @@ int do_serverstats(struct ctl *c, int argc, char **argv)
 			v = kntsd_get(&kd, stat_names[i].key);
 			st.stats[i] = v ? strtoull(v, NULL, 10) : 0;
 		}
+		ret_ok = kd.ok;
+	} else if (prom) {
+		/* Unreachable is a value here (knts_up 0), not an error. */
+		struct knts_nl *nl = knts_nl_open();
+
+		ret_ok = nl && !knts_nl_request(nl, KNTS_CMD_GET_STATUS, NULL,
+						 parse_status, &st);
+		knts_nl_close(nl);
 	} else {
 		ret = get_status(c, &st);
 		if (ret)
 			return ret;
 	}
 
-	if (prom) {
-		/* Prometheus text exposition, for a textfile collector. */
-		for (i = KNTS_STAT_PAD + 1; i < __KNTS_STAT_MAX; i++)
-			printf("# HELP knts_%s_total %s\n# TYPE knts_%s_total counter\nknts_%s_total %llu\n",
-			       stat_names[i].key, stat_names[i].label,
-			       stat_names[i].key, stat_names[i].key,
-			       (unsigned long long)st.stats[i]);
-		for (i = 0; kd.ok && i < sizeof(ke_names) / sizeof(ke_names[0]); i++) {
-			v = kntsd_get(&kd, ke_names[i].key);
-			printf("# HELP knts_%s_total %s\n# TYPE knts_%s_total counter\nknts_%s_total %s\n",
-			       ke_names[i].key, ke_names[i].label,
-			       ke_names[i].key, ke_names[i].key, v ? v : "0");
-		}
-		printf("# HELP knts_kntsd_up kntsd answered on its control socket\n"
-		       "# TYPE knts_kntsd_up gauge\nknts_kntsd_up %d\n", kd.ok);
-		return fflush(stdout) ? 1 : 0;
-	}
+	if (prom)
+		return serverstats_prometheus(&kd, &st, ret_ok);
 	print_begin(stdout, c->json);
 	for (i = KNTS_STAT_PAD + 1; i < __KNTS_STAT_MAX; i++) {
 		if (!print_is_json())

@@ -104,7 +104,8 @@ int do_time(struct ctl *c, int argc, char **argv)
 {
 	if (argc < 1)
 		return ctl_usage_error("time: a command is required (set)");
-	if (matches(*argv, "set"))
+	if (!strcmp(*argv, "set"))
 		return time_set(c, argc - 1, argv + 1);
-	return ctl_usage_error("time: unknown command \"%s\"", *argv);
+	return ctl_usage_error("time: unknown command \"%s\" (set, in full)",
+			       *argv);
 }
