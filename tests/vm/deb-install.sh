@@ -42,6 +42,15 @@ modinfo -n knts | grep -q "/updates/dkms/knts.ko" || fail "knts.ko not from DKMS
 getent passwd _knts >/dev/null || fail "no _knts user"
 expect_eq "/var/lib/knts" "$(stat -c %U:%a /var/lib/knts)" _knts:700
 man -w kntsctl >/dev/null && man -w 5 kntsd.conf >/dev/null || fail "man pages"
+# firewalld's service file (firewalld itself is not installed here): its
+# format, and the two ports.
+python3 - /usr/lib/firewalld/services/knts.xml <<'PY' || fail "firewalld service file"
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+assert root.tag == "service" and root.find("short").text
+ports = sorted((p.get("protocol"), p.get("port")) for p in root.findall("port"))
+assert ports == [("tcp", "4460"), ("udp", "123")], ports
+PY
 
 expect_eq "kntsd after install (no certificate yet)" "$(systemctl is-active kntsd)" inactive
 

@@ -5,6 +5,9 @@
 # client's replies verify, bad packets are dropped and counted with the
 # module's counter names (requests from port 0 or to a broadcast address
 # too), and the log says which path serves.
+#
+# make check: once (kntsd and its files under test; the kernel only carries
+# packets): on the 6.12 lane only, tests/run.sh.
 . "$(dirname "$0")/lib.sh"
 
 need_chronyd

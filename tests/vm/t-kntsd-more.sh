@@ -2,6 +2,9 @@
 # More of kntsd: the clock's state from chronyd's tracking; knts.ko reloaded
 # under a running kntsd gets its keys back; ntsrotate 0 plus SIGHUP takes a
 # key file copied in; two certificates chosen by SNI; ntsratelimit.
+#
+# make check: once (kntsd and its files under test; the kernel only carries
+# packets): on the 6.12 lane only, tests/run.sh.
 . "$(dirname "$0")/lib.sh"
 
 need_chronyd

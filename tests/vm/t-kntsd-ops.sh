@@ -3,6 +3,9 @@
 # rotate on time and cookies under the previous keys keep working for their
 # lifetime (two more rotations); SIGHUP reloads certificates, and a bad new
 # one keeps the old serving.
+#
+# make check: once (kntsd and its files under test; the kernel only carries
+# packets): on the 6.12 lane only, tests/run.sh.
 . "$(dirname "$0")/lib.sh"
 
 need_chronyd

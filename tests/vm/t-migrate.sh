@@ -6,6 +6,9 @@
 # client goes on with the cookies chrony gave it (no new NTS-KE, no NAK)
 # while a new client gets NTS time too; then the rollback gives the client
 # back to chrony, still without a new NTS-KE.
+#
+# make check: once (kntsd and its files under test; the kernel only carries
+# packets): on the 6.12 lane only, tests/run.sh.
 . "$(dirname "$0")/lib.sh"
 
 need_chronyd

@@ -6,6 +6,9 @@
 # a group reloads) and CAP_NET_ADMIN only; started unprivileged with the
 # unit's ambient capabilities it keeps CAP_NET_ADMIN only and chronyc gets
 # none; without CAP_NET_ADMIN, or as a user other than kntsuser, it says so.
+#
+# make check: once (kntsd and its files under test; the kernel only carries
+# packets): on the 6.12 lane only, tests/run.sh.
 . "$(dirname "$0")/lib.sh"
 
 need_chronyd
