@@ -412,7 +412,7 @@ rm -f "$out/notes"
 
 # The build goes first; then two lanes side by side (the machine this
 # was written for has two cores, and a TCG guest keeps about one busy):
-# the VM groups of 6.1 and the package with KUnit, fuzzing and DKMS, and
+# the VM groups of 6.1 and the package with KUnit, and
 # those of 6.12 with the other groups that run on the host; warm, each
 # lane takes about 14 minutes here.  KNTS_LANES=1 runs everything in one
 # lane.
@@ -424,8 +424,8 @@ in_groups() { # GROUP...: those of them that were asked for, in order
 		done
 	done
 }
-lane_a=(vm deb kunit fuzz dkms)
-lane_b=(vm612 vmrt run style unit uapi man rpm harness)
+lane_a=(vm deb kunit)
+lane_b=(vm612 vmrt run style unit fuzz uapi man dkms rpm harness)
 start=$(date +%s)
 mapfile -t first < <(in_groups build)
 mapfile -t a < <(in_groups "${lane_a[@]}")
