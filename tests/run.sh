@@ -412,10 +412,10 @@ rm -f "$out/notes"
 
 # The build goes first; then two lanes side by side (the machine this
 # was written for has two cores, and a TCG guest keeps about one busy):
-# the VM groups of 6.1 and the package with KUnit, and
-# those of 6.12 with the other groups that run on the host; warm, each
-# lane takes about 14 minutes here.  KNTS_LANES=1 runs everything in one
-# lane.
+# the VM groups of 6.1 and the package with KUnit, and those of 6.12 with
+# the other groups that run on the host (kntsd's own VM tests run there
+# only, see once_tests); warm, each lane takes about 15 minutes here.
+# KNTS_LANES=1 runs everything in one lane.
 in_groups() { # GROUP...: those of them that were asked for, in order
 	local g h
 	for g in "$@"; do
