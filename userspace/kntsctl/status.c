@@ -173,6 +173,13 @@ static bool kntsd_is(const struct kntsd_info *kd, const char *key,
 	return v && !strcmp(v, value);
 }
 
+static uint64_t kd_u64(const struct kntsd_info *kd, const char *key)
+{
+	const char *v = kntsd_get(kd, key);
+
+	return v ? strtoull(v, NULL, 10) : 0;
+}
+
 static void print_kntsd(const struct kntsd_info *kd)
 {
 	const char *ver = kntsd_get(kd, "version");
@@ -329,7 +336,6 @@ int do_status(struct ctl *c, int argc, char **argv)
 {
 	struct kntsd_info kd;
 	struct status st;
-	const char *path;
 	char loaded[32];
 	int ret;
 
@@ -338,8 +344,7 @@ int do_status(struct ctl *c, int argc, char **argv)
 	if (argc > 0)
 		return ctl_usage_error("status [--check], not \"%s\"", argv[0]);
 	kntsd_query(c->control, &kd);
-	path = kntsd_get(&kd, "ntp_path");
-	if (path && !strcmp(path, "userspace")) {
+	if (kntsd_is(&kd, "ntp_path", "userspace")) {
 		/* knts.ko is not serving; kntsd is. */
 		print_begin(stdout, c->json);
 		print_kntsd(&kd);
@@ -418,6 +423,30 @@ static void prom_family(const char *name, const char *type, const char *help)
 	printf("# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
+static void prom_counter(const char *key, const char *label, uint64_t v)
+{
+	printf("# HELP knts_%s_total %s\n# TYPE knts_%s_total counter\nknts_%s_total %llu\n",
+	       key, label, key, key, (unsigned long long)v);
+}
+
+/*
+ * Which family a module counter is printed in: 1 a cause of dropped
+ * requests, 2 a cause of cookie failures, 0 a counter of its own, -1
+ * none (the drops' total, the sum of family 1).
+ */
+static int stat_family(size_t i)
+{
+	const char *k = stat_names[i].key;
+
+	if (i == KNTS_STAT_RX_DROPPED)
+		return -1;
+	if (!strncmp(k, "dropped_", 8))
+		return 1;
+	if (!strncmp(k, "cookie_", 7) && i != KNTS_STAT_COOKIES_ISSUED)
+		return 2;
+	return 0;
+}
+
 /* A family of causes: NAME{reason="KEY without PREFIX"} for each. */
 static void prom_causes(const char *name, const char *help,
 			const char *prefix, const char *const *keys,
@@ -430,13 +459,6 @@ static void prom_causes(const char *name, const char *help,
 		printf("%s{reason=\"%s\"} %llu\n", name,
 		       strncmp(keys[i], prefix, plen) ? keys[i] : keys[i] + plen,
 		       (unsigned long long)values[i]);
-}
-
-static uint64_t kd_u64(const struct kntsd_info *kd, const char *key)
-{
-	const char *v = kntsd_get(kd, key);
-
-	return v ? strtoull(v, NULL, 10) : 0;
 }
 
 /*
@@ -469,35 +491,31 @@ static int serverstats_prometheus(const struct kntsd_info *kd,
 	       KNTS_VERSION, module_up ? st->version : "", v ? v : "");
 
 	if (ntp_ok) {
-		for (n = 0, i = KNTS_STAT_PAD + 1; i < __KNTS_STAT_MAX; i++) {
-			if (!strncmp(stat_names[i].key, "dropped_", 8)) {
-				keys[n] = stat_names[i].key;
-				values[n++] = st->stats[i];
-			}
-		}
-		prom_causes("knts_ntp_packets_dropped_total",
-			    "NTP requests dropped, by cause", "dropped_", keys,
-			    values, n);
-		for (n = 0, i = KNTS_STAT_PAD + 1; i < __KNTS_STAT_MAX; i++) {
-			if (!strncmp(stat_names[i].key, "cookie_", 7) &&
-			    i != KNTS_STAT_COOKIES_ISSUED) {
-				keys[n] = stat_names[i].key;
-				values[n++] = st->stats[i];
-			}
-		}
-		prom_causes("knts_nts_cookie_failures_total",
-			    "NTS requests whose cookie did not open, by cause",
-			    "cookie_", keys, values, n);
-		for (i = KNTS_STAT_PAD + 1; i < __KNTS_STAT_MAX; i++) {
-			const char *k = stat_names[i].key;
+		static const struct {
+			const char *name, *help, *prefix;
+		} fam[] = {
+			[1] = { "knts_ntp_packets_dropped_total",
+				"NTP requests dropped, by cause", "dropped_" },
+			[2] = { "knts_nts_cookie_failures_total",
+				"NTS requests whose cookie did not open, by cause",
+				"cookie_" },
+		};
+		int f;
 
-			if (i == KNTS_STAT_RX_DROPPED || !strncmp(k, "dropped_", 8) ||
-			    (!strncmp(k, "cookie_", 7) && i != KNTS_STAT_COOKIES_ISSUED))
-				continue;
-			printf("# HELP knts_%s_total %s\n# TYPE knts_%s_total counter\nknts_%s_total %llu\n",
-			       k, stat_names[i].label, k, k,
-			       (unsigned long long)st->stats[i]);
+		for (f = 1; f <= 2; f++) {
+			for (n = 0, i = KNTS_STAT_PAD + 1; i < __KNTS_STAT_MAX; i++) {
+				if (stat_family(i) == f) {
+					keys[n] = stat_names[i].key;
+					values[n++] = st->stats[i];
+				}
+			}
+			prom_causes(fam[f].name, fam[f].help, fam[f].prefix,
+				    keys, values, n);
 		}
+		for (i = KNTS_STAT_PAD + 1; i < __KNTS_STAT_MAX; i++)
+			if (stat_family(i) == 0)
+				prom_counter(stat_names[i].key,
+					     stat_names[i].label, st->stats[i]);
 	}
 	if (module_up && st->have_time) {
 		prom_family("knts_time_stale", "gauge",
@@ -524,14 +542,10 @@ static int serverstats_prometheus(const struct kntsd_info *kd,
 		prom_causes("knts_nts_ke_connections_dropped_total",
 			    "NTS-KE connections refused or failed, by cause",
 			    "nts_ke_dropped_", keys, values, n);
-		for (i = 0; i < sizeof(ke_prom) / sizeof(ke_prom[0]); i++) {
-			if (ke_prom[i].kind)
-				continue;
-			printf("# HELP knts_%s_total %s\n# TYPE knts_%s_total counter\nknts_%s_total %llu\n",
-			       ke_prom[i].key, ke_prom[i].label, ke_prom[i].key,
-			       ke_prom[i].key,
-			       (unsigned long long)kd_u64(kd, ke_prom[i].key));
-		}
+		for (i = 0; i < sizeof(ke_prom) / sizeof(ke_prom[0]); i++)
+			if (!ke_prom[i].kind)
+				prom_counter(ke_prom[i].key, ke_prom[i].label,
+					     kd_u64(kd, ke_prom[i].key));
 		if ((v = kntsd_get(kd, "key_age"))) {
 			prom_family("knts_key_age_seconds", "gauge",
 				    "Age of the newest master key");
@@ -579,12 +593,9 @@ int do_serverstats(struct ctl *c, int argc, char **argv)
 	 */
 	kntsd_query(c->control, &kd);
 	memset(&st, 0, sizeof(st));
-	v = kntsd_get(&kd, "ntp_path");
-	if (v && !strcmp(v, "userspace")) {
-		for (i = KNTS_STAT_PAD + 1; i < __KNTS_STAT_MAX; i++) {
-			v = kntsd_get(&kd, stat_names[i].key);
-			st.stats[i] = v ? strtoull(v, NULL, 10) : 0;
-		}
+	if (kntsd_is(&kd, "ntp_path", "userspace")) {
+		for (i = KNTS_STAT_PAD + 1; i < __KNTS_STAT_MAX; i++)
+			st.stats[i] = kd_u64(&kd, stat_names[i].key);
 		ret_ok = kd.ok;
 	} else if (prom) {
 		/* Unreachable is a value here (knts_up 0), not an error. */

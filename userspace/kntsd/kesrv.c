@@ -228,7 +228,7 @@ fail:
 /* The first notAfter of the certificates, Unix seconds; 0 if unknown. */
 static int64_t certs_not_after(const struct kesrv_ctxs *cx)
 {
-	int64_t first = 0;
+	int64_t first = 0, t;
 	unsigned int i;
 	struct tm tm;
 
@@ -236,8 +236,9 @@ static int64_t certs_not_after(const struct kesrv_ctxs *cx)
 		memset(&tm, 0, sizeof(tm));
 		if (ASN1_TIME_to_tm(X509_get0_notAfter(cx->cert[i]), &tm) != 1)
 			continue;
-		if (!first || (int64_t)timegm(&tm) < first)
-			first = (int64_t)timegm(&tm);
+		t = (int64_t)timegm(&tm);
+		if (!first || t < first)
+			first = t;
 	}
 	return first;
 }
@@ -302,15 +303,13 @@ static bool ratelimit_ok(struct kesrv *s, const struct sockaddr_storage *ss)
 	struct kesrv_bucket *b;
 	double now = mono_now(), rate;
 	unsigned int r;
+	size_t len;
 	uint64_t h;
 	bool ok;
 
 	if (!c->ratelimit)
 		return true;
-	if (ss->ss_family == AF_INET)
-		memcpy(addr, &((const struct sockaddr_in *)ss)->sin_addr, 4);
-	else
-		memcpy(addr, &((const struct sockaddr_in6 *)ss)->sin6_addr, 16);
+	memcpy(addr, sock_addr(ss, &len), len);
 	h = knts_siphash(addr, sizeof(addr), s->rl_key);
 	rate = 1.0 / (c->rl_interval >= 0 ? (double)(1u << c->rl_interval) :
 		      1.0 / (double)(1u << -c->rl_interval));
@@ -345,21 +344,17 @@ static bool ratelimit_ok(struct kesrv *s, const struct sockaddr_storage *ss)
 static unsigned int source_slot(const struct kesrv *s,
 				const struct sockaddr_storage *ss)
 {
-	uint8_t key[9];
 	const uint8_t *a;
+	uint8_t key[9];
 	size_t n;
 
-	if (ss->ss_family == AF_INET) {
-		a = (const uint8_t *)&((const struct sockaddr_in *)ss)->sin_addr;
+	a = sock_addr(ss, &n);
+	/* An IPv4-mapped address is that IPv4 address; IPv6, its /64. */
+	if (n == 16 && IN6_IS_ADDR_V4MAPPED((const struct in6_addr *)a)) {
+		a += 12;
 		n = 4;
-	} else {
-		a = ((const struct sockaddr_in6 *)ss)->sin6_addr.s6_addr;
+	} else if (n == 16) {
 		n = 8;
-		/* An IPv4-mapped address is that IPv4 address. */
-		if (IN6_IS_ADDR_V4MAPPED((const struct in6_addr *)a)) {
-			a += 12;
-			n = 4;
-		}
 	}
 	/* Not the rate limiter's hash of the same address: a tag byte. */
 	key[0] = (uint8_t)n;

@@ -327,13 +327,7 @@ static bool ratelimit_allow(struct ntpsrv *n,
 
 	if (!c->ntp_ratelimit || !n->rl_tat)
 		return true;
-	if (peer->ss_family == AF_INET) {
-		addr = &((const struct sockaddr_in *)peer)->sin_addr;
-		len = 4;
-	} else {
-		addr = &((const struct sockaddr_in6 *)peer)->sin6_addr;
-		len = 16;
-	}
+	addr = sock_addr(peer, &len);
 	interval = c->ntp_rl_interval >= 0 ?
 		   1000000000ULL << c->ntp_rl_interval :
 		   1000000000ULL >> -c->ntp_rl_interval;

@@ -68,8 +68,7 @@ int privs_plan(const struct conf *c, struct privs *p, char *err,
 	snprintf(p->name, sizeof(p->name), "%s", pw->pw_name);
 	p->uid = pw->pw_uid;
 	p->gid = pw->pw_gid;
-	p->root = pw->pw_uid == 0;
-	p->change = euid == 0 && !p->root;
+	p->change = euid == 0 && pw->pw_uid != 0;	/* not "kntsuser root" */
 	return 0;
 }
 

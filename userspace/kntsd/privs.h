@@ -23,7 +23,6 @@ struct privs {
 	uid_t uid;
 	gid_t gid;
 	bool change;		/* started as root, becomes name */
-	bool root;		/* "kntsuser root": stays uid 0 */
 };
 
 int privs_plan(const struct conf *c, struct privs *p, char *err,

@@ -45,3 +45,20 @@ int sock_bind_any(int family, int type, uint16_t port, sock_setup_t setup)
 	}
 	return fd;
 }
+
+/**
+ * sock_addr() - the address bytes of an IPv4 or IPv6 peer
+ * @ss: the peer, AF_INET or AF_INET6
+ * @len: receives 4 or 16
+ *
+ * Return: the address in network order, inside @ss.
+ */
+const void *sock_addr(const struct sockaddr_storage *ss, size_t *len)
+{
+	if (ss->ss_family == AF_INET) {
+		*len = 4;
+		return &((const struct sockaddr_in *)ss)->sin_addr;
+	}
+	*len = 16;
+	return &((const struct sockaddr_in6 *)ss)->sin6_addr;
+}
