@@ -1,19 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit: the kernel glue under the UML build's sanitizers (KASAN, UBSAN,
- * lockdep, PROVE_RCU).  Real UDP requests go over UML's loopback to the
- * sockets knts opened at boot, through the receive path, the key table, the
- * rate limiter and the counters; the netlink commands are driven through a
- * generic netlink socket as kntsd drives them, keys replaced while requests
- * keep coming; and the sockets are closed and reopened with requests in
- * flight, as rmmod does.  Master keys and sessions of both AEADs (15 and 30)
+ * lockdep, PROVE_RCU).  Each test hands the initial namespace's server UDP
+ * sockets of its own, bound to 127.0.0.1 and ::1 as kntsd binds its own,
+ * and takes them back at its end.  Real UDP requests go over UML's loopback
+ * to them, through the receive path, the key table, the rate limiter and
+ * the counters; what is no NTP client request stays on the socket for its
+ * reader; the netlink commands are driven through a generic netlink socket
+ * as kntsd and kntsctl drive them, keys replaced while requests keep
+ * coming; and the sockets are taken back and fresh ones handed over while
+ * a client floods them.  Master keys and sessions of both AEADs (15 and 30)
  * go through the same path, the fresh cookies under the current key unless
  * its cookies would be longer than the request's.
  */
 
 #include <kunit/test.h>
+#include <linux/delay.h>
+#include <linux/file.h>
 #include <linux/in.h>
 #include <linux/in6.h>
+#include <linux/kthread.h>
 #include <linux/moduleparam.h>
 #include <linux/net.h>
 #include <linux/netdevice.h>
@@ -21,6 +27,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
 #include <net/genetlink.h>
+#include <net/ipv6.h>
 #include <net/net_namespace.h>
 #include <net/sock.h>
 
@@ -48,14 +55,32 @@ struct side {
 	struct knts_aead a;
 };
 
-/*
- * One client: a UDP socket on loopback, the master keys it mints cookies
- * with (the server's, AEAD 15 and AEAD 30), its session and buffers.
- */
-struct glue {
+/* A client's UDP socket on loopback, and where it sends. */
+struct peer {
 	struct socket *udp;
 	struct sockaddr_storage to;
 	int to_len;
+};
+
+/* The families of the server's sockets, by index in &struct glue. */
+static const int families[] = { AF_INET, AF_INET6 };
+
+struct flood;
+
+/*
+ * One test: the server's sockets (127.0.0.1 and ::1 on one port), one
+ * client (a UDP socket on loopback, the master keys it mints cookies with,
+ * the server's, AEAD 15 and AEAD 30, its session and buffers), and the
+ * netlink socket it administers the server with.
+ */
+struct glue {
+	struct knts_server *srv;
+	struct knts_config cfg;
+	u16 port;
+	struct socket *ssock[ARRAY_SIZE(families)];
+	u32 sid[ARRAY_SIZE(families)];
+	struct peer c;
+	struct flood *flood;
 	struct side master, master30, c2s, s2c;
 	u8 uid[UID_LEN];
 	u8 *req, *reply, *cookie, *keys;
@@ -82,64 +107,91 @@ static int side_key(struct side *s, u16 alg, const u8 *key)
 
 /* --- UDP over loopback --- */
 
-/* From ::1, or from 127.0.0.@host (each a rate limiter bucket of its own). */
-static int udp_open(struct glue *g, int family, u8 host)
+/* @family's loopback address, port @port; returns its length. */
+static int loopback(struct sockaddr_storage *ss, int family, u16 port)
 {
-	struct sockaddr_storage me = {};
+	struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
+	struct sockaddr_in *a = (struct sockaddr_in *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (family == AF_INET) {
+		a->sin_family = AF_INET;
+		a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		a->sin_port = htons(port);
+		return sizeof(*a);
+	}
+	a6->sin6_family = AF_INET6;
+	a6->sin6_addr = in6addr_loopback;
+	a6->sin6_port = htons(port);
+	return sizeof(*a6);
+}
+
+/*
+ * To the server's @port, from ::1, or from 127.0.0.@host (each a rate
+ * limiter bucket of its own).
+ */
+static int peer_open(struct peer *p, u16 port, int family, u8 host)
+{
+	struct sockaddr_storage me;
 	int err, len;
 
 	err = sock_create_kern(&init_net, family, SOCK_DGRAM, IPPROTO_UDP,
-			       &g->udp);
+			       &p->udp);
 	if (err)
 		return err;
-	memset(&g->to, 0, sizeof(g->to));
-	if (family == AF_INET) {
-		struct sockaddr_in *a = (struct sockaddr_in *)&me;
-		struct sockaddr_in *t = (struct sockaddr_in *)&g->to;
-
-		a->sin_family = AF_INET;
-		a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-		*t = *a;
-		t->sin_port = htons(knts_srv.port);
-		a->sin_addr.s_addr = htonl(INADDR_LOOPBACK - 1 + host);
-		len = sizeof(*a);
-	} else {
-		struct sockaddr_in6 *a = (struct sockaddr_in6 *)&me;
-		struct sockaddr_in6 *t = (struct sockaddr_in6 *)&g->to;
-
-		a->sin6_family = AF_INET6;
-		a->sin6_addr = in6addr_loopback;
-		*t = *a;
-		t->sin6_port = htons(knts_srv.port);
-		len = sizeof(*a);
-	}
-	g->to_len = len;
-	g->udp->sk->sk_rcvtimeo = HZ / 2;
-	return kernel_bind(g->udp, (struct sockaddr *)&me, len);
+	p->to_len = loopback(&p->to, family, port);
+	len = loopback(&me, family, 0);
+	if (family == AF_INET)
+		((struct sockaddr_in *)&me)->sin_addr.s_addr =
+			htonl(INADDR_LOOPBACK - 1 + host);
+	p->udp->sk->sk_rcvtimeo = HZ / 2;
+	return kernel_bind(p->udp, (struct sockaddr *)&me, len);
 }
 
-static void udp_close(struct glue *g)
+static void peer_close(struct peer *p)
 {
-	if (g->udp)
-		sock_release(g->udp);
-	g->udp = NULL;
+	if (p->udp)
+		sock_release(p->udp);
+	p->udp = NULL;
 }
 
-static int udp_send(struct glue *g, const u8 *buf, unsigned int len)
+static int peer_send(struct peer *p, const u8 *buf, unsigned int len)
 {
-	struct msghdr msg = { .msg_name = &g->to, .msg_namelen = g->to_len };
+	struct msghdr msg = { .msg_name = &p->to, .msg_namelen = p->to_len };
 	struct kvec iov = { .iov_base = (void *)buf, .iov_len = len };
 
-	return kernel_sendmsg(g->udp, &msg, &iov, 1, len);
+	return kernel_sendmsg(p->udp, &msg, &iov, 1, len);
 }
 
-/* Return: the datagram's length, or -EAGAIN when none came in time. */
-static int udp_recv(struct glue *g, u8 *buf, unsigned int cap)
+/* Return: the datagram's length, or -EAGAIN when none came (in time). */
+static int sock_recv(struct socket *sock, u8 *buf, unsigned int cap,
+		     int flags)
 {
 	struct msghdr msg = {};
 	struct kvec iov = { .iov_base = buf, .iov_len = cap };
 
-	return kernel_recvmsg(g->udp, &msg, &iov, 1, cap, 0);
+	return kernel_recvmsg(sock, &msg, &iov, 1, cap, flags);
+}
+
+/* The test's client, to the server's sockets. */
+static int udp_open(struct glue *g, int family, u8 host)
+{
+	return peer_open(&g->c, g->port, family, host);
+}
+
+static void udp_close(struct glue *g)
+{
+	peer_close(&g->c);
+}
+
+static int udp_send(struct glue *g, const u8 *buf, unsigned int len)
+{
+	return peer_send(&g->c, buf, len);
+}
+
+static int udp_recv(struct glue *g, u8 *buf, unsigned int cap)
+{
+	return sock_recv(g->c.udp, buf, cap, 0);
 }
 
 /* --- NTS requests as a client makes them --- */
@@ -148,7 +200,7 @@ static u64 counter(enum knts_stat s)
 {
 	u64 sum[__KNTS_STAT_MAX];
 
-	knts_stats_sum(&knts_srv, sum);
+	knts_stats_sum(knts_server(&init_net), sum);
 	return sum[s];
 }
 
@@ -408,6 +460,309 @@ static int nl_time_set(struct glue *g, u8 stratum)
 	return nl_transact(g, skb, NULL);
 }
 
+/* KNTS_CMD_CONFIG_SET with every tunable, as kntsctl config set sends. */
+static int nl_config_set(struct glue *g, const struct knts_config *cfg)
+{
+	struct sk_buff *skb = nl_msg(g, g->family, KNTS_CMD_CONFIG_SET);
+
+	if (!skb)
+		return -ENOMEM;
+	if (nla_put_u8(skb, KNTS_A_REQUIRE_NTS, cfg->require_nts) ||
+	    nla_put_u32(skb, KNTS_A_RATELIMIT_RATE, cfg->rl_rate) ||
+	    nla_put_u32(skb, KNTS_A_RATELIMIT_BURST, cfg->rl_burst) ||
+	    nla_put_u8(skb, KNTS_A_RATELIMIT_KOD, cfg->rl_kod) ||
+	    nla_put_u32(skb, KNTS_A_COOKIE_BUDGET, cfg->cookie_budget)) {
+		kfree_skb(skb);
+		return -EMSGSIZE;
+	}
+	nlmsg_end(skb, nlmsg_hdr(skb));
+	return nl_transact(g, skb, NULL);
+}
+
+/* The current tunables with the rate limiter's changed, over netlink. */
+static int nl_ratelimit(struct glue *g, u32 rate, u32 burst)
+{
+	struct knts_config cfg;
+
+	knts_config_get(g->srv, &cfg);
+	cfg.rl_rate = rate;
+	cfg.rl_burst = burst;
+	return nl_config_set(g, &cfg);
+}
+
+/* The current tunables with the cookie budget changed, over netlink. */
+static int nl_cookie_budget(struct glue *g, u32 budget)
+{
+	struct knts_config cfg;
+
+	knts_config_get(g->srv, &cfg);
+	cfg.cookie_budget = budget;
+	return nl_config_set(g, &cfg);
+}
+
+/* KNTS_CMD_SOCKET_DEL of the socket @id, or of every socket (@id 0). */
+static int nl_socket_del(struct glue *g, u32 id)
+{
+	struct sk_buff *skb = nl_msg(g, g->family, KNTS_CMD_SOCKET_DEL);
+	struct nlattr *nest;
+
+	if (!skb)
+		return -ENOMEM;
+	if (!id) {
+		if (nla_put_flag(skb, KNTS_A_ALL))
+			goto err;
+	} else {
+		nest = nla_nest_start(skb, KNTS_A_SOCKET);
+		if (!nest || nla_put_u32(skb, KNTS_SOCK_A_ID, id))
+			goto err;
+		nla_nest_end(skb, nest);
+	}
+	nlmsg_end(skb, nlmsg_hdr(skb));
+	return nl_transact(g, skb, NULL);
+err:
+	kfree_skb(skb);
+	return -EMSGSIZE;
+}
+
+/*
+ * KNTS_CMD_SOCKET_GET: how many sockets are served; @ours, those that are
+ * this test's (one of its ids, the family and port it bound).
+ */
+static int nl_socket_get(struct glue *g, unsigned int *n, unsigned int *ours)
+{
+	struct sk_buff *skb = nl_msg(g, g->family, KNTS_CMD_SOCKET_GET);
+	struct nlattr *tb[KNTS_SOCK_A_MAX + 1];
+	struct sk_buff *reply = NULL;
+	struct nlmsghdr *nlh;
+	struct nlattr *attr;
+	unsigned int i;
+	int err, rem;
+
+	*n = 0;
+	*ours = 0;
+	if (!skb)
+		return -ENOMEM;
+	nlmsg_end(skb, nlmsg_hdr(skb));
+	err = nl_transact(g, skb, &reply);
+	if (err)
+		goto out;
+	err = -ENOENT;
+	if (!reply)
+		goto out;
+	nlh = (struct nlmsghdr *)reply->data;
+	err = 0;
+	nlmsg_for_each_attr(attr, nlh, GENL_HDRLEN, rem) {
+		if (nla_type(attr) != KNTS_A_SOCKET)
+			continue;
+		(*n)++;
+		err = nla_parse_nested_deprecated(tb, KNTS_SOCK_A_MAX, attr,
+						  NULL, NULL);
+		if (err)
+			break;
+		if (!tb[KNTS_SOCK_A_ID] || !tb[KNTS_SOCK_A_FAMILY] ||
+		    !tb[KNTS_SOCK_A_PORT] || !tb[KNTS_SOCK_A_ADDR]) {
+			err = -EPROTO;
+			break;
+		}
+		for (i = 0; i < ARRAY_SIZE(families); i++)
+			if (nla_get_u32(tb[KNTS_SOCK_A_ID]) == g->sid[i] &&
+			    nla_get_u16(tb[KNTS_SOCK_A_FAMILY]) == families[i] &&
+			    nla_get_u16(tb[KNTS_SOCK_A_PORT]) == g->port)
+				(*ours)++;
+	}
+out:
+	kfree_skb(reply);
+	return err;
+}
+
+/* --- the server's sockets, handed over as kntsd hands its own --- */
+
+/*
+ * A UDP socket bound to the loopback address of families[@i] and g->port
+ * (when 0, the port the stack picks, which becomes g->port), with a file
+ * as a descriptor has one, handed to the server.  The test keeps a
+ * reference of its own, as kntsd keeps its descriptor, to read what the
+ * server leaves on the socket.
+ */
+static int srv_open(struct kunit *test, struct glue *g, unsigned int i)
+{
+	struct netlink_ext_ack extack = {};
+	struct sockaddr_storage me;
+	struct knts_sock *ks;
+	struct socket *sock;
+	struct file *file;
+	int err, len, tries;
+
+	err = sock_create_kern(&init_net, families[i], SOCK_DGRAM, IPPROTO_UDP,
+			       &sock);
+	if (err)
+		return err;
+	file = sock_alloc_file(sock, 0, NULL);
+	if (IS_ERR(file))
+		return PTR_ERR(file);	/* sock_alloc_file released it */
+	g->ssock[i] = sock;
+	sock->sk->sk_rcvtimeo = HZ / 2;
+	if (families[i] == AF_INET6) {
+		err = ip6_sock_set_v6only(sock->sk);
+		if (err)
+			return err;
+	}
+	len = loopback(&me, families[i], g->port);
+	/* A socket just closed on that port may still be going away. */
+	for (tries = 0; tries < 100; tries++) {
+		err = kernel_bind(sock, (struct sockaddr *)&me, len);
+		if (err != -EADDRINUSE || !g->port)
+			break;
+		flush_delayed_fput();
+		usleep_range(10000, 20000);
+	}
+	if (err)
+		return err;
+	if (!g->port) {
+		err = kernel_getsockname(sock, (struct sockaddr *)&me);
+		if (err < 0)
+			return err;
+		g->port = ntohs(((struct sockaddr_in *)&me)->sin_port);
+	}
+	/* The server's reference, besides the test's. */
+	get_file(file);
+	ks = knts_sock_attach(g->srv, sock, &extack);
+	if (IS_ERR(ks)) {
+		fput(file);
+		kunit_err(test, "attach: %s\n", extack._msg ?: "?");
+		return PTR_ERR(ks);
+	}
+	g->sid[i] = ks->id;
+	return 0;
+}
+
+/* Both families' sockets, on g->port (the first on any port if 0). */
+static int srv_open_all(struct kunit *test, struct glue *g)
+{
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < ARRAY_SIZE(families); i++) {
+		err = srv_open(test, g, i);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* How the sockets are taken back from the server. */
+enum srv_del {
+	SRV_DEL_DIRECT,		/* knts_sock_detach() of each id */
+	SRV_DEL_NL_ID,		/* KNTS_CMD_SOCKET_DEL of each id */
+	SRV_DEL_NL_ALL,		/* KNTS_CMD_SOCKET_DEL with KNTS_A_ALL */
+};
+
+/*
+ * Takes the sockets back from the server, then closes them, as kntsd does
+ * when it stops; returns once they are gone (their port is free).
+ */
+static void srv_close(struct kunit *test, struct glue *g, enum srv_del how)
+{
+	unsigned int i;
+
+	if (how == SRV_DEL_NL_ALL && (g->sid[0] || g->sid[1]))
+		KUNIT_EXPECT_EQ(test, nl_socket_del(g, 0), 0);
+	for (i = 0; i < ARRAY_SIZE(families); i++) {
+		if (g->sid[i] && how == SRV_DEL_NL_ID)
+			KUNIT_EXPECT_EQ(test, nl_socket_del(g, g->sid[i]), 0);
+		else if (g->sid[i] && how == SRV_DEL_DIRECT)
+			KUNIT_EXPECT_EQ(test, knts_sock_detach(g->srv, g->sid[i],
+							       NULL), 1u);
+		g->sid[i] = 0;
+	}
+	for (i = 0; i < ARRAY_SIZE(families); i++) {
+		if (g->ssock[i])
+			fput(g->ssock[i]->file);
+		g->ssock[i] = NULL;
+	}
+	/* fput() from a kernel thread defers the release to a worker. */
+	flush_delayed_fput();
+}
+
+/*
+ * A client flooding the server from another thread, over both families,
+ * with one request again and again, reading what comes back.
+ */
+struct flood {
+	struct task_struct *task;
+	struct peer p[ARRAY_SIZE(families)];
+	u8 *req, *reply;
+	int len;
+	unsigned long sent, answered;
+};
+
+/* Requests per family between two naps (a jiffy or more each). */
+#define FLOOD_BURST	8
+
+static int flood_fn(void *arg)
+{
+	struct flood *f = arg;
+	unsigned int i, n;
+
+	while (!kthread_should_stop()) {
+		for (i = 0; i < ARRAY_SIZE(f->p); i++) {
+			struct peer *p = &f->p[i];
+
+			for (n = 0; n < FLOOD_BURST; n++)
+				if (peer_send(p, f->req, f->len) == f->len)
+					WRITE_ONCE(f->sent, f->sent + 1);
+			while (sock_recv(p->udp, f->reply, BUF_LEN,
+					 MSG_DONTWAIT) > 0)
+				WRITE_ONCE(f->answered, f->answered + 1);
+		}
+		usleep_range(1000, 2000);
+	}
+	return 0;
+}
+
+/* Starts a flood of the request in g->req (@len bytes) from 127.0.0.5. */
+static int flood_start(struct kunit *test, struct glue *g, int len)
+{
+	struct flood *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+	struct task_struct *task;
+	unsigned int i;
+	int err;
+
+	if (!f)
+		return -ENOMEM;
+	f->req = kunit_kmalloc(test, len, GFP_KERNEL);
+	f->reply = kunit_kmalloc(test, BUF_LEN, GFP_KERNEL);
+	if (!f->req || !f->reply)
+		return -ENOMEM;
+	memcpy(f->req, g->req, len);
+	f->len = len;
+	g->flood = f;
+	for (i = 0; i < ARRAY_SIZE(families); i++) {
+		err = peer_open(&f->p[i], g->port, families[i], 5);
+		if (err)
+			return err;
+	}
+	task = kthread_run(flood_fn, f, "knts-flood");
+	if (IS_ERR(task))
+		return PTR_ERR(task);
+	f->task = task;
+	return 0;
+}
+
+static void flood_stop(struct glue *g)
+{
+	struct flood *f = g->flood;
+	unsigned int i;
+
+	if (!f)
+		return;
+	if (f->task)
+		kthread_stop(f->task);
+	f->task = NULL;
+	for (i = 0; i < ARRAY_SIZE(f->p); i++)
+		peer_close(&f->p[i]);
+}
+
 /* --- the suite --- */
 
 static int glue_suite_init(struct kunit_suite *suite)
@@ -437,7 +792,10 @@ static int glue_init(struct kunit *test)
 	    knts_siv_init(&g->c2s.siv) || knts_siv_init(&g->s2c.siv))
 		return -ENOMEM;
 	g->placeholders = 1;
+	g->srv = knts_server(&init_net);
 	test->priv = g;
+	/* The tunables as they were, for glue_exit() to put back. */
+	knts_config_get(g->srv, &g->cfg);
 	KUNIT_ASSERT_EQ(test, side_key(&g->master, KNTS_AEAD_AES_SIV_CMAC_256,
 				       secret), 0);
 	KUNIT_ASSERT_EQ(test, side_key(&g->master30, KNTS_AEAD_AES_128_GCM_SIV,
@@ -446,19 +804,27 @@ static int glue_init(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, nl_resolve(g), 0);
 	KUNIT_ASSERT_EQ(test, nl_key_set(g, KEY_ID, secret, true), 0);
 	KUNIT_ASSERT_EQ(test, nl_time_set(g, 2), 0);
+	KUNIT_ASSERT_EQ(test, srv_open_all(test, g), 0);
 	return 0;
 }
 
 static void glue_exit(struct kunit *test)
 {
 	struct glue *g = test->priv;
+	int err;
 
-	/* What a test may have changed, as the module's defaults. */
-	knts_test_set_ratelimit(0, 8);
-	knts_test_set_cookie_budget(50000);
 	if (!g)
 		return;
+	flood_stop(g);
 	udp_close(g);
+	srv_close(test, g, SRV_DEL_DIRECT);
+	/* Nothing of this test's is served any more. */
+	mutex_lock(&g->srv->lock);
+	KUNIT_EXPECT_EQ(test, g->srv->nsocks, 0u);
+	/* What the test may have changed, as it was. */
+	err = knts_config_set(g->srv, &g->cfg);
+	mutex_unlock(&g->srv->lock);
+	KUNIT_EXPECT_EQ(test, err, 0);
 	if (g->nl) {
 		nl_key_del(g, KEY_ID);
 		nl_key_del(g, OTHER_ID);
@@ -470,15 +836,20 @@ static void glue_exit(struct kunit *test)
 	knts_siv_uninit(&g->s2c.siv);
 }
 
-/* NTS over IPv4 and IPv6: verified replies, counted, cookies that open. */
+/*
+ * NTS over IPv4 and IPv6, on the sockets handed over (which the socket
+ * list shows): verified replies, counted, cookies that open.
+ */
 static void glue_nts_both_families(struct kunit *test)
 {
-	static const int families[] = { AF_INET, AF_INET6 };
 	struct glue *g = test->priv;
 	struct knts_client_reply r;
 	u64 auth = counter(KNTS_STAT_AUTH_REPLIES);
-	unsigned int i;
+	unsigned int i, n, ours;
 
+	KUNIT_EXPECT_EQ(test, nl_socket_get(g, &n, &ours), 0);
+	KUNIT_EXPECT_EQ(test, ours, 2u);
+	KUNIT_EXPECT_EQ(test, n, 2u);
 	for (i = 0; i < ARRAY_SIZE(families); i++) {
 		KUNIT_ASSERT_EQ(test, udp_open(g, families[i], 1), 0);
 		KUNIT_ASSERT_EQ(test, session(g, &g->master, KEY_ID), 0);
@@ -641,9 +1012,9 @@ static void glue_nts_aead30(struct kunit *test)
 }
 
 /*
- * The rate limiter on the real path, switched on at run time as an admin
- * writing the module parameters does: NTS and plain requests from one
- * source share a bucket; a burst is served, the rest dropped and counted.
+ * The rate limiter on the real path, switched on at run time over netlink
+ * as kntsctl config set does: NTS and plain requests from one source share
+ * a bucket; a burst is served, the rest dropped and counted.
  */
 static void glue_ratelimit(struct kunit *test)
 {
@@ -653,7 +1024,7 @@ static void glue_ratelimit(struct kunit *test)
 	u8 plain[48] = { 4 << 3 | 3 };
 	unsigned int i, got = 0;
 
-	knts_test_set_ratelimit(1, 4);
+	KUNIT_ASSERT_EQ(test, nl_ratelimit(g, 1, 4), 0);
 	KUNIT_ASSERT_EQ(test, udp_open(g, AF_INET, 2), 0);
 	KUNIT_ASSERT_EQ(test, session(g, &g->master, KEY_ID), 0);
 	KUNIT_EXPECT_EQ(test, exchange(test, g, &r), 1);
@@ -661,7 +1032,7 @@ static void glue_ratelimit(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, udp_send(g, plain, sizeof(plain)), 48);
 	while (udp_recv(g, g->reply, BUF_LEN) > 0)
 		got++;
-	knts_test_set_ratelimit(0, 8);
+	KUNIT_EXPECT_EQ(test, nl_ratelimit(g, 0, 8), 0);
 	/* One token may come back while sending, at 1/s. */
 	KUNIT_EXPECT_GE(test, got, 3u);
 	KUNIT_EXPECT_LE(test, got, 4u);
@@ -685,7 +1056,7 @@ static void glue_cookie_budget(struct kunit *test)
 	g->placeholders = KNTS_MAX_COOKIES - 1;
 	KUNIT_ASSERT_EQ(test, udp_open(g, AF_INET, 3), 0);
 	/* Lowering the budget caps what the bucket holds at once. */
-	knts_test_set_cookie_budget(1);
+	KUNIT_ASSERT_EQ(test, nl_cookie_budget(g, 1), 0);
 	for (i = 0; i < 20; i++) {
 		KUNIT_ASSERT_EQ(test, session(g, &g->master, KEY_ID), 0);
 		KUNIT_ASSERT_EQ(test, exchange(test, g, &r), 1);
@@ -700,35 +1071,164 @@ static void glue_cookie_budget(struct kunit *test)
 	KUNIT_EXPECT_GE(test, one, 1u);
 	KUNIT_EXPECT_EQ(test, counter(KNTS_STAT_COOKIE_BUDGET_CUTS), cuts + one);
 
-	knts_test_set_cookie_budget(0);
+	KUNIT_ASSERT_EQ(test, nl_cookie_budget(g, 0), 0);
 	KUNIT_ASSERT_EQ(test, session(g, &g->master, KEY_ID), 0);
 	KUNIT_EXPECT_EQ(test, exchange(test, g, &r), 1);
 	KUNIT_EXPECT_EQ(test, r.cookies, KNTS_MAX_COOKIES);
 }
 
 /*
- * The sockets closed with requests in flight and opened again, as rmmod
- * and modprobe do: no use after free, no lost lock, and service resumes.
+ * The sockets taken back and fresh ones handed over on the same port while
+ * a client floods them, as kntsd's restart does, each way there is
+ * (directly, over netlink by id, all at once): no use after free, no lost
+ * lock, and service resumes.
  */
 static void glue_sockets_close_during_traffic(struct kunit *test)
 {
 	struct glue *g = test->priv;
 	struct knts_client_reply r;
+	unsigned long answered;
 	unsigned int round, i;
 	int len;
 
-	KUNIT_ASSERT_EQ(test, udp_open(g, AF_INET, 1), 0);
+	KUNIT_ASSERT_EQ(test, session(g, &g->master, KEY_ID), 0);
+	len = request(g, 1);
+	KUNIT_ASSERT_GT(test, len, 0);
+	KUNIT_ASSERT_EQ(test, flood_start(test, g, len), 0);
 	for (round = 0; round < 3; round++) {
-		KUNIT_ASSERT_EQ(test, session(g, &g->master, KEY_ID), 0);
-		len = request(g, 1);
-		KUNIT_ASSERT_GT(test, len, 0);
-		for (i = 0; i < 16; i++)
-			KUNIT_EXPECT_EQ(test, udp_send(g, g->req, len), len);
-		knts_socket_uninit(&knts_srv);
-		KUNIT_ASSERT_EQ(test, knts_socket_init(&knts_srv, knts_srv.port), 0);
-		while (udp_recv(g, g->reply, BUF_LEN) > 0)
-			;
+		msleep(50);
+		srv_close(test, g, round);
+		/* Requests now find no socket: turned away by the stack. */
+		usleep_range(5000, 10000);
+		KUNIT_ASSERT_EQ(test, srv_open_all(test, g), 0);
 	}
+	/* The flood is answered on the fresh sockets. */
+	answered = READ_ONCE(g->flood->answered);
+	for (i = 0; i < 200 && READ_ONCE(g->flood->answered) == answered; i++)
+		usleep_range(10000, 20000);
+	KUNIT_EXPECT_GT(test, READ_ONCE(g->flood->answered), answered);
+	flood_stop(g);
+	kunit_info(test, "flood: %lu requests, %lu answered\n",
+		   g->flood->sent, g->flood->answered);
+
+	KUNIT_ASSERT_EQ(test, udp_open(g, AF_INET, 1), 0);
+	KUNIT_ASSERT_EQ(test, session(g, &g->master, KEY_ID), 0);
+	KUNIT_EXPECT_EQ(test, exchange(test, g, &r), 1);
+}
+
+/*
+ * What is no NTP client request is left on the socket for its reader
+ * (kntsd, which counts and drops control messages): a 12-byte mode 6
+ * (control) message over IPv4 and a 48-byte mode 4 (server) packet over
+ * IPv6 wait in the server socket's queue as they were sent, unanswered,
+ * each counted as passed up, neither as dropped.
+ */
+static void glue_non_ntp_passed_up(struct kunit *test)
+{
+	/* NTPv2 control message, read variables, sequence 1, no data. */
+	static const u8 control[12] = { 2 << 3 | 6, 2, 0, 1 };
+	struct glue *g = test->priv;
+	u64 up = counter(KNTS_STAT_PASSED_UP);
+	u64 rx = counter(KNTS_STAT_RX_PACKETS);
+	u64 dropped = counter(KNTS_STAT_RX_DROPPED);
+	u8 server[48] = { 4 << 3 | 4, 2 };
+	unsigned int i;
+	int n;
+
+	for (i = 0; i < ARRAY_SIZE(families); i++) {
+		const u8 *msg = i ? server : control;
+		int len = i ? sizeof(server) : sizeof(control);
+
+		KUNIT_ASSERT_EQ(test, udp_open(g, families[i], 1), 0);
+		KUNIT_ASSERT_EQ(test, udp_send(g, msg, len), len);
+		n = sock_recv(g->ssock[i], g->reply, BUF_LEN, 0);
+		KUNIT_EXPECT_EQ(test, n, len);
+		if (n == len)
+			KUNIT_EXPECT_EQ(test, memcmp(g->reply, msg, len), 0);
+		/* Nothing else on the socket; no reply to the client. */
+		KUNIT_EXPECT_EQ(test, sock_recv(g->ssock[i], g->reply, BUF_LEN,
+						MSG_DONTWAIT), -EAGAIN);
+		KUNIT_EXPECT_EQ(test, udp_recv(g, g->reply, BUF_LEN), -EAGAIN);
+		KUNIT_EXPECT_EQ(test, counter(KNTS_STAT_PASSED_UP), up + i + 1);
+		udp_close(g);
+	}
+	KUNIT_EXPECT_EQ(test, counter(KNTS_STAT_RX_PACKETS), rx + 2);
+	KUNIT_EXPECT_EQ(test, counter(KNTS_STAT_RX_DROPPED), dropped);
+}
+
+/* A kernel socket with a file, as one behind a descriptor has. */
+static struct socket *file_sock(struct kunit *test, int family, int type,
+				int proto)
+{
+	struct socket *sock;
+	struct file *file;
+
+	if (sock_create_kern(&init_net, family, type, proto, &sock))
+		return NULL;
+	file = sock_alloc_file(sock, 0, NULL);
+	return IS_ERR(file) ? NULL : sock;
+}
+
+/*
+ * Hands @sock (with a file reference, which the server takes over on
+ * success) to the server; takes it back at once if it was taken.
+ * Returns the errno of knts_sock_attach().
+ */
+static int attach_err(struct glue *g, struct socket *sock)
+{
+	struct netlink_ext_ack extack = {};
+	struct knts_sock *ks = knts_sock_attach(g->srv, sock, &extack);
+
+	if (IS_ERR(ks)) {
+		/* Refused: the reference is still ours, and a reason given. */
+		fput(sock->file);
+		return extack._msg ? PTR_ERR(ks) : -ENOMSG;
+	}
+	knts_sock_detach(g->srv, ks->id, NULL);
+	return 0;
+}
+
+/*
+ * The server takes what it can serve only, saying why not: a bound,
+ * unconnected UDP socket that nothing (knts, a tunnel) serves already;
+ * what it refuses stays the caller's and changes nothing.
+ */
+static void glue_socket_attach_checks(struct kunit *test)
+{
+	struct glue *g = test->priv;
+	struct knts_client_reply r;
+	struct sockaddr_storage ss;
+	unsigned int n, ours;
+	struct socket *s;
+	int len;
+
+	/* Served already: the test's own. */
+	get_file(g->ssock[0]->file);
+	KUNIT_EXPECT_EQ(test, attach_err(g, g->ssock[0]), -EBUSY);
+	/* Not bound. */
+	s = file_sock(test, AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_EQ(test, attach_err(g, s), -EDESTADDRREQ);
+	/* Not UDP. */
+	s = file_sock(test, AF_INET6, SOCK_STREAM, IPPROTO_TCP);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_EQ(test, attach_err(g, s), -EPROTONOSUPPORT);
+	/* Connected: it would hear one peer only. */
+	s = file_sock(test, AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	len = loopback(&ss, AF_INET, g->port);
+	if (kernel_connect(s, (struct sockaddr *)&ss, len, 0)) {
+		fput(s->file);
+		KUNIT_FAIL(test, "connect");
+	} else {
+		KUNIT_EXPECT_EQ(test, attach_err(g, s), -EISCONN);
+	}
+
+	/* The test's sockets are served as before, and they only. */
+	KUNIT_EXPECT_EQ(test, nl_socket_get(g, &n, &ours), 0);
+	KUNIT_EXPECT_EQ(test, ours, 2u);
+	KUNIT_EXPECT_EQ(test, n, 2u);
+	KUNIT_ASSERT_EQ(test, udp_open(g, AF_INET6, 1), 0);
 	KUNIT_ASSERT_EQ(test, session(g, &g->master, KEY_ID), 0);
 	KUNIT_EXPECT_EQ(test, exchange(test, g, &r), 1);
 }
@@ -740,6 +1240,8 @@ static struct kunit_case glue_cases[] = {
 	KUNIT_CASE(glue_ratelimit),
 	KUNIT_CASE(glue_cookie_budget),
 	KUNIT_CASE(glue_sockets_close_during_traffic),
+	KUNIT_CASE(glue_non_ntp_passed_up),
+	KUNIT_CASE(glue_socket_attach_checks),
 	{}
 };
 

@@ -6,6 +6,7 @@
 #define _KNTS_KNTS_H
 
 #include <linux/mutex.h>
+#include <linux/workqueue.h>
 #include <linux/types.h>
 
 #include "keys.h"
@@ -14,7 +15,7 @@
 
 struct knts_pcpu_stats;
 struct knts_time_status;
-struct socket;
+struct net;
 
 /**
  * struct knts_pcpu - one CPU's working state for the packet path
@@ -57,38 +58,43 @@ struct knts_config {
 };
 
 /**
- * struct knts_server - one NTS server instance
- * @lock: serialises configuration changes (netlink); never taken on the
- *	packet path, which reads under RCU
+ * struct knts_server - the NTS server of one network namespace
+ * @lock: serialises configuration changes (netlink, the reaper); never
+ *	taken on the packet path, which reads under RCU
+ * @net: the namespace; the server lives and dies with it
  * @stats: per-CPU counters
  * @time: time status announced in replies, replaced under @lock
  * @keys: master keys, replaced under @lock
- * @pcpu: per-CPU packet path state
- * @rl: per-source rate limiter
- * @sock4: UDP socket on @port, IPv4
- * @sock6: UDP socket on @port, IPv6 (NULL when IPv6 is disabled)
- * @port: UDP port served
- * @load_time_ns: CLOCK_REALTIME at initialisation
+ * @rl: per-source rate limiter; its table is allocated when rate limiting
+ *	is first enabled
+ * @cfg: tunables, written under @lock with WRITE_ONCE()
+ * @socks: the sockets served (&struct knts_sock), under @lock
+ * @nsocks: how many
+ * @next_sock_id: the id the next socket gets
+ * @reaper: releases the sockets of a namespace nothing else holds
+ * @served: a socket was served at some point (the namespace's exit is
+ *	announced)
+ * @load_time_ns: CLOCK_REALTIME when the server was set up
  */
 struct knts_server {
 	struct mutex lock; /* see @lock above */
+	struct net *net;
 	struct knts_pcpu_stats __percpu *stats;
 	struct knts_time_status __rcu *time;
 	struct knts_keys keys;
-	struct knts_pcpu __percpu *pcpu;
 	struct knts_ratelimit rl;
-	struct socket *sock4;
-	struct socket *sock6;
-	u16 port;
+	struct knts_config cfg;
+	struct list_head socks;
+	unsigned int nsocks;
+	u32 next_sock_id;
+	struct delayed_work reaper;
+	bool served;
 	u64 load_time_ns;
 };
 
-extern struct knts_server knts_srv;
-
-void knts_config_get(struct knts_config *cfg);
-#if IS_ENABLED(CONFIG_KNTS_KUNIT_TEST)
-void knts_test_set_ratelimit(u32 rate, u32 burst);
-void knts_test_set_cookie_budget(u32 budget);
-#endif
+struct knts_server *knts_server(const struct net *net);
+void knts_config_get(struct knts_server *srv, struct knts_config *cfg);
+int knts_config_set(struct knts_server *srv, const struct knts_config *cfg);
+unsigned int knts_instances(void);
 
 #endif /* _KNTS_KNTS_H */

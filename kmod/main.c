@@ -1,10 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * knts: Network Time Security (RFC 8915) served from the kernel.
+ *
+ * Every network namespace has its own server (struct knts_server: keys,
+ * time status, tunables, counters, sockets), created with the namespace
+ * and destroyed with it.  Loading the module opens no socket: userspace
+ * hands bound UDP sockets over generic netlink (socket.c).
  */
 
 #include <linux/ktime.h>
 #include <linux/module.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
 
 #include "aes.h"
 #include "knts.h"
@@ -15,134 +22,175 @@
 #include "timestatus.h"
 #include "core/version.h"
 
-static ushort port = 123;
-module_param(port, ushort, 0444);
-MODULE_PARM_DESC(port, "UDP port to serve NTP on (default 123)");
-
+/*
+ * Defaults for a namespace's tunables, read when its server is set up
+ * (at load for the namespaces that exist then).  Changed at run time over
+ * netlink only (KNTS_CMD_CONFIG_SET), per namespace.
+ */
 static bool require_nts;
-module_param(require_nts, bool, 0644);
-MODULE_PARM_DESC(require_nts, "Drop unauthenticated NTP requests");
+module_param(require_nts, bool, 0444);
+MODULE_PARM_DESC(require_nts, "Default: drop unauthenticated NTP requests");
 
 static uint ratelimit_rate;
-module_param(ratelimit_rate, uint, 0644);
+module_param(ratelimit_rate, uint, 0444);
 MODULE_PARM_DESC(ratelimit_rate,
-		 "Requests per second per source address, 0 = unlimited (default)");
+		 "Default requests per second per source address, 0 = unlimited (default)");
 
 static uint ratelimit_burst = 8;
-module_param(ratelimit_burst, uint, 0644);
-MODULE_PARM_DESC(ratelimit_burst, "Requests a source may send at once");
+module_param(ratelimit_burst, uint, 0444);
+MODULE_PARM_DESC(ratelimit_burst, "Default requests a source may send at once");
 
 static bool ratelimit_kod;
-module_param(ratelimit_kod, bool, 0644);
+module_param(ratelimit_kod, bool, 0444);
 MODULE_PARM_DESC(ratelimit_kod,
-		 "Answer rate-limited requests with a RATE kiss-o'-death");
+		 "Default: answer rate-limited requests with a RATE kiss-o'-death");
 
 static uint cookie_budget = 50000;
-module_param(cookie_budget, uint, 0644);
+module_param(cookie_budget, uint, 0444);
 MODULE_PARM_DESC(cookie_budget,
-		 "Fresh cookies per second per CPU beyond the first of each reply; past it, replies carry one (0 = no budget; default 50000)");
+		 "Default fresh cookies per second per CPU beyond the first of each reply; past it, replies carry one (0 = no budget; default 50000)");
 
-struct knts_server knts_srv = {
-	.lock = __MUTEX_INITIALIZER(knts_srv.lock),
-};
+static unsigned int knts_net_id __read_mostly;
+
+/**
+ * knts_server() - the server of a network namespace
+ * @net: the namespace
+ *
+ * Return: the server; it exists as long as @net does.
+ */
+struct knts_server *knts_server(const struct net *net)
+{
+	return net_generic(net, knts_net_id);
+}
 
 /**
  * knts_config_get() - the tunables, as the packet path sees them now
+ * @srv: server
  * @cfg: out
  */
-void knts_config_get(struct knts_config *cfg)
+void knts_config_get(struct knts_server *srv, struct knts_config *cfg)
 {
-	cfg->require_nts = READ_ONCE(require_nts);
-	cfg->rl_rate = READ_ONCE(ratelimit_rate);
-	cfg->rl_burst = max_t(u32, READ_ONCE(ratelimit_burst), 1);
-	cfg->rl_kod = READ_ONCE(ratelimit_kod);
-	cfg->cookie_budget = READ_ONCE(cookie_budget);
-}
-
-#if IS_ENABLED(CONFIG_KNTS_KUNIT_TEST)
-/**
- * knts_test_set_ratelimit() - for KUnit: what writing the ratelimit_rate
- *	and ratelimit_burst parameters under /sys/module/knts does
- * @rate: requests per second per source, 0 = off
- * @burst: requests a source may send at once
- */
-void knts_test_set_ratelimit(u32 rate, u32 burst)
-{
-	WRITE_ONCE(ratelimit_rate, rate);
-	WRITE_ONCE(ratelimit_burst, burst);
+	cfg->require_nts = READ_ONCE(srv->cfg.require_nts);
+	cfg->rl_rate = READ_ONCE(srv->cfg.rl_rate);
+	cfg->rl_burst = max_t(u32, READ_ONCE(srv->cfg.rl_burst), 1);
+	cfg->rl_kod = READ_ONCE(srv->cfg.rl_kod);
+	cfg->cookie_budget = READ_ONCE(srv->cfg.cookie_budget);
 }
 
 /**
- * knts_test_set_cookie_budget() - for KUnit: what writing the
- *	cookie_budget parameter does
- * @budget: extra cookies per second per CPU, 0 = no budget
+ * knts_config_set() - replace the tunables
+ * @srv: server
+ * @cfg: the new values
+ *
+ * The rate limiter's table is allocated the first time rate limiting is
+ * turned on, so that a namespace that never limits does not pay for it.
+ *
+ * Context: process context, under @srv->lock.
+ * Return: 0, or -ENOMEM (nothing changed).
  */
-void knts_test_set_cookie_budget(u32 budget)
+int knts_config_set(struct knts_server *srv, const struct knts_config *cfg)
 {
-	WRITE_ONCE(cookie_budget, budget);
+	int err = 0;
+
+	lockdep_assert_held(&srv->lock);
+	if (cfg->rl_rate)
+		err = knts_ratelimit_enable(&srv->rl);
+	if (!err) {
+		WRITE_ONCE(srv->cfg.require_nts, cfg->require_nts);
+		WRITE_ONCE(srv->cfg.rl_burst, max_t(u32, cfg->rl_burst, 1));
+		WRITE_ONCE(srv->cfg.rl_kod, cfg->rl_kod);
+		WRITE_ONCE(srv->cfg.cookie_budget, cfg->cookie_budget);
+		/* Last: the packet path limits once it reads a rate. */
+		WRITE_ONCE(srv->cfg.rl_rate, cfg->rl_rate);
+	}
+	return err;
 }
-#endif
+
+static int __net_init knts_net_init(struct net *net)
+{
+	struct knts_server *srv = knts_server(net);
+	struct knts_config cfg = {
+		.require_nts = READ_ONCE(require_nts),
+		.rl_rate = READ_ONCE(ratelimit_rate),
+		.rl_burst = READ_ONCE(ratelimit_burst),
+		.rl_kod = READ_ONCE(ratelimit_kod),
+		.cookie_budget = READ_ONCE(cookie_budget),
+	};
+	int err;
+
+	mutex_init(&srv->lock);
+	srv->net = net;
+	INIT_LIST_HEAD(&srv->socks);
+	knts_socket_net_init(srv);
+	srv->load_time_ns = ktime_get_real_ns();
+	err = knts_stats_init(srv);
+	if (err)
+		return err;
+	mutex_lock(&srv->lock);
+	err = knts_config_set(srv, &cfg);
+	mutex_unlock(&srv->lock);
+	if (err)
+		knts_stats_uninit(srv);
+	return err;
+}
+
+static void __net_exit knts_net_exit(struct net *net)
+{
+	struct knts_server *srv = knts_server(net);
+
+	/* Stops the packet path and waits until no callback runs. */
+	knts_socket_net_exit(srv);
+	knts_keys_uninit(srv);
+	knts_time_uninit(srv);
+	knts_ratelimit_uninit(&srv->rl);
+	knts_stats_uninit(srv);
+	knts_genl_netns_exit(net);
+}
+
+static struct pernet_operations knts_net_ops = {
+	.init = knts_net_init,
+	.exit = knts_net_exit,
+	.id = &knts_net_id,
+	.size = sizeof(struct knts_server),
+};
 
 static int __init knts_init(void)
 {
 	int err;
 
-	if (!port) {
-		pr_err("knts: port must not be 0\n");
-		return -EINVAL;
-	}
 	err = knts_aes_init();
 	if (err)
 		return err;
-	knts_srv.load_time_ns = ktime_get_real_ns();
-	err = knts_stats_init(&knts_srv);
+	err = knts_pcpu_init();
 	if (err)
-		return err;
-	err = knts_pcpu_init(&knts_srv);
-	if (err)
-		goto err_stats;
-	err = knts_ratelimit_init(&knts_srv.rl);
+		goto err_aes;
+	err = register_pernet_subsys(&knts_net_ops);
 	if (err)
 		goto err_pcpu;
 	err = knts_genl_init();
 	if (err)
-		goto err_rl;
-	/* Last: requests arrive as soon as the sockets exist. */
-	err = knts_socket_init(&knts_srv, port);
-	if (err) {
-		pr_err("knts: cannot listen on UDP port %u: %d%s\n", port, err,
-		       err == -EADDRINUSE ? " (another NTP server has it)" : "");
-		goto err_genl;
-	}
+		goto err_pernet;
 
-	pr_info("knts " KNTS_VERSION " serving NTP on UDP port %u (%s)\n",
-		port, knts_srv.sock6 ? "IPv4, IPv6" : "IPv4");
+	pr_info("knts " KNTS_VERSION
+		" loaded; serves the UDP sockets it is handed (kntsd, kntsctl socket add)\n");
 	return 0;
 
-err_genl:
-	knts_genl_uninit();
-	/* kntsd may have been quick: keys or a time status may be set. */
-	knts_keys_uninit(&knts_srv);
-	knts_time_uninit(&knts_srv);
-err_rl:
-	knts_ratelimit_uninit(&knts_srv.rl);
+err_pernet:
+	unregister_pernet_subsys(&knts_net_ops);
 err_pcpu:
-	knts_pcpu_uninit(&knts_srv);
-err_stats:
-	knts_stats_uninit(&knts_srv);
+	knts_pcpu_uninit();
+err_aes:
+	knts_aes_exit();
 	return err;
 }
 
 static void __exit knts_exit(void)
 {
-	/* Stops the packet path and waits until no callback runs. */
-	knts_socket_uninit(&knts_srv);
+	/* No handler runs and no notification goes out after this. */
 	knts_genl_uninit();
-	knts_keys_uninit(&knts_srv);
-	knts_time_uninit(&knts_srv);
-	knts_ratelimit_uninit(&knts_srv.rl);
-	knts_pcpu_uninit(&knts_srv);
-	knts_stats_uninit(&knts_srv);
+	/* Releases every namespace's sockets and state. */
+	unregister_pernet_subsys(&knts_net_ops);
+	knts_pcpu_uninit();
 	knts_aes_exit();
 }
 

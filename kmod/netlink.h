@@ -5,7 +5,10 @@
 #ifndef _KNTS_NETLINK_H
 #define _KNTS_NETLINK_H
 
+struct net;
+
 int knts_genl_init(void);
 void knts_genl_uninit(void);
+void knts_genl_netns_exit(struct net *net);
 
 #endif /* _KNTS_NETLINK_H */

@@ -7,7 +7,7 @@
  * core/ratelimit.h (kntsd's NTP server decides with the same function),
  * equivalent to a token bucket of @burst tokens refilled at @rate per
  * second, without locks and without per-source allocation.  Memory is
- * fixed at load.
+ * fixed once rate limiting is first enabled in a namespace.
  */
 
 #include <linux/mm.h>
@@ -19,18 +19,24 @@
 #include "ratelimit.h"
 
 /**
- * knts_ratelimit_init() - allocate the bucket table
+ * knts_ratelimit_enable() - allocate the bucket table, unless it exists
  * @rl: limiter
  *
+ * Context: process context, under the server's lock.
  * Return: 0 or -ENOMEM.
  */
-int knts_ratelimit_init(struct knts_ratelimit *rl)
+int knts_ratelimit_enable(struct knts_ratelimit *rl)
 {
-	rl->tat = kvcalloc(1U << KNTS_RL_BUCKETS_LOG, sizeof(*rl->tat),
-			   GFP_KERNEL);
-	if (!rl->tat)
+	atomic64_t *tat;
+
+	if (rl->tat)
+		return 0;
+	tat = kvcalloc(1U << KNTS_RL_BUCKETS_LOG, sizeof(*tat), GFP_KERNEL);
+	if (!tat)
 		return -ENOMEM;
 	get_random_bytes(&rl->key, sizeof(rl->key));
+	/* The key is written before the table is seen. */
+	smp_store_release(&rl->tat, tat);
 	return 0;
 }
 
@@ -54,20 +60,24 @@ void knts_ratelimit_uninit(struct knts_ratelimit *rl)
  * @burst: requests allowed at once, at least 1
  *
  * Context: any.
- * Return: true to serve the request, false when the source is over its
- * rate.
+ * Return: true to serve the request (always, before the table exists),
+ * false when the source is over its rate.
  */
 bool knts_ratelimit_allow(struct knts_ratelimit *rl, const void *addr,
 			  unsigned int addr_len, u64 now_ns, u32 rate,
 			  u32 burst)
 {
 	u64 interval = div_u64(NSEC_PER_SEC, rate ? rate : 1);
+	/* Pairs with knts_ratelimit_enable(): the key before the table. */
+	atomic64_t *tat = smp_load_acquire(&rl->tat);
 	atomic64_t *b;
 	s64 old, next;
 	u32 h;
 
+	if (unlikely(!tat))
+		return true;
 	h = hsiphash(addr, addr_len, &rl->key);
-	b = &rl->tat[h & ((1U << KNTS_RL_BUCKETS_LOG) - 1)];
+	b = &tat[h & ((1U << KNTS_RL_BUCKETS_LOG) - 1)];
 	old = atomic64_read(b);
 	do {
 		if (!knts_gcra(old, (s64)now_ns, interval, burst, &next))

@@ -13,8 +13,9 @@
 
 /**
  * struct knts_ratelimit - a table of token buckets keyed by source address
- * @tat: per bucket, the theoretical arrival time (GCRA) in ns
- * @key: hashes source addresses to buckets, random per load
+ * @tat: per bucket, the theoretical arrival time (GCRA) in ns; NULL
+ *	until rate limiting is first enabled
+ * @key: hashes source addresses to buckets, random per table
  *
  * Sources that hash to one bucket share it; the key is secret so a sender
  * cannot aim at another's bucket.
@@ -24,7 +25,7 @@ struct knts_ratelimit {
 	hsiphash_key_t key;
 };
 
-int knts_ratelimit_init(struct knts_ratelimit *rl);
+int knts_ratelimit_enable(struct knts_ratelimit *rl);
 void knts_ratelimit_uninit(struct knts_ratelimit *rl);
 bool knts_ratelimit_allow(struct knts_ratelimit *rl, const void *addr,
 			  unsigned int addr_len, u64 now_ns, u32 rate,

@@ -2,11 +2,13 @@
 /*
  * knts: the packet path.
  *
- * knts_udp_recv() is the encap_rcv callback of the server's UDP sockets:
- * it runs in softirq for every datagram to the NTP port, answers it (plain
- * NTP, NTS, or an NTS NAK) or drops it, counts what it did, and consumes
- * the skb.  It reads configuration under RCU, uses per-CPU buffers and
- * cipher instances, and allocates nothing but the reply skb.
+ * knts_udp_recv() is the encap_rcv callback of the sockets served: it runs
+ * in softirq for every datagram to them, answers it (plain NTP, NTS, or an
+ * NTS NAK) or drops it, counts what it did, and consumes the skb; what is
+ * not an NTP client request at all (other modes, control and private
+ * modes 6 and 7, garbage) it leaves on the socket for userspace.  It reads
+ * configuration under RCU, uses per-CPU buffers and cipher instances
+ * shared by every namespace, and allocates nothing but the reply skb.
  */
 
 #include <linux/ktime.h>
@@ -16,6 +18,7 @@
 #include <net/udp.h>
 
 #include "core/nts.h"
+#include "ratelimit.h"
 #include "receive.h"
 #include "socket.h"
 #include "stats.h"
@@ -33,6 +36,9 @@ static u64 knts_ktime_to_ntp(ktime_t t)
 	return (sec + KNTS_NTP_UNIX_OFFSET) << 32 |
 	       div_u64((u64)rem << 32, NSEC_PER_SEC);
 }
+
+/* The packet path's per-CPU scratch, shared by every namespace's server. */
+static struct knts_pcpu __percpu *knts_pcpu;
 
 /* T2: the stack's receive timestamp when it took one, else now. */
 static u64 knts_rx_timestamp(struct knts_server *srv, struct sk_buff *skb)
@@ -287,29 +293,28 @@ static bool knts_rate_ok(struct knts_server *srv, struct sock *sk,
 	return false;
 }
 
-static void knts_handle(struct knts_server *srv, struct sock *sk,
-			struct sk_buff *skb)
+/* Returns 1 to leave the datagram on the socket, else 0 (consumed). */
+static int knts_handle(struct knts_server *srv, struct sock *sk,
+		       struct sk_buff *skb)
 {
-	struct knts_pcpu *pc = this_cpu_ptr(srv->pcpu);
+	struct knts_pcpu *pc = this_cpu_ptr(knts_pcpu);
 	unsigned int len = skb->len - sizeof(struct udphdr);
 	struct knts_time_params tp;
 	struct knts_config cfg;
 	struct knts_req req;
 	u8 *data;
 	u64 rx_ts;
-	int err;
 
 	knts_stat_inc(srv, KNTS_STAT_RX_PACKETS);
-	rx_ts = knts_rx_timestamp(srv, skb);
-	if (len < KNTS_NTP_HDR_LEN || len > KNTS_NTP_MAX_LEN) {
-		knts_drop(srv, KNTS_STAT_DROP_SIZE);
-		return;
-	}
+	/* No NTP request: userspace reads, counts and drops it. */
+	if (len < KNTS_NTP_HDR_LEN || len > KNTS_NTP_MAX_LEN)
+		goto pass;
 	/* Not from port 0: a reply there would be a reflection. */
 	if (!udp_hdr(skb)->source || !knts_request_unicast(skb)) {
 		knts_drop(srv, KNTS_STAT_DROP_MALFORMED);
-		return;
+		goto consumed;
 	}
+	rx_ts = knts_rx_timestamp(srv, skb);
 	/*
 	 * Served where it lies when the datagram is linear and ours alone
 	 * (an encrypted authenticator is decrypted in place), else from a
@@ -321,64 +326,70 @@ static void knts_handle(struct knts_server *srv, struct sock *sk,
 		data = pc->req;
 	} else {
 		knts_drop(srv, KNTS_STAT_DROP_MALFORMED);
-		return;
+		goto consumed;
 	}
-	err = knts_ntp_parse(data, len, &req);
-	if (err) {
-		knts_drop(srv, err == -EMSGSIZE ? KNTS_STAT_DROP_SIZE :
-			       err == -EPROTO ? KNTS_STAT_DROP_MODE :
-			       KNTS_STAT_DROP_MALFORMED);
-		return;
-	}
+	/*
+	 * What does not parse as a client request goes up.  The parser
+	 * wrote nothing: an encrypted authenticator is decrypted only once
+	 * the cookie and the request have been verified.
+	 */
+	if (knts_ntp_parse(data, len, &req))
+		goto pass;
 
-	knts_config_get(&cfg);
+	knts_config_get(srv, &cfg);
 	knts_time_get(srv, ktime_get_boottime_ns(), &tp, NULL);
 	if (!req.nts && cfg.require_nts) {
 		knts_drop(srv, KNTS_STAT_DROP_NOT_NTS);
-		return;
+		goto consumed;
 	}
 	if (!knts_rate_ok(srv, sk, skb, &cfg, &req, &tp, rx_ts))
-		return;
+		goto consumed;
 	if (req.nts)
 		knts_serve_nts(srv, sk, skb, pc, &cfg, &req, &tp, rx_ts);
 	else
 		knts_serve_plain(srv, sk, skb, &req, &tp, rx_ts);
+consumed:
+	consume_skb(skb);
+	return 0;
+pass:
+	knts_stat_inc(srv, KNTS_STAT_PASSED_UP);
+	return 1;
 }
 
 /**
  * knts_udp_recv() - encap_rcv callback: serve one datagram
- * @sk: the server socket
+ * @sk: a socket served
  * @skb: the datagram, data at the UDP header, checksum verified
  *
  * Context: softirq, RCU read side.
- * Return: 0: the skb is always consumed.
+ * Return: 0 when the skb was consumed (answered or dropped), 1 to leave it
+ * on the socket: it is no NTP client request, or the socket is being
+ * detached.
  */
 int knts_udp_recv(struct sock *sk, struct sk_buff *skb)
 {
-	struct knts_server *srv = rcu_dereference_sk_user_data(sk);
+	struct knts_sock *ks = rcu_dereference_sk_user_data(sk);
 
-	if (likely(srv))
-		knts_handle(srv, sk, skb);
-	consume_skb(skb);
-	return 0;
+	if (unlikely(!ks))
+		return 1;
+	return knts_handle(ks->srv, sk, skb);
 }
 
 /**
  * knts_pcpu_init() - per-CPU buffers and cipher instances
- * @srv: server
  *
  * Context: process context.
  * Return: 0 or a negative errno.
  */
-int knts_pcpu_init(struct knts_server *srv)
+int knts_pcpu_init(void)
 {
 	int cpu, err;
 
-	srv->pcpu = alloc_percpu(struct knts_pcpu);
-	if (!srv->pcpu)
+	knts_pcpu = alloc_percpu(struct knts_pcpu);
+	if (!knts_pcpu)
 		return -ENOMEM;
 	for_each_possible_cpu(cpu) {
-		struct knts_pcpu *pc = per_cpu_ptr(srv->pcpu, cpu);
+		struct knts_pcpu *pc = per_cpu_ptr(knts_pcpu, cpu);
 
 		pc->req = kmalloc_node(KNTS_NTP_MAX_LEN, GFP_KERNEL,
 				       cpu_to_node(cpu));
@@ -392,22 +403,21 @@ int knts_pcpu_init(struct knts_server *srv)
 	}
 	return 0;
 err:
-	knts_pcpu_uninit(srv);
+	knts_pcpu_uninit();
 	return err;
 }
 
 /**
- * knts_pcpu_uninit() - free the per-CPU state
- * @srv: server, packet path stopped
+ * knts_pcpu_uninit() - free the per-CPU state, once no packet path runs
  */
-void knts_pcpu_uninit(struct knts_server *srv)
+void knts_pcpu_uninit(void)
 {
 	int cpu;
 
-	if (!srv->pcpu)
+	if (!knts_pcpu)
 		return;
 	for_each_possible_cpu(cpu) {
-		struct knts_pcpu *pc = per_cpu_ptr(srv->pcpu, cpu);
+		struct knts_pcpu *pc = per_cpu_ptr(knts_pcpu, cpu);
 
 		knts_siv_uninit(&pc->siv);
 		memzero_explicit(&pc->kgk, sizeof(pc->kgk));
@@ -415,6 +425,6 @@ void knts_pcpu_uninit(struct knts_server *srv)
 		kfree(pc->req);
 		memzero_explicit(pc->keys, sizeof(pc->keys));
 	}
-	free_percpu(srv->pcpu);
-	srv->pcpu = NULL;
+	free_percpu(knts_pcpu);
+	knts_pcpu = NULL;
 }

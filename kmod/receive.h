@@ -10,7 +10,7 @@
 #include "knts.h"
 
 int knts_udp_recv(struct sock *sk, struct sk_buff *skb);
-int knts_pcpu_init(struct knts_server *srv);
-void knts_pcpu_uninit(struct knts_server *srv);
+int knts_pcpu_init(void);
+void knts_pcpu_uninit(void);
 
 #endif /* _KNTS_RECEIVE_H */

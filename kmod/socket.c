@@ -1,15 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * knts: UDP sockets hooked at the socket layer, and the reply path.
+ * knts: the UDP sockets served, hooked at the socket layer, and the reply
+ * path.
  *
- * Requests never reach a socket queue: the sockets are set up as UDP
- * tunnel sockets whose encap_rcv callback (receive.c) answers them in
- * softirq.  Replies go back from the address and port the request was sent
- * to, after a route lookup, through the UDP tunnel transmit helpers, as
- * WireGuard and vxlan send.
+ * Userspace (kntsd, kntsctl) creates and binds the sockets, with its own
+ * privileges and its own choice of addresses, and hands them over; the
+ * module holds a reference to each, as ovpn does.  Requests never reach
+ * the socket queue: the sockets are set up as UDP tunnel sockets whose
+ * encap_rcv callback (receive.c) answers them in softirq; what it does not
+ * answer is left on the queue for the userspace reader.  Replies go back
+ * from the address and port the request was sent to, after a route lookup,
+ * through the UDP tunnel transmit helpers, as WireGuard and vxlan send.
  */
 
+#include <linux/file.h>
 #include <linux/ipv6.h>
+#include <linux/net.h>
 #include <net/ip6_route.h>
 #include <net/ipv6.h>
 #include <net/ipv6_stubs.h>
@@ -26,93 +32,282 @@
 #define KNTS_REPLY_HEADROOM \
 	(MAX_HEADER + sizeof(struct ipv6hdr) + sizeof(struct udphdr))
 
-static struct socket *knts_sock_open(struct knts_server *srv, int family,
-				     u16 port)
-{
-	struct udp_port_cfg cfg = {
-		.family = family,
-		.local_udp_port = htons(port),
-		.ipv6_v6only = 1,
-		/* NTP is no tunnel: no zero UDP checksums over IPv6. */
-		.use_udp_checksums = true,
-		.use_udp6_tx_checksums = true,
-		.use_udp6_rx_checksums = true,
-	};
-	struct udp_tunnel_sock_cfg tcfg = {
-		.sk_user_data = srv,
-		.encap_type = 1,
-		.encap_rcv = knts_udp_recv,
-	};
-	struct socket *sock;
-	int err;
+/* How often the reaper looks at a namespace whose sockets it holds. */
+#define KNTS_REAP_INTERVAL	HZ
 
-	if (family == AF_INET6) {
-		if (!IS_ENABLED(CONFIG_IPV6) || !ipv6_mod_enabled())
-			return NULL;
-		cfg.local_ip6 = in6addr_any;
-	} else {
-		cfg.local_ip.s_addr = htonl(INADDR_ANY);
-	}
-	err = udp_sock_create(&init_net, &cfg, &sock);
-	if (err)
-		return ERR_PTR(err);
-	/*
-	 * Until setup_udp_tunnel_sock() below, datagrams queue on the
-	 * socket, where nobody reads them: keep that queue minimal.
-	 */
-	WRITE_ONCE(sock->sk->sk_rcvbuf, SOCK_MIN_RCVBUF);
-	/* skb->tstamp is T2: the stack timestamps on receive from now on. */
-	sock_enable_timestamps(sock->sk);
-	setup_udp_tunnel_sock(&init_net, sock, &tcfg);
-	return sock;
-}
+/* Namespaces with at least one socket served. */
+static atomic_t knts_instances_served = ATOMIC_INIT(0);
 
 /**
- * knts_socket_init() - listen on UDP @port, IPv4 and (when enabled) IPv6
- * @srv: server, ready to serve: requests arrive as soon as this returns
- * @port: port number
+ * knts_instances() - how many network namespaces are served
  *
- * Context: process context.
- * Return: 0 or a negative errno (-EADDRINUSE when another NTP server
- * holds the port).
+ * Return: the number of namespaces with at least one socket attached.
  */
-int knts_socket_init(struct knts_server *srv, u16 port)
+unsigned int knts_instances(void)
 {
-	struct socket *sock;
+	return atomic_read(&knts_instances_served);
+}
 
-	srv->port = port;
-	sock = knts_sock_open(srv, AF_INET, port);
-	if (IS_ERR(sock))
-		return PTR_ERR(sock);
-	srv->sock4 = sock;
-
-	sock = knts_sock_open(srv, AF_INET6, port);
-	if (IS_ERR(sock)) {
-		udp_tunnel_sock_release(srv->sock4);
-		srv->sock4 = NULL;
-		return PTR_ERR(sock);
+static int knts_sock_check(struct knts_server *srv, struct sock *sk,
+			   struct netlink_ext_ack *extack)
+{
+	if (sk->sk_type != SOCK_DGRAM || sk->sk_protocol != IPPROTO_UDP ||
+	    (sk->sk_family != AF_INET && sk->sk_family != AF_INET6)) {
+		NL_SET_ERR_MSG_MOD(extack, "not a UDP socket");
+		return -EPROTONOSUPPORT;
 	}
-	srv->sock6 = sock;
+	if (!net_eq(sock_net(sk), srv->net)) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "the socket belongs to another network namespace");
+		return -EXDEV;
+	}
+	if (!inet_sk(sk)->inet_num) {
+		NL_SET_ERR_MSG_MOD(extack, "the socket is not bound");
+		return -EDESTADDRREQ;
+	}
+	if (sk->sk_state == TCP_ESTABLISHED) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "the socket is connected: it would hear one peer only");
+		return -EISCONN;
+	}
+	if (udp_sk(sk)->encap_type || READ_ONCE(sk->sk_user_data)) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "the socket is already served (by knts, a tunnel or a BPF map)");
+		return -EBUSY;
+	}
 	return 0;
 }
 
 /**
- * knts_socket_uninit() - close the sockets and wait for the packet path
+ * knts_sock_attach() - serve NTP on a bound UDP socket
+ * @srv: the server of the socket's namespace
+ * @sock: the socket, with a reference to its file that this function takes
+ *	over on success
+ * @extack: where to say why not
+ *
+ * From now on the socket's datagrams go to knts_udp_recv() in softirq;
+ * what it does not answer stays on the socket for its userspace reader.
+ * The module's reference keeps the socket, and the service, alive after
+ * every userspace descriptor of it is closed, until knts_sock_detach(),
+ * the reaper, or the namespace's exit.
+ *
+ * Context: process context; takes @srv->lock and the socket's lock.
+ * Return: the socket's entry, or an ERR_PTR() (the reference is then still
+ * the caller's).
+ */
+struct knts_sock *knts_sock_attach(struct knts_server *srv,
+				   struct socket *sock,
+				   struct netlink_ext_ack *extack)
+{
+	struct udp_tunnel_sock_cfg tcfg = {
+		.encap_type = 1,
+		.encap_rcv = knts_udp_recv,
+	};
+	struct sock *sk = sock->sk;
+	struct knts_sock *ks;
+	int err;
+
+	ks = kzalloc(sizeof(*ks), GFP_KERNEL);
+	if (!ks)
+		return ERR_PTR(-ENOMEM);
+	ks->srv = srv;
+	ks->sock = sock;
+	tcfg.sk_user_data = ks;
+
+	mutex_lock(&srv->lock);
+	lock_sock(sk);
+	err = knts_sock_check(srv, sk, extack);
+	if (err) {
+		release_sock(sk);
+		mutex_unlock(&srv->lock);
+		kfree(ks);
+		return ERR_PTR(err);
+	}
+	setup_udp_tunnel_sock(srv->net, sock, &tcfg);
+	release_sock(sk);
+	/*
+	 * skb->tstamp is T2: the stack timestamps on receive from now on
+	 * (this takes the socket's lock itself; until then, T2 is taken in
+	 * the module and counted as such).
+	 */
+	sock_enable_timestamps(sk);
+
+	ks->id = ++srv->next_sock_id;
+	list_add_tail(&ks->node, &srv->socks);
+	if (!srv->nsocks++) {
+		atomic_inc(&knts_instances_served);
+		/* The initial namespace never goes away while we run. */
+		if (!net_eq(srv->net, &init_net))
+			schedule_delayed_work(&srv->reaper, KNTS_REAP_INTERVAL);
+	}
+	srv->served = true;
+	mutex_unlock(&srv->lock);
+	return ks;
+}
+
+/*
+ * Takes the socket back from the packet path; the caller frees @ks after
+ * a grace period (knts_sock_release()).  Under srv->lock.
+ */
+static void knts_sock_unhook(struct knts_server *srv, struct knts_sock *ks)
+{
+	struct sock *sk = ks->sock->sk;
+
+	lockdep_assert_held(&srv->lock);
+	lock_sock(sk);
+	WRITE_ONCE(udp_sk(sk)->encap_type, 0);
+	WRITE_ONCE(udp_sk(sk)->encap_rcv, NULL);
+	WRITE_ONCE(udp_sk(sk)->encap_destroy, NULL);
+	rcu_assign_sk_user_data(sk, NULL);
+	/* What setup_udp_tunnel_sock() changed, back to the defaults. */
+	inet_dec_convert_csum(sk);
+#ifdef inet_set_bit	/* 6.6 turned inet_sock's bit fields into flags */
+	inet_set_bit(MC_LOOP, sk);
+#else
+	inet_sk(sk)->mc_loop = 1;
+#endif
+	release_sock(sk);
+
+	list_del(&ks->node);
+	if (!--srv->nsocks)
+		atomic_dec(&knts_instances_served);
+}
+
+/* After a grace period: no callback sees @ks or runs on its socket. */
+static void knts_sock_release(struct knts_sock *ks)
+{
+	sockfd_put(ks->sock);
+	kfree(ks);
+}
+
+/**
+ * knts_sock_detach() - stop serving on sockets
+ * @srv: server
+ * @id: the socket's id, or 0 for every socket
+ * @out: if not NULL, receives what the socket looked like (for @id only)
+ *
+ * Datagrams that arrive afterwards stay on the socket for its userspace
+ * reader, if it still has one; the module's reference is dropped.
+ *
+ * Context: process context; takes @srv->lock; waits for a grace period.
+ * Return: the number of sockets detached (0: no socket with that id).
+ */
+unsigned int knts_sock_detach(struct knts_server *srv, u32 id,
+			      struct knts_sock_info *out)
+{
+	struct knts_sock *ks, *tmp;
+	LIST_HEAD(gone);
+	unsigned int n = 0;
+
+	mutex_lock(&srv->lock);
+	/*
+	 * A socket only the module still holds will never be read again:
+	 * out of the lookup tables with it first, and only then, once no
+	 * receive path can still be on its way to it, out of the packet
+	 * path.  Unhooked first, it would queue what arrives meanwhile
+	 * where nobody reads it, instead of leaving it to a successor bound
+	 * beside it (SO_REUSEPORT) or to an ICMP port unreachable.
+	 */
+	list_for_each_entry(ks, &srv->socks, node) {
+		if ((id && ks->id != id) || file_count(ks->sock->file) != 1)
+			continue;
+		lock_sock(ks->sock->sk);
+		ks->sock->sk->sk_prot->unhash(ks->sock->sk);
+		release_sock(ks->sock->sk);
+		n++;
+	}
+	if (n)
+		synchronize_rcu();
+	n = 0;
+	list_for_each_entry_safe(ks, tmp, &srv->socks, node) {
+		if (id && ks->id != id)
+			continue;
+		if (out)
+			knts_sock_describe(ks, out);
+		knts_sock_unhook(srv, ks);
+		list_add_tail(&ks->node, &gone);
+		n++;
+	}
+	mutex_unlock(&srv->lock);
+
+	if (!n)
+		return 0;
+	/* encap_rcv runs inside the receive path's RCU read section. */
+	synchronize_rcu();
+	list_for_each_entry_safe(ks, tmp, &gone, node)
+		knts_sock_release(ks);
+	return n;
+}
+
+/**
+ * knts_sock_describe() - what a served socket is bound to
+ * @ks: the socket
+ * @out: its id, family, local address and port, bound device
+ */
+void knts_sock_describe(struct knts_sock *ks, struct knts_sock_info *out)
+{
+	struct sock *sk = ks->sock->sk;
+
+	memset(out, 0, sizeof(*out));
+	out->id = ks->id;
+	out->family = sk->sk_family;
+	out->port = ntohs(inet_sk(sk)->inet_sport);
+	out->ifindex = READ_ONCE(sk->sk_bound_dev_if);
+#if IS_ENABLED(CONFIG_IPV6)
+	if (sk->sk_family == AF_INET6) {
+		memcpy(out->addr, &sk->sk_v6_rcv_saddr, 16);
+		return;
+	}
+#endif
+	memcpy(out->addr, &inet_sk(sk)->inet_rcv_saddr, 4);
+}
+
+/*
+ * The reaper.  A socket handed over by userspace holds its namespace, as
+ * every userspace socket does; the module's reference to it would thus
+ * keep a namespace that everything else has left (its processes gone, its
+ * name deleted) alive for ever, and still answering on its interfaces.
+ * When the namespace's only references are the sockets we hold, nothing
+ * can reach it any more: let them go, and the namespace with them.
+ */
+static void knts_reap(struct work_struct *work)
+{
+	struct knts_server *srv = container_of(to_delayed_work(work),
+					       struct knts_server, reaper);
+	bool abandoned;
+
+	mutex_lock(&srv->lock);
+	abandoned = srv->nsocks &&
+		    refcount_read(&srv->net->ns.count) <= srv->nsocks;
+	if (srv->nsocks && !abandoned)
+		schedule_delayed_work(&srv->reaper, KNTS_REAP_INTERVAL);
+	mutex_unlock(&srv->lock);
+	if (abandoned)
+		knts_sock_detach(srv, 0, NULL);
+}
+
+/**
+ * knts_socket_net_init() - set up a namespace's socket list and reaper
+ * @srv: server
+ */
+void knts_socket_net_init(struct knts_server *srv)
+{
+	INIT_DELAYED_WORK(&srv->reaper, knts_reap);
+}
+
+/**
+ * knts_socket_net_exit() - release every socket of a namespace
  * @srv: server
  *
- * Once this returns no encap_rcv callback runs or will run.
+ * Once this returns no encap_rcv callback runs or will run for @srv.
  *
  * Context: process context.
  */
-void knts_socket_uninit(struct knts_server *srv)
+void knts_socket_net_exit(struct knts_server *srv)
 {
-	if (srv->sock6)
-		udp_tunnel_sock_release(srv->sock6);
-	if (srv->sock4)
-		udp_tunnel_sock_release(srv->sock4);
-	srv->sock6 = NULL;
-	srv->sock4 = NULL;
-	/* encap_rcv runs inside the receive path's RCU read section. */
+	cancel_delayed_work_sync(&srv->reaper);
+	knts_sock_detach(srv, 0, NULL);
+	/* The reaper may have detached the last ones itself. */
 	synchronize_rcu();
 }
 

@@ -51,7 +51,11 @@
 	X(RX_TS_FALLBACK, "NTP fallback RX timestamps",			\
 	  ntp_fallback_rx_timestamps)					\
 	X(COOKIE_BUDGET_CUTS, "NTS replies cut to one cookie",		\
-	  nts_cookie_budget_cuts)
+	  nts_cookie_budget_cuts)						\
+	X(PASSED_UP, "NTP packets passed to kntsd",			\
+	  ntp_passed_to_userspace)					\
+	X(DROP_CONTROL, "Dropped: mode 6/7 (control, private)",	\
+	  dropped_mode_control)
 
 /*
  * kntsd's NTS-KE counters, in the order kntsctl prints them:

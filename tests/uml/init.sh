@@ -4,9 +4,10 @@
 # PID 1 of scripts/uml-check.sh's boot: the KUnit tree's UML kernel (knts
 # built in, KASAN, UBSAN, lockdep, kmemleak) on the host's root over hostfs,
 # read-only.  Drives knts from userspace (kntsctl over libnl, tests/uml/
-# drive.py over raw generic netlink and UDP), drops the kmemleak canary,
-# scans twice and prints the report and the kernel log between markers for
-# the host side to read; then powers off.
+# drive.py over raw generic netlink and UDP; the module serves only the
+# sockets they hand it), drops the kmemleak canary, scans twice and prints
+# the report and the kernel log between markers for the host side to read;
+# then powers off.
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 # The checkout may live anywhere, /tmp and /run included (a CI clone):
 # nothing is mounted over the host's directories; scratch space is a
@@ -54,6 +55,19 @@ PY
 run "kntsctl keys import" "$kntsctl" keys import /dev/scratch/ntskeys
 run "kntsctl time set" "$kntsctl" time set stratum 2 refid 192.0.2.1
 run "drive.py" python3 "$top/tests/uml/drive.py"
+# A socket kntsctl binds and hands over: once kntsctl exits, the module's
+# reference is its only one, and is dropped by socket del.
+run "kntsctl socket add" "$kntsctl" socket add 127.0.0.1 port 4123
+run "kntsctl socket" "$kntsctl" -j socket
+run "plain NTP on kntsctl's socket" python3 - <<'PY'
+import socket
+from ntsclient import exchange, udp_socket
+r = exchange(udp_socket(socket.AF_INET), ("127.0.0.1", 4123),
+             bytes([0x23]) + bytes(47))
+assert r is not None and len(r) == 48 and r[0] & 7 == 4, r
+PY
+run "kntsctl config set" "$kntsctl" config set ratelimit-rate 0 cookie-budget 50000
+run "kntsctl socket del all" "$kntsctl" socket del all
 run "kntsctl status" "$kntsctl" status
 run "kntsctl serverstats" "$kntsctl" -j serverstats
 run "kntsctl keys" "$kntsctl" keys

@@ -5,6 +5,7 @@
  * only the whole file can check, last-one-wins, and conf_load() on real
  * files, a missing one and one over 1 MiB.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -518,7 +519,7 @@ static void errors_name_the_line(void)
 
 	/* Words. */
 	EXPECT(fails_at("kntsntp both\n", 1,
-			"kntsntp: \"both\": want auto, kernel or userspace"));
+			"kntsntp: \"both\": want auto, kernel, userspace or none"));
 	EXPECT(fails_at("kntschronyd 1\n", 1,
 			"kntschronyd: \"1\": want yes or no"));
 	EXPECT(fails_at("kntschronyd true\n", 1, "kntschronyd: \"true\""));
@@ -553,6 +554,32 @@ static void errors_name_the_line(void)
 	EXPECT(fails_at("ntsserverkey /k\nntsservercert /c\nntsserverkey /k2\n"
 			"ntsdumpdir /d\nkntsuser u\nntsntpserver s\n"
 			"kntscontrol /c\nbogus\n", 8, "bogus"));
+}
+
+/* bindaddress: chrony's, one address per family; the wildcard otherwise. */
+static void bind_addresses(void)
+{
+	struct conf c;
+	char err[512];
+	struct in6_addr v6;
+
+	EXPECT(parse(&c, "port 123\n", err, sizeof(err)) == 0);
+	EXPECT(!c.has_bind4 && !c.has_bind6);
+	conf_free(&c);
+	EXPECT(parse(&c, "bindaddress 192.0.2.7\nbindaddress 2001:db8::7\n",
+		     err, sizeof(err)) == 0);
+	EXPECT(c.has_bind4 && c.has_bind6);
+	EXPECT(c.bind4.s_addr == htonl(0xc0000207));
+	inet_pton(AF_INET6, "2001:db8::7", &v6);
+	EXPECT(!memcmp(&c.bind6, &v6, sizeof(v6)));
+	conf_free(&c);
+	EXPECT(fails_at("bindaddress 192.0.2.7\nbindaddress 192.0.2.8\n", 2,
+			"bindaddress: one IPv4 address only"));
+	EXPECT(fails_at("bindaddress ::1\nbindaddress ::2\n", 2,
+			"bindaddress: one IPv6 address only"));
+	EXPECT(fails_at("bindaddress ntp.example\n", 1,
+			"bindaddress: 'ntp.example' is no IPv4 or IPv6 address"));
+	EXPECT(fails_at("bindaddress\n", 1, "bindaddress"));
 }
 
 static void stale_vs_interval(void)
@@ -789,6 +816,7 @@ int main(void)
 	RUN(cert_pairs);
 	RUN(unmatched_certs);
 	RUN(errors_name_the_line);
+	RUN(bind_addresses);
 	RUN(stale_vs_interval);
 	RUN(last_one_wins);
 	RUN(parse_twice);

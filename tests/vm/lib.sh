@@ -17,10 +17,20 @@ skip() {
 }
 
 # Loads knts the way an admin does: modprobe resolves it in
-# /lib/modules/$(uname -r)/updates (installed there by scripts/vm.sh -i).
+# /lib/modules/$(uname -r)/updates (installed there by scripts/vm.sh -i),
+# and, as an admin without kntsd does, hands it the default sockets
+# (0.0.0.0 and :: port 123).  A kntsd started later takes them over.
 knts_load() {
 	modprobe knts "$@" || fail "modprobe knts $*"
 	trap knts_unload_quiet EXIT
+	"$KNTSCTL" socket add >/dev/null || fail "kntsctl socket add"
+}
+
+# rmmod and modprobe, and the default sockets again (no kntsd running).
+knts_reload() {
+	rmmod knts || fail "rmmod knts"
+	modprobe knts || fail "modprobe knts"
+	"$KNTSCTL" socket add >/dev/null || fail "kntsctl socket add"
 }
 
 knts_unload() {

@@ -81,7 +81,7 @@ expect_eq "cookies on AES-NI" "$out" "8 8 8"
 # its 8, the rest 1 each, unless seven seconds pass between two (nothing
 # here depends on speed but the count of cuts, compared with the module's
 # counter).
-echo 1 > /sys/module/knts/parameters/cookie_budget
+"$KNTSCTL" config set cookie-budget 1 || fail "config set cookie-budget"
 out=$(exchange 6 7) || fail "NTS under the cookie budget"
 echo "cookies per reply: $out"
 read -ra counts <<<"$out"
@@ -94,7 +94,7 @@ done
 [ "$cuts" -ge 1 ] || fail "no reply was cut to one cookie"
 j=$("$KNTSCTL" -j serverstats)
 expect_eq "budget cuts counted" "$(json_get "$j" 'j["nts_cookie_budget_cuts"]')" "$cuts"
-echo 0 > /sys/module/knts/parameters/cookie_budget
+"$KNTSCTL" config set cookie-budget 0 || fail "config set cookie-budget"
 out=$(exchange 2 7) || fail "NTS with the budget off"
 expect_eq "cookies with the budget off" "$out" "8 8"
 

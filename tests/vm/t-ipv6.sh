@@ -63,14 +63,12 @@ done
 j=$("$KNTSCTL" -j serverstats)
 expect_eq "authenticated over veth" "$(json_get "$j" 'j["authenticated_ntp_packets"]')" 6
 
-# port=N: the module serves that port and leaves 123 alone.
-knts_unload
-knts_load port=1123
-trap cleanup EXIT
-"$KNTSCTL" keys import "$tmp/ntskeys" >/dev/null || fail "keys import (port)"
-"$KNTSCTL" time set stratum 2 || fail "time set (port)"
+# Another port: the module serves the sockets it is handed, and leaves
+# 123 alone once they are gone.
+"$KNTSCTL" socket del all || fail "socket del all"
+"$KNTSCTL" socket add port 1123 >/dev/null || fail "socket add port 1123"
 expect_eq "status port" "$(json_get "$("$KNTSCTL" -j status)" 'j["port"]')" 1123
-"$KNTSCTL" status | grep -q "^Listening *: UDP port 1123 (IPv4, IPv6)$" ||
+"$KNTSCTL" status | grep -q "^Listening *: 0.0.0.0:1123, \[::\]:1123$" ||
 	fail "status text lacks port 1123"
 ip netns exec nsv python3 "$tmp/ask.py" 10.78.0.1 1123 || fail "NTS on port 1123"
 ip netns exec nsv python3 "$tmp/ask.py" fd78::1 1123 || fail "NTS on port 1123 (IPv6)"

@@ -23,7 +23,7 @@ def key(kid, secret=bytes(range(32)), aead=None):
 cur = lambda kid: u32(K["KNTS_A_KEY_CURRENT"], kid)
 cases = [
     ("31-byte secret", errno.EINVAL, key(4, bytes(31))),
-    ("33-byte secret", errno.ERANGE, key(4, bytes(33))),
+    ("33-byte secret", errno.EINVAL, key(4, bytes(33))),
     ("16-byte secret, AEAD 15", errno.EINVAL, key(4, bytes(16))),
     ("32-byte secret, AEAD 30", errno.EINVAL, key(4, aead=30)),
     ("AEAD 16", errno.EOPNOTSUPP, key(4, aead=16)),

@@ -45,7 +45,7 @@ python3 "$ask" 0 3 || fail "fresh status not announced"
 "$KNTSCTL" time set stratum 3 stale 1 || fail "time set"
 sleep 1.2
 python3 "$ask" 3 0 || fail "stale status still announced"
-echo 1 > /sys/module/knts/parameters/require_nts
+"$KNTSCTL" config set require-nts on || fail "config set require-nts"
 python3 - <<'PY'
 import socket
 from ntsclient import exchange, udp_socket

@@ -28,7 +28,7 @@ lim=$(json_get "$j" 'j["dropped_ratelimit"]')
 ans=$(json_get "$j" 'j["unauthenticated_ntp_replies"]')
 expect_eq "limited + answered" "$((lim + ans))" 20
 
-echo 1 > /sys/module/knts/parameters/ratelimit_kod
+"$KNTSCTL" config set ratelimit-kod on || fail "config set ratelimit-kod"
 # Another source address, so a full bucket of its own (no wait to refill).
 python3 - <<'PY'
 import socket
@@ -60,7 +60,7 @@ assert exchange(udp_socket(socket.AF_INET6), ('::1', 123), bytes([0x23]) + bytes
 
 # NTS requests and IPv6 sources are limited the same way, per address;
 # each case uses a source address of its own, so a fresh bucket.
-echo 0 > /sys/module/knts/parameters/ratelimit_kod
+"$KNTSCTL" config set ratelimit-kod off || fail "config set ratelimit-kod"
 ip -6 addr add fd77::a/128 dev lo nodad
 ip -6 addr add fd77::b/128 dev lo nodad
 tmp=$(mktemp -d)
@@ -104,8 +104,8 @@ def burst(src, dst, kind, low, high):
     print(f"{src} {kind}: {got} of 20 answered")
 
 def param(name, value):
-    with open(f"/sys/module/knts/parameters/{name}", "w") as f:
-        f.write(str(value))
+    subprocess.check_call([os.environ["KNTSCTL"], "config", "set",
+                           name.replace("_", "-"), str(value)])
 
 burst("127.0.0.2", "127.0.0.1", "nts", 4, 5)
 burst("fd77::a", "::1", "plain", 4, 5)

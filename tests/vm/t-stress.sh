@@ -57,6 +57,7 @@ for i in 1 2 3; do
 	sleep 1
 	rmmod knts || fail "rmmod under load ($i)"
 	modprobe knts || fail "modprobe under load ($i)"
+	"$KNTSCTL" socket add >/dev/null || fail "socket add ($i)"
 	"$KNTSCTL" keys import "$tmp/a" >/dev/null || fail "re-import ($i)"
 	"$KNTSCTL" time set stratum 2 || fail "time set ($i)"
 	wait $fp || true

@@ -11,6 +11,7 @@
 
 #define KNTS_FAMILY_NAME	"knts"
 #define KNTS_FAMILY_VERSION	1
+#define KNTS_MCGRP_EVENTS	"events"
 
 /**
  * enum knts_cmd - generic netlink commands of the "knts" family
@@ -26,6 +27,23 @@
  *	requires CAP_NET_ADMIN
  * @KNTS_CMD_KEY_GET: list the master keys (never their bytes); requires
  *	CAP_NET_ADMIN
+ * @KNTS_CMD_SOCKET_ADD: serve on a bound UDP socket (%KNTS_A_SOCKET with
+ *	%KNTS_SOCK_A_FD); the module keeps its own reference to it; replies
+ *	with the socket's description; requires CAP_NET_ADMIN
+ * @KNTS_CMD_SOCKET_DEL: stop serving on the socket %KNTS_A_SOCKET names
+ *	(%KNTS_SOCK_A_ID), or on every socket (%KNTS_A_ALL); requires
+ *	CAP_NET_ADMIN
+ * @KNTS_CMD_SOCKET_GET: list the sockets served (unprivileged)
+ * @KNTS_CMD_CONFIG_SET: change the tunables (%KNTS_A_REQUIRE_NTS,
+ *	%KNTS_A_RATELIMIT_RATE, %KNTS_A_RATELIMIT_BURST,
+ *	%KNTS_A_RATELIMIT_KOD, %KNTS_A_COOKIE_BUDGET); those left out keep
+ *	their value; requires CAP_NET_ADMIN
+ * @KNTS_CMD_EVENT: notification on the "events" multicast group:
+ *	%KNTS_A_EVENT says what changed
+ *
+ * Every command acts on the network namespace of the netlink socket it
+ * arrives on; "CAP_NET_ADMIN" is the capability in the user namespace
+ * that owns that network namespace.
  */
 enum knts_cmd {
 	KNTS_CMD_UNSPEC,
@@ -34,6 +52,11 @@ enum knts_cmd {
 	KNTS_CMD_KEY_SET,
 	KNTS_CMD_KEY_DEL,
 	KNTS_CMD_KEY_GET,
+	KNTS_CMD_SOCKET_ADD,
+	KNTS_CMD_SOCKET_DEL,
+	KNTS_CMD_SOCKET_GET,
+	KNTS_CMD_CONFIG_SET,
+	KNTS_CMD_EVENT,
 
 	__KNTS_CMD_MAX,
 	KNTS_CMD_MAX = __KNTS_CMD_MAX - 1
@@ -44,16 +67,19 @@ enum knts_cmd {
  * @KNTS_A_UNSPEC: unused
  * @KNTS_A_PAD: padding for 64-bit attributes
  * @KNTS_A_VERSION: module version (string)
- * @KNTS_A_LOAD_TIME: CLOCK_REALTIME at module load, nanoseconds (u64)
+ * @KNTS_A_LOAD_TIME: CLOCK_REALTIME when the namespace's server was set
+ *	up (module load, or namespace creation), nanoseconds (u64)
  * @KNTS_A_STATS: counters summed over all CPUs (nest of &enum knts_stat)
  * @KNTS_A_TIME: time status (nest of &enum knts_time_a)
- * @KNTS_A_PORT: UDP port served (u16)
- * @KNTS_A_LISTEN_IPV4: flag, an IPv4 socket is open on the port
- * @KNTS_A_LISTEN_IPV6: flag, an IPv6 socket is open on the port
- * @KNTS_A_REQUIRE_NTS: flag, unauthenticated requests are dropped
+ * @KNTS_A_PORT: unused (was the module's single UDP port)
+ * @KNTS_A_LISTEN_IPV4: flag, an IPv4 socket is served
+ * @KNTS_A_LISTEN_IPV6: flag, an IPv6 socket is served
+ * @KNTS_A_REQUIRE_NTS: 1 when unauthenticated requests are dropped, else
+ *	0 (u8)
  * @KNTS_A_RATELIMIT_RATE: requests per second per source, 0 = off (u32)
  * @KNTS_A_RATELIMIT_BURST: requests a source may send at once (u32)
- * @KNTS_A_RATELIMIT_KOD: flag, rate-limited requests get a RATE KoD
+ * @KNTS_A_RATELIMIT_KOD: 1 when rate-limited requests get a RATE KoD,
+ *	else 0 (u8)
  * @KNTS_A_KEY: a master key (nest of &enum knts_key_a); repeated
  * @KNTS_A_KEY_CURRENT: id of the key new cookies are sealed with (u32)
  * @KNTS_A_KEY_ID: a key id (u32)
@@ -62,6 +88,13 @@ enum knts_cmd {
  *	time)
  * @KNTS_A_COOKIE_BUDGET: fresh cookies per second per CPU beyond the first
  *	of each reply, 0 = no budget (u32)
+ * @KNTS_A_SOCKET: a socket (nest of &enum knts_sock_a); repeated
+ * @KNTS_A_ALL: flag: the command applies to every socket
+ * @KNTS_A_EVENT: what a notification is about (u8, &enum knts_event)
+ * @KNTS_A_NETNS_COOKIE: the network namespace's cookie (u64), as
+ *	SO_NETNS_COOKIE reports it
+ * @KNTS_A_INSTANCES: network namespaces with at least one socket served
+ *	(u32; only in the initial namespace's status)
  */
 enum knts_a {
 	KNTS_A_UNSPEC,
@@ -82,6 +115,11 @@ enum knts_a {
 	KNTS_A_KEY_ID,
 	KNTS_A_AES,
 	KNTS_A_COOKIE_BUDGET,
+	KNTS_A_SOCKET,
+	KNTS_A_ALL,
+	KNTS_A_EVENT,
+	KNTS_A_NETNS_COOKIE,
+	KNTS_A_INSTANCES,
 
 	__KNTS_A_MAX,
 	KNTS_A_MAX = __KNTS_A_MAX - 1
@@ -113,6 +151,11 @@ enum knts_a {
  * @KNTS_STAT_RX_TS_FALLBACK: requests timestamped in the module instead
  * @KNTS_STAT_COOKIE_BUDGET_CUTS: replies that carried one cookie instead of
  *	the several asked for, because the CPU's cookie budget was spent
+ * @KNTS_STAT_PASSED_UP: datagrams left on the socket for userspace: not a
+ *	mode 3 request, or not parseable as NTP
+ * @KNTS_STAT_DROP_CONTROL: dropped: an NTP control (mode 6) or private
+ *	(mode 7) message; counted by kntsd, which reads what the module
+ *	passes up
  */
 enum knts_stat {
 	KNTS_STAT_UNSPEC,
@@ -137,6 +180,8 @@ enum knts_stat {
 	KNTS_STAT_RX_TS_KERNEL,
 	KNTS_STAT_RX_TS_FALLBACK,
 	KNTS_STAT_COOKIE_BUDGET_CUTS,
+	KNTS_STAT_PASSED_UP,
+	KNTS_STAT_DROP_CONTROL,
 
 	__KNTS_STAT_MAX,
 	KNTS_STAT_MAX = __KNTS_STAT_MAX - 1
@@ -207,6 +252,57 @@ enum knts_key_a {
 
 	__KNTS_KEY_A_MAX,
 	KNTS_KEY_A_MAX = __KNTS_KEY_A_MAX - 1
+};
+
+/**
+ * enum knts_sock_a - socket attributes, nested in %KNTS_A_SOCKET
+ * @KNTS_SOCK_A_UNSPEC: unused
+ * @KNTS_SOCK_A_PAD: padding for 64-bit attributes
+ * @KNTS_SOCK_A_ID: the module's id for the socket (u32, read only; the
+ *	key of %KNTS_CMD_SOCKET_DEL)
+ * @KNTS_SOCK_A_FD: a descriptor of a bound UDP socket in the caller's
+ *	network namespace (u32, write only)
+ * @KNTS_SOCK_A_FAMILY: AF_INET or AF_INET6 (u16, read only)
+ * @KNTS_SOCK_A_ADDR: local address, 4 or 16 bytes (binary, read only)
+ * @KNTS_SOCK_A_PORT: local port (u16, read only)
+ * @KNTS_SOCK_A_IFINDEX: device the socket is bound to, 0 = any (u32, read
+ *	only)
+ */
+enum knts_sock_a {
+	KNTS_SOCK_A_UNSPEC,
+	KNTS_SOCK_A_PAD,
+	KNTS_SOCK_A_ID,
+	KNTS_SOCK_A_FD,
+	KNTS_SOCK_A_FAMILY,
+	KNTS_SOCK_A_ADDR,
+	KNTS_SOCK_A_PORT,
+	KNTS_SOCK_A_IFINDEX,
+
+	__KNTS_SOCK_A_MAX,
+	KNTS_SOCK_A_MAX = __KNTS_SOCK_A_MAX - 1
+};
+
+/**
+ * enum knts_event - what a %KNTS_CMD_EVENT notification announces
+ * @KNTS_EVENT_UNSPEC: unused
+ * @KNTS_EVENT_KEYS: master keys were installed or deleted
+ *	(%KNTS_A_KEY_CURRENT: the current key's id, when there is one)
+ * @KNTS_EVENT_TIME: the announced leap indicator, stratum or reference
+ *	id changed, or the status was set after having none (%KNTS_A_TIME)
+ * @KNTS_EVENT_CONFIG: tunables changed (the tunables' attributes)
+ * @KNTS_EVENT_SOCKET_ADD: a socket is served (%KNTS_A_SOCKET)
+ * @KNTS_EVENT_SOCKET_DEL: a socket is no longer served (%KNTS_A_SOCKET)
+ * @KNTS_EVENT_NETNS_EXIT: a network namespace's server went away with its
+ *	namespace (%KNTS_A_NETNS_COOKIE); sent in the initial namespace
+ */
+enum knts_event {
+	KNTS_EVENT_UNSPEC,
+	KNTS_EVENT_KEYS,
+	KNTS_EVENT_TIME,
+	KNTS_EVENT_CONFIG,
+	KNTS_EVENT_SOCKET_ADD,
+	KNTS_EVENT_SOCKET_DEL,
+	KNTS_EVENT_NETNS_EXIT,
 };
 
 #endif /* _UAPI_LINUX_KNTS_H */

@@ -48,5 +48,12 @@ int do_serverstats(struct ctl *c, int argc, char **argv);
 int do_time(struct ctl *c, int argc, char **argv);
 int do_keys(struct ctl *c, int argc, char **argv);
 int do_query(struct ctl *c, int argc, char **argv);
+int do_socket(struct ctl *c, int argc, char **argv);
+int do_config(struct ctl *c, int argc, char **argv);
+int do_monitor(struct ctl *c, int argc, char **argv);
+
+/* A served socket, as socket list, status and monitor show it. */
+const char *sock_family_name(uint16_t family);
+void print_sock_fields(const struct knts_nl_sock *s);
 
 #endif /* KNTS_CTL_H */

@@ -40,9 +40,20 @@ static const char usage_text[] =
 "  query HOST [-p PORT] [--ntp-server H] [--ntp-port P] [--ca FILE] [-4|-6]\n"
 "        [-a 15|30] [-n N] [-t SECONDS]\n"
 "                               NTS-KE, then N authenticated NTP exchanges\n"
+"  socket [list]                UDP sockets the module serves\n"
+"  socket add [ADDRESS] [port N] [dev IFNAME]\n"
+"                               bind UDP sockets (without ADDRESS, 0.0.0.0\n"
+"                               and ::; port 123) and hand them to the module\n"
+"  socket del ID|all            stop serving on one socket, or on all\n"
+"  config set [require-nts on|off] [ratelimit-rate N] [ratelimit-burst N]\n"
+"             [ratelimit-kod on|off] [cookie-budget N]\n"
+"                               change the module's tunables\n"
+"  monitor                      print the module's notifications, one a line\n"
 "\n"
 "Commands that change state (keys import, del, set, generate, rotate; time\n"
-"set) must be spelt in full; the others may be abbreviated.\n"
+"set; socket add, del; config set) must be spelt in full; the others may be\n"
+"abbreviated.  The module's commands act on the caller's network namespace;\n"
+"those that change it, keys list and monitor need CAP_NET_ADMIN there.\n"
 "\n"
 "Options:\n"
 "  -j, --json     print JSON\n"
@@ -160,6 +171,9 @@ static const struct {
 	{ "time", do_time },
 	{ "keys", do_keys },
 	{ "query", do_query },
+	{ "socket", do_socket },
+	{ "config", do_config },
+	{ "monitor", do_monitor },
 };
 
 int main(int argc, char **argv)

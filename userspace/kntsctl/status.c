@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/socket.h>
 
 #include "core/version.h"
 #include "uapi/knts_counters.h"
@@ -28,12 +29,15 @@ struct status {
 	bool have_age;
 	uint64_t age_ms;
 	bool stale;
-	uint16_t port;
 	bool v4, v6, require_nts, rl_kod;
 	uint32_t rl_rate, rl_burst;
 	char aes[16];
 	bool have_budget;
 	uint32_t cookie_budget;
+	uint64_t netns_cookie;
+	bool have_instances;
+	uint32_t instances;	/* namespaces served (initial namespace only) */
+	struct knts_nl_socks socks;
 };
 
 /* The module's counters, by &enum knts_stat (uapi/knts_counters.h). */
@@ -69,6 +73,12 @@ static int parse_time(struct nlattr *nest, struct status *st)
 	return 0;
 }
 
+/* A 0/1 u8; a zero-length attribute is an older module's flag. */
+static bool get_bool(const struct nlattr *a)
+{
+	return a && (nla_len(a) < 1 || nla_get_u8(a));
+}
+
 static int parse_status(struct nlattr **tb, struct nlattr *head, int len,
 			void *arg)
 {
@@ -91,12 +101,15 @@ static int parse_status(struct nlattr **tb, struct nlattr *head, int len,
 		    nla_len(a) == sizeof(uint64_t))
 			st->stats[t] = nla_get_u64(a);
 	}
-	if (tb[KNTS_A_PORT])
-		st->port = nla_get_u16(tb[KNTS_A_PORT]);
 	st->v4 = tb[KNTS_A_LISTEN_IPV4] != NULL;
 	st->v6 = tb[KNTS_A_LISTEN_IPV6] != NULL;
-	st->require_nts = tb[KNTS_A_REQUIRE_NTS] != NULL;
-	st->rl_kod = tb[KNTS_A_RATELIMIT_KOD] != NULL;
+	st->require_nts = get_bool(tb[KNTS_A_REQUIRE_NTS]);
+	st->rl_kod = get_bool(tb[KNTS_A_RATELIMIT_KOD]);
+	if (tb[KNTS_A_NETNS_COOKIE])
+		st->netns_cookie = nla_get_u64(tb[KNTS_A_NETNS_COOKIE]);
+	st->have_instances = tb[KNTS_A_INSTANCES] != NULL;
+	if (st->have_instances)
+		st->instances = nla_get_u32(tb[KNTS_A_INSTANCES]);
 	if (tb[KNTS_A_RATELIMIT_RATE])
 		st->rl_rate = nla_get_u32(tb[KNTS_A_RATELIMIT_RATE]);
 	if (tb[KNTS_A_RATELIMIT_BURST])
@@ -163,6 +176,40 @@ static void print_time_status(const struct status *st)
 	print_string(PRINT_ANY, "reference_time", "Reference time  : %s\n",
 		     reft);
 	close_json_object();
+}
+
+/*
+ * The sockets served: all of them in text; in JSON "sockets", and "port"
+ * (the first socket's, 0 without one), "ipv4" and "ipv6" as in the days of
+ * the module's single port.
+ */
+static void print_sockets(const struct status *st)
+{
+	const struct knts_nl_socks *l = &st->socks;
+	bool v4 = st->v4, v6 = st->v6;
+	char buf[96];
+	unsigned int i;
+
+	print_text("Listening       : ");
+	if (!l->n)
+		print_text("none (kntsd not running? kntsctl socket add)");
+	for (i = 0; i < l->n; i++) {
+		print_text("%s%s", i ? ", " : "",
+			   knts_nl_sock_str(&l->s[i], buf, sizeof(buf)));
+		v4 |= l->s[i].family == AF_INET;
+		v6 |= l->s[i].family == AF_INET6;
+	}
+	print_text("\n");
+	print_u64(PRINT_JSON, "port", NULL, l->n ? l->s[0].port : 0);
+	print_bool(PRINT_JSON, "ipv4", NULL, v4);
+	print_bool(PRINT_JSON, "ipv6", NULL, v6);
+	open_json_array("sockets");
+	for (i = 0; i < l->n; i++) {
+		open_json_object(NULL);
+		print_sock_fields(&l->s[i]);
+		close_json_object();
+	}
+	close_json_array();
 }
 
 static bool kntsd_is(const struct kntsd_info *kd, const char *key,
@@ -253,9 +300,11 @@ static void check_module(struct health_check *k, struct status *st)
 		knts_nl_close(nl);
 		return;
 	}
-	if (!st->v4 && !st->v6)
-		problem(k, HEALTH_DOWN, "knts.ko has no socket on UDP port %u",
-			st->port);
+	/* The flags stand in when the list cannot be read. */
+	if (knts_nl_socket_list(nl, &st->socks) ? !st->v4 && !st->v6 :
+						  !st->socks.n)
+		problem(k, HEALTH_DOWN,
+			"knts.ko serves no UDP socket in this network namespace (kntsd not running? kntsctl socket add)");
 	if (!st->have_time || st->stale)
 		problem(k, HEALTH_DEGRADED,
 			"clock state %s: replies announce leap 3",
@@ -337,7 +386,7 @@ int do_status(struct ctl *c, int argc, char **argv)
 	struct kntsd_info kd;
 	struct status st;
 	char loaded[32];
-	int ret;
+	int ret, err;
 
 	if (argc == 1 && (!strcmp(argv[0], "--check") || !strcmp(argv[0], "check")))
 		return status_check(c);
@@ -353,6 +402,9 @@ int do_status(struct ctl *c, int argc, char **argv)
 	ret = get_status(c, &st);
 	if (ret)
 		return ret;
+	err = knts_nl_socket_list(c->nl, &st.socks);
+	if (err)
+		return ctl_nl_error(c, "socket list", err);
 
 	format_utc(st.load_time_ns, loaded, sizeof(loaded));
 	print_begin(stdout, c->json);
@@ -360,11 +412,14 @@ int do_status(struct ctl *c, int argc, char **argv)
 		     st.version);
 	print_string(PRINT_ANY, "loaded", "Loaded          : %s\n", loaded);
 	print_u64(PRINT_JSON, "load_time_ns", NULL, st.load_time_ns);
-	print_u64(PRINT_ANY, "port", "Listening       : UDP port %llu", st.port);
-	print_text(" (%s%s%s)\n", st.v4 ? "IPv4" : "", st.v4 && st.v6 ? ", " : "",
-		   st.v6 ? "IPv6" : "");
-	print_bool(PRINT_JSON, "ipv4", NULL, st.v4);
-	print_bool(PRINT_JSON, "ipv6", NULL, st.v6);
+	print_u64(PRINT_ANY, "netns_cookie", "Namespace       : cookie %llu",
+		  st.netns_cookie);
+	/* Only the initial namespace counts the namespaces served. */
+	if (st.have_instances)
+		print_u64(PRINT_ANY, "instances",
+			  ", initial; namespaces served: %llu", st.instances);
+	print_text("\n");
+	print_sockets(&st);
 	print_bool(PRINT_ANY, "require_nts", "Require NTS     : %s\n",
 		   st.require_nts);
 	print_u64(PRINT_JSON, "ratelimit_rate", NULL, st.rl_rate);
@@ -609,6 +664,16 @@ int do_serverstats(struct ctl *c, int argc, char **argv)
 		if (ret)
 			return ret;
 	}
+	/*
+	 * knts.ko serves: what it leaves on kntsd's sockets (other modes,
+	 * garbage) kntsd counts by cause.  The module counted those
+	 * packets as received and passed up already.
+	 */
+	if (kd.ok && !kntsd_is(&kd, "ntp_path", "userspace"))
+		for (i = KNTS_STAT_PAD + 1; i < __KNTS_STAT_MAX; i++)
+			if (i != KNTS_STAT_RX_PACKETS &&
+			    i != KNTS_STAT_PASSED_UP)
+				st.stats[i] += kd_u64(&kd, stat_names[i].key);
 
 	if (prom)
 		return serverstats_prometheus(&kd, &st, ret_ok);

@@ -4,6 +4,7 @@
  * meaning, and knts's own, prefixed "knts".  Every error is one message,
  * "file:line: what is wrong", in the caller's buffer; nothing is global.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -229,6 +230,25 @@ static int do_ntsport(struct parser *p, char **arg, unsigned int n)
 }
 
 /* chrony's "port 0" turns the NTP server off; knts is an NTP server. */
+/* bindaddress ADDRESS: the NTP sockets' address, once per family. */
+static int do_bindaddress(struct parser *p, char **arg, unsigned int n)
+{
+	(void)n;
+	if (inet_pton(AF_INET, arg[0], &p->c->bind4) == 1) {
+		if (p->c->has_bind4)
+			return fail(p, "bindaddress: one IPv4 address only (as chrony)");
+		p->c->has_bind4 = true;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, arg[0], &p->c->bind6) == 1) {
+		if (p->c->has_bind6)
+			return fail(p, "bindaddress: one IPv6 address only (as chrony)");
+		p->c->has_bind6 = true;
+		return 0;
+	}
+	return fail(p, "bindaddress: '%s' is no IPv4 or IPv6 address", arg[0]);
+}
+
 static int do_port(struct parser *p, char **arg, unsigned int n)
 {
 	uint32_t v;
@@ -390,8 +410,10 @@ static int do_ntp(struct parser *p, char **arg, unsigned int n)
 		p->c->ntp_path = CONF_NTP_KERNEL;
 	else if (word_is(arg[0], "userspace"))
 		p->c->ntp_path = CONF_NTP_USERSPACE;
+	else if (word_is(arg[0], "none"))
+		p->c->ntp_path = CONF_NTP_NONE;
 	else
-		return fail(p, "\"%s\": want auto, kernel or userspace",
+		return fail(p, "\"%s\": want auto, kernel, userspace or none",
 			    arg[0]);
 	return 0;
 }
@@ -451,6 +473,7 @@ static const struct directive directives[] = {
 	{ "ntsntpserver",	1, 1, do_ntpserver },
 	{ "ntsport",		1, 1, do_ntsport },
 	{ "port",		1, 1, do_port },
+	{ "bindaddress",	1, 1, do_bindaddress },
 	{ "ntsrotate",		1, 1, do_rotate },
 	{ "maxntsconnections",	1, 1, do_maxconn },
 	{ "ntsprocesses",	1, 1, do_processes },

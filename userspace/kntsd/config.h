@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <netinet/in.h>
 
 #define CONF_MAX_CERTS 8
 #define CONF_DEFAULT_PATH "/etc/knts/kntsd.conf"
@@ -19,6 +20,7 @@ enum conf_ntp_path {
 	CONF_NTP_AUTO,		/* knts.ko when it loads, else userspace */
 	CONF_NTP_KERNEL,	/* knts.ko or fail */
 	CONF_NTP_USERSPACE,	/* kntsd answers NTP itself */
+	CONF_NTP_NONE,		/* another server answers (NTS-KE only) */
 };
 
 struct conf_cert {
@@ -32,6 +34,10 @@ struct conf {
 	char *dumpdir;			/* ntsdumpdir, default /var/lib/knts */
 	uint16_t nts_port;		/* ntsport, default 4460 */
 	uint16_t ntp_port;		/* port, default 123 */
+	/* bindaddress: at most one per family, as chrony; else the wildcard */
+	bool has_bind4, has_bind6;
+	struct in_addr bind4;
+	struct in6_addr bind6;
 	uint32_t rotate;		/* ntsrotate seconds, 0 = never; 604800 */
 	char *ntp_server;		/* ntsntpserver, NULL = none */
 	uint32_t max_connections;	/* maxntsconnections, default 100 */

@@ -28,6 +28,9 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <linux/genetlink.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
 
 #include "core/version.h"
 #include "uapi/knts_counters.h"
@@ -50,7 +53,10 @@ struct kntsd {
 	struct kesrv ke;
 	struct ntpsrv ntp;
 	bool kernel;			/* knts.ko serves NTP */
-	struct knts_nl *nl;		/* main thread: keys */
+	struct knts_nl *nl;		/* main thread: keys, sockets */
+	struct nl_sock *ctrl;		/* nlctrl notifications: knts.ko back */
+	bool module_back;		/* the family reappeared */
+	uint32_t sock_id[2];		/* the module's ids of ntp.fd[] */
 	pthread_t sync_thread;
 	int sync_stop;			/* eventfd */
 	int ctl_fd;
@@ -121,6 +127,24 @@ static int sync_keys(struct kntsd *d)
 	return err;
 }
 
+/* The clock's state into the module; returns 0 or a negative errno. */
+static int push_time(struct kntsd *d, struct knts_nl *nl,
+		     const struct time_status *ts)
+{
+	struct knts_nl_time t = {
+		.leap = ts->leap, .has_leap = true,
+		.stratum = ts->stratum,
+		.precision = ts->precision, .has_precision = true,
+		.root_delay = ts->root_delay,
+		.root_disp = ts->root_disp,
+		.refid = ts->refid, .ref_time = ts->ref_time,
+		.stale_after = d->conf.stale,
+	};
+
+	return knts_nl_request(nl, KNTS_CMD_TIME_SET, knts_nl_build_time,
+			       NULL, &t);
+}
+
 /*
  * The clock's state, every kntsstatusinterval seconds, to the module (or
  * to kntsd's own NTP server).  Its own thread: asking chronyd may take a
@@ -147,26 +171,14 @@ static void *sync_main(void *arg)
 				log_warn("nothing vouches for the clock: no kntslocal, and chronyd did not answer \"chronyc tracking\" as synchronised (is its command port, cmdport, reachable on 127.0.0.1?): replies say leap 3");
 			last_source = ts.source;
 		}
-		if (!d->kernel) {
-			ntpsrv_set_time(&d->ntp, &ts);
-			continue;
-		}
-		if (!ts.valid)
-			continue;	/* let the last state go stale */
+		/* Also in kernel mode: requests that reach kntsd's sockets. */
+		ntpsrv_set_time(&d->ntp, &ts);
+		if (!d->kernel || !ts.valid)
+			continue;	/* (invalid: let the last state go stale) */
 		if (!nl)
 			nl = knts_nl_open();
 		if (nl) {
-			struct knts_nl_time t = {
-				.leap = ts.leap, .has_leap = true,
-				.stratum = ts.stratum,
-				.precision = ts.precision, .has_precision = true,
-				.root_delay = ts.root_delay,
-				.root_disp = ts.root_disp,
-				.refid = ts.refid, .ref_time = ts.ref_time,
-				.stale_after = d->conf.stale,
-			};
-			int err = knts_nl_request(nl, KNTS_CMD_TIME_SET,
-						  knts_nl_build_time, NULL, &t);
+			int err = push_time(d, nl, &ts);
 
 			atomic_store(&d->kernel_ok, !err);
 			if (err) {
@@ -230,7 +242,7 @@ static size_t ctl_counters(struct kntsd *d, char *buf, size_t size)
 #define CTL_KE_NONE(field, label, key)
 	KNTS_KE_STATS(CTL_KE_NONE, CTL_KE_TOTAL, CTL_KE_NONE)
 	KNTS_KE_STATS(CTL_KE, CTL_KE_NONE, CTL_KE)
-	for (i = KNTS_STAT_RX_PACKETS; !d->kernel && i < __KNTS_STAT_MAX; i++)
+	for (i = KNTS_STAT_RX_PACKETS; i < __KNTS_STAT_MAX; i++)
 		CTL_PUT(ntp[i].key, atomic_load(&d->ntp.stats[i]));
 #undef CTL_KE_NONE
 #undef CTL_KE_TOTAL
@@ -271,7 +283,9 @@ static void ctl_serve(struct kntsd *d)
 				       "time_source %s\nkeys_pushed %llu\n"
 				       "key_age %.0f\nnext_rotation %.0f\n"
 				       "cert_not_after %lld\n",
-				       KNTS_VERSION, d->kernel ? "kernel" : "userspace",
+				       KNTS_VERSION,
+				       d->conf.ntp_path == CONF_NTP_NONE ? "none" :
+				       d->kernel ? "kernel" : "userspace",
 				       d->kernel ? atomic_load(&d->kernel_ok) : 0,
 				       ts.source ? ts.source : "none",
 				       (unsigned long long)atomic_load(&d->keys_pushed),
@@ -494,7 +508,13 @@ static void load_module(void)
 static int open_ntp(struct kntsd *d)
 {
 	char err[512], hint[384];
+	int ret;
 
+	if (d->conf.ntp_path == CONF_NTP_NONE) {
+		log_info("NTP served by another server (kntsntp none): clients are sent to %s port %u",
+			 d->conf.ntp_server ?: "this host", d->conf.ntp_port);
+		return 0;
+	}
 	if (d->conf.ntp_path != CONF_NTP_USERSPACE) {
 		d->nl = knts_nl_open();
 		if (!d->nl) {
@@ -513,15 +533,147 @@ static int open_ntp(struct kntsd *d)
 				 hint);
 		}
 	}
-	if (d->kernel) {
-		log_info("NTP served by knts.ko");
-		if (d->conf.ntp_ratelimit)
-			log_warn("ratelimit applies when kntsd serves NTP itself; knts.ko limits with its ratelimit_rate and ratelimit_burst parameters (modinfo knts)");
-	} else if (ntpsrv_init(&d->ntp, &d->conf, &d->keys, err, sizeof(err))) {
+	if (d->kernel && d->conf.ntp_ratelimit)
+		log_warn("ratelimit applies to what kntsd answers itself; knts.ko limits as kntsctl config set tells it");
+	d->ntp.kernel = d->kernel;
+	ret = ntpsrv_init(&d->ntp, &d->conf, &d->keys, err, sizeof(err));
+	if (ret == -EADDRINUSE && d->kernel && !knts_nl_socket_del(d->nl, 0)) {
+		/*
+		 * The module serves sockets we cannot bind beside (those of
+		 * another user, or without SO_REUSEPORT): take the port over,
+		 * with a moment's gap.
+		 */
+		log_warn("UDP port %u: taking it over from the sockets knts.ko served for someone else",
+			 d->conf.ntp_port);
+		ret = ntpsrv_init(&d->ntp, &d->conf, &d->keys, err,
+				  sizeof(err));
+	}
+	if (ret) {
 		log_err("%s", err);
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * Hands kntsd's NTP sockets to the module, then lets go of every other
+ * socket it serves in this namespace: a previous kntsd's (still served
+ * after it died), or kntsctl's.  kntsd keeps its descriptors, and reads
+ * what the module leaves on them.
+ */
+static int attach_sockets(struct kntsd *d)
+{
+	struct knts_nl_socks before;
+	struct knts_nl_sock s;
+	unsigned int i, j;
+	char a[80];
+	int err;
+
+	err = knts_nl_socket_list(d->nl, &before);
+	if (err)
+		return err;
+	for (i = 0; i < d->ntp.nfd; i++) {
+		err = knts_nl_socket_add(d->nl, d->ntp.fd[i], &s);
+		if (err == -EBUSY && d->sock_id[i])
+			continue;	/* still served: the module stayed */
+		if (err) {
+			log_err("cannot hand the NTP socket to knts.ko: %s%s%s",
+				strerror(-err), knts_nl_extack(d->nl) ? ": " : "",
+				knts_nl_extack(d->nl) ?: "");
+			return err;
+		}
+		d->sock_id[i] = s.id;
+		log_info("NTP on %s served by knts.ko",
+			 knts_nl_sock_str(&s, a, sizeof(a)));
+	}
+	for (j = 0; j < before.n; j++) {
+		bool ours = false;
+
+		for (i = 0; i < d->ntp.nfd; i++)
+			ours |= before.s[j].id == d->sock_id[i];
+		if (ours)
+			continue;
+		err = knts_nl_socket_del(d->nl, before.s[j].id);
+		if (!err)
+			log_info("NTP on %s: the previous socket let go",
+				 knts_nl_sock_str(&before.s[j], a, sizeof(a)));
+	}
+	return 0;
+}
+
+static int on_ctrl_msg(struct nl_msg *msg, void *arg)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct genlmsghdr *gh = nlmsg_data(nlh);
+	struct nlattr *tb[CTRL_ATTR_MAX + 1];
+	struct kntsd *d = arg;
+
+	if (genlmsg_parse(nlh, 0, tb, CTRL_ATTR_MAX, NULL) < 0 ||
+	    !tb[CTRL_ATTR_FAMILY_NAME] ||
+	    strcmp(nla_get_string(tb[CTRL_ATTR_FAMILY_NAME]),
+		   KNTS_FAMILY_NAME))
+		return NL_OK;
+	if (gh->cmd == CTRL_CMD_NEWFAMILY) {
+		d->module_back = true;
+	} else if (gh->cmd == CTRL_CMD_DELFAMILY) {
+		/* Its sockets went with it. */
+		memset(d->sock_id, 0, sizeof(d->sock_id));
+		atomic_store(&d->kernel_ok, false);
+	}
+	return NL_OK;
+}
+
+/* Watches for the family (knts.ko) coming back after an rmmod. */
+static void ctrl_open(struct kntsd *d)
+{
+	int grp;
+
+	d->ctrl = nl_socket_alloc();
+	if (!d->ctrl || genl_connect(d->ctrl))
+		goto err;
+	grp = genl_ctrl_resolve_grp(d->ctrl, "nlctrl", "notify");
+	if (grp < 0 || nl_socket_add_membership(d->ctrl, grp))
+		goto err;
+	nl_socket_disable_seq_check(d->ctrl);
+	nl_socket_set_nonblocking(d->ctrl);
+	nl_socket_modify_cb(d->ctrl, NL_CB_VALID, NL_CB_CUSTOM, on_ctrl_msg, d);
+	return;
+err:
+	log_warn("cannot watch for knts.ko reloads: keys return within kntsstatusinterval");
+	if (d->ctrl)
+		nl_socket_free(d->ctrl);
+	d->ctrl = NULL;
+}
+
+/*
+ * knts.ko is back (it was reloaded): everything it had from us is gone.
+ * Keys, time status and sockets again, at once.
+ */
+static void module_returned(struct kntsd *d)
+{
+	struct time_status ts;
+	int err;
+
+	d->module_back = false;
+	knts_nl_close(d->nl);
+	d->nl = NULL;
+	err = sync_keys(d);
+	if (!err) {
+		pthread_mutex_lock(&d->ts_lock);
+		ts = d->last_ts;
+		pthread_mutex_unlock(&d->ts_lock);
+		if (ts.valid)
+			push_time(d, d->nl, &ts);
+		err = attach_sockets(d);
+	}
+	atomic_store(&d->kernel_ok, !err);
+	if (err == -ENOENT)
+		return;		/* not back yet */
+	if (err)
+		log_err("knts.ko does not take kntsd's state: %s",
+			strerror(-err));
+	else
+		log_info("knts.ko: keys, time status and sockets handed over again");
 }
 
 /*
@@ -557,9 +709,13 @@ static int start(struct kntsd *d)
 				strerror(-ret));
 			return -1;
 		}
+		if (attach_sockets(d))
+			return -1;
+		ctrl_open(d);
 	}
 	d->sync_stop = eventfd(0, EFD_CLOEXEC);
-	if (kesrv_start(&d->ke) || (!d->kernel && ntpsrv_start(&d->ntp)) ||
+	if (kesrv_start(&d->ke) ||
+	    (d->conf.ntp_path != CONF_NTP_NONE && ntpsrv_start(&d->ntp)) ||
 	    d->sync_stop < 0 ||
 	    pthread_create(&d->sync_thread, NULL, sync_main, d)) {
 		log_err("cannot start: %s", strerror(errno));
@@ -585,7 +741,10 @@ static void on_timers(struct kntsd *d, double *next_sync)
 		*next_sync = 0;	/* push the rotated table now */
 	}
 	if (mono_now() >= *next_sync) {
-		if (d->kernel)
+		/* Without a handle, the module went away: maybe it is back. */
+		if (d->kernel && !d->nl)
+			module_returned(d);
+		else if (d->kernel)
 			sync_keys(d);
 		*next_sync = mono_now() + d->conf.status_interval;
 	}
@@ -597,8 +756,10 @@ static int run(struct kntsd *d, int sfd)
 	double next_sync = mono_now() + d->conf.status_interval;
 
 	for (;;) {
-		struct pollfd pfd[2] = {
+		struct pollfd pfd[3] = {
 			{ .fd = sfd, .events = POLLIN },
+			{ .fd = d->ctrl ? nl_socket_get_fd(d->ctrl) : -1,
+			  .events = POLLIN },
 			{ .fd = d->ctl_fd, .events = POLLIN },
 		};
 		double left = keymgr_next_rotation(&d->keys);
@@ -611,8 +772,13 @@ static int run(struct kntsd *d, int sfd)
 		timeout = left > 0 ? (int)(left * 1000) + 1 : 0;
 		if (!ctl && d->ctl_fd >= 0 && (timeout < 0 || timeout > 100))
 			timeout = 100;
-		if (poll(pfd, ctl ? 2 : 1, timeout) < 0 && errno != EINTR)
+		if (poll(pfd, ctl ? 3 : 2, timeout) < 0 && errno != EINTR)
 			return 1;
+		if (pfd[1].revents & POLLIN) {
+			nl_recvmsgs_default(d->ctrl);
+			if (d->module_back)
+				module_returned(d);
+		}
 		if (pfd[0].revents & POLLIN) {
 			struct signalfd_siginfo si;
 
@@ -622,7 +788,7 @@ static int run(struct kntsd *d, int sfd)
 				return 0;
 			}
 		}
-		if (ctl && (pfd[1].revents & POLLIN))
+		if (ctl && (pfd[2].revents & POLLIN))
 			ctl_serve(d);
 		on_timers(d, &next_sync);
 	}
@@ -637,9 +803,17 @@ static void stop(struct kntsd *d)
 	    write(d->sync_stop, &one, sizeof(one)) == sizeof(one))
 		pthread_join(d->sync_thread, NULL);
 	kesrv_stop(&d->ke);
-	if (!d->kernel)
+	/*
+	 * The module keeps serving on our sockets, stopped or killed alike:
+	 * a restart leaves no gap (the next kntsd takes them over), and a
+	 * kntsd that stays away lets the clock state go stale (leap 3).
+	 * Stopping NTP is "kntsctl socket del all".
+	 */
+	if (d->conf.ntp_path != CONF_NTP_NONE)
 		ntpsrv_stop(&d->ntp);
 	knts_nl_close(d->nl);
+	if (d->ctrl)
+		nl_socket_free(d->ctrl);
 	if (d->ctl_fd >= 0) {
 		close(d->ctl_fd);
 		unlink(d->conf.control);

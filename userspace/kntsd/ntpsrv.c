@@ -145,7 +145,11 @@ static unsigned int serve(struct ntp_thread *t, uint8_t *pkt,
 	stat_inc(n, KNTS_STAT_RX_PACKETS, 1);
 	err = knts_ntp_parse(pkt, len, &req);
 	if (err) {
-		drop(n, err == -EMSGSIZE ? KNTS_STAT_DROP_SIZE :
+		/* ntpq's and ntpdc's modes (any length): chronyd drops them. */
+		bool control = len && ((pkt[0] & 7) == 6 || (pkt[0] & 7) == 7);
+
+		drop(n, control ? KNTS_STAT_DROP_CONTROL :
+			err == -EMSGSIZE ? KNTS_STAT_DROP_SIZE :
 			err == -EPROTO ? KNTS_STAT_DROP_MODE :
 			KNTS_STAT_DROP_MALFORMED);
 		return 0;
@@ -454,11 +458,18 @@ out:
 	return NULL;
 }
 
-/* Kernel RX timestamps, and the address each request was sent to. */
+/*
+ * Kernel RX timestamps, and the address each request was sent to.
+ * SO_REUSEPORT: a kntsd that starts while the module still serves its
+ * predecessor's sockets binds beside them, hands its own over, and only
+ * then lets the old ones go; no request finds the port closed.
+ */
 static int udp_setup(int fd, int family)
 {
 	int one = 1, tsflags = SOF_TIMESTAMPING_RX_SOFTWARE |
 			       SOF_TIMESTAMPING_SOFTWARE;
+
+	setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
 
 	if (setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPING, &tsflags,
 		       sizeof(tsflags)))
@@ -471,9 +482,16 @@ static int udp_setup(int fd, int family)
 	return 0;
 }
 
-static int ntp_socket(int family, uint16_t port)
+static int ntp_socket(const struct conf *c, int family)
 {
-	return sock_bind_any(family, SOCK_DGRAM, port, udp_setup);
+	const void *addr = NULL;
+
+	if (family == AF_INET && c->has_bind4)
+		addr = &c->bind4;
+	else if (family == AF_INET6 && c->has_bind6)
+		addr = &c->bind6;
+	return sock_bind_addr(family, SOCK_DGRAM, addr, c->ntp_port,
+			      udp_setup);
 }
 
 /**
@@ -505,16 +523,24 @@ int ntpsrv_init(struct ntpsrv *n, const struct conf *c, struct keymgr *k,
 		}
 		knts_random_bytes(n->rl_key, sizeof(n->rl_key));
 	}
-	fd = ntp_socket(AF_INET, c->ntp_port);
+	fd = ntp_socket(c, AF_INET);
 	if (fd < 0) {
-		snprintf(err, errlen, "cannot listen on UDP port %u: %s",
-			 c->ntp_port, strerror(-fd));
+		snprintf(err, errlen, "cannot listen on UDP port %u%s: %s",
+			 c->ntp_port, c->has_bind4 ? " (bindaddress)" : "",
+			 strerror(-fd));
 		return fd;
 	}
 	n->fd[n->nfd++] = fd;
-	fd = ntp_socket(AF_INET6, c->ntp_port);
+	fd = ntp_socket(c, AF_INET6);
 	if (fd >= 0)
 		n->fd[n->nfd++] = fd;
+	else if (c->has_bind6) {
+		snprintf(err, errlen, "cannot listen on UDP port %u (IPv6 bindaddress): %s",
+			 c->ntp_port, strerror(-fd));
+		close(n->fd[0]);
+		n->nfd = 0;
+		return fd;
+	}
 	return 0;
 }
 
@@ -541,8 +567,9 @@ int ntpsrv_start(struct ntpsrv *n)
 	if (n->stop_fd < 0 || pthread_create(&n->thread, NULL, ntp_main, t))
 		return -EAGAIN;
 	n->running = true;
-	log_info("NTP served by kntsd on UDP port %u (%s)", n->conf->ntp_port,
-		 n->nfd > 1 ? "IPv4, IPv6" : "IPv4");
+	if (!n->kernel)
+		log_info("NTP served by kntsd on UDP port %u (%s)",
+			 n->conf->ntp_port, n->nfd > 1 ? "IPv4, IPv6" : "IPv4");
 	return 0;
 }
 

@@ -2,7 +2,9 @@
 /*
  * kntsd's own NTP server: the fallback when knts.ko is not there (or
  * "kntsntp userspace"), through the same protocol core as the module, with
- * the same counters.  recvmmsg in, a sendmsg per reply as soon as it is
+ * the same counters.  When the module serves, these are the sockets kntsd
+ * hands it, and this server reads what the module leaves on them (other
+ * modes, garbage, a request that came while a socket changed hands).  recvmmsg in, a sendmsg per reply as soon as it is
  * sealed (T3 is when it leaves), kernel RX timestamps via
  * SO_TIMESTAMPING, replies sent from the address the request came to.
  */
@@ -21,6 +23,7 @@
 struct ntpsrv {
 	const struct conf *conf;
 	struct keymgr *keys;
+	bool kernel;			/* the module serves the sockets */
 	int fd[2];
 	unsigned int nfd;
 	int stop_fd;

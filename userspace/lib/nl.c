@@ -12,6 +12,8 @@
 #include <linux/netlink.h>
 #include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
+#include <arpa/inet.h>
+#include <net/if.h>
 #include <sys/socket.h>
 
 #include "uapi/linux/knts.h"
@@ -267,4 +269,192 @@ int knts_nl_build_time(struct nl_msg *msg, void *arg)
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	return 0;
+}
+
+struct sock_add {
+	struct knts_nl_socks l;		/* first: parse_socks() reads it */
+	uint32_t fd;
+};
+
+static int build_sock_fd(struct nl_msg *msg, void *arg)
+{
+	struct nlattr *nest = nla_nest_start(msg, KNTS_A_SOCKET);
+
+	if (!nest ||
+	    nla_put_u32(msg, KNTS_SOCK_A_FD, ((struct sock_add *)arg)->fd))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+static int build_sock_id(struct nl_msg *msg, void *arg)
+{
+	uint32_t id = *(uint32_t *)arg;
+	struct nlattr *nest;
+
+	if (!id)
+		return nla_put_flag(msg, KNTS_A_ALL) ? -EMSGSIZE : 0;
+	nest = nla_nest_start(msg, KNTS_A_SOCKET);
+	if (!nest || nla_put_u32(msg, KNTS_SOCK_A_ID, id))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+/* One KNTS_A_SOCKET nest; returns 0 or -EBADMSG. */
+int knts_nl_parse_sock(struct nlattr *a, struct knts_nl_sock *out)
+{
+	struct nlattr *sb[KNTS_SOCK_A_MAX + 1];
+	unsigned int alen;
+
+	memset(out, 0, sizeof(*out));
+	if (nla_parse_nested(sb, KNTS_SOCK_A_MAX, a, NULL) ||
+	    !sb[KNTS_SOCK_A_ID] || !sb[KNTS_SOCK_A_FAMILY] ||
+	    !sb[KNTS_SOCK_A_ADDR] || !sb[KNTS_SOCK_A_PORT])
+		return -EBADMSG;
+	out->id = nla_get_u32(sb[KNTS_SOCK_A_ID]);
+	out->family = nla_get_u16(sb[KNTS_SOCK_A_FAMILY]);
+	out->port = nla_get_u16(sb[KNTS_SOCK_A_PORT]);
+	if (sb[KNTS_SOCK_A_IFINDEX])
+		out->ifindex = nla_get_u32(sb[KNTS_SOCK_A_IFINDEX]);
+	alen = out->family == AF_INET6 ? 16 : 4;
+	if ((out->family != AF_INET && out->family != AF_INET6) ||
+	    nla_len(sb[KNTS_SOCK_A_ADDR]) != (int)alen)
+		return -EBADMSG;
+	memcpy(out->addr, nla_data(sb[KNTS_SOCK_A_ADDR]), alen);
+	return 0;
+}
+
+static int parse_socks(struct nlattr **tb, struct nlattr *head, int len,
+		       void *arg)
+{
+	struct knts_nl_socks *l = arg;
+	struct nlattr *a;
+	int rem;
+
+	(void)tb;
+	nla_for_each_attr(a, head, len, rem) {
+		if (nla_type(a) != KNTS_A_SOCKET)
+			continue;
+		if (l->n == KNTS_NL_MAX_SOCKS ||
+		    knts_nl_parse_sock(a, &l->s[l->n]))
+			return -EBADMSG;
+		l->n++;
+	}
+	return 0;
+}
+
+/* Hands the socket behind @fd over; @out, if not NULL, gets its entry. */
+int knts_nl_socket_add(struct knts_nl *nl, int fd, struct knts_nl_sock *out)
+{
+	struct sock_add a = { .fd = (uint32_t)fd };
+	int err;
+
+	err = knts_nl_request(nl, KNTS_CMD_SOCKET_ADD, build_sock_fd,
+			      parse_socks, &a.l);
+	if (!err && a.l.n != 1)
+		err = -EBADMSG;
+	if (!err && out)
+		*out = a.l.s[0];
+	return err;
+}
+
+/* Stops serving on the socket @id; 0 means every socket. */
+int knts_nl_socket_del(struct knts_nl *nl, uint32_t id)
+{
+	return knts_nl_request(nl, KNTS_CMD_SOCKET_DEL, build_sock_id, NULL,
+			       &id);
+}
+
+int knts_nl_socket_list(struct knts_nl *nl, struct knts_nl_socks *out)
+{
+	out->n = 0;
+	return knts_nl_request(nl, KNTS_CMD_SOCKET_GET, NULL, parse_socks,
+			       out);
+}
+
+const char *knts_nl_sock_str(const struct knts_nl_sock *s, char *buf,
+			     size_t size)
+{
+	char a[INET6_ADDRSTRLEN] = "?", dev[IF_NAMESIZE + 1] = "";
+
+	inet_ntop(s->family, s->addr, a, sizeof(a));
+	if (s->ifindex) {
+		char name[IF_NAMESIZE];
+
+		if (if_indextoname(s->ifindex, name))
+			snprintf(dev, sizeof(dev), "%%%s", name);
+		else
+			snprintf(dev, sizeof(dev), "%%%u", s->ifindex);
+	}
+	snprintf(buf, size, s->family == AF_INET6 ? "[%s]:%u%s" : "%s:%u%s",
+		 a, s->port, dev);
+	return buf;
+}
+
+int knts_nl_subscribe(struct knts_nl *nl)
+{
+	int grp = genl_ctrl_resolve_grp(nl->sk, KNTS_FAMILY_NAME,
+					KNTS_MCGRP_EVENTS);
+
+	if (grp < 0)
+		return -ENOENT;
+	nl_socket_disable_seq_check(nl->sk);
+	return nl_socket_add_membership(nl->sk, grp) ? -EPERM : 0;
+}
+
+int knts_nl_fd(const struct knts_nl *nl)
+{
+	return nl_socket_get_fd(nl->sk);
+}
+
+int knts_nl_nonblock(struct knts_nl *nl)
+{
+	return nl_socket_set_nonblocking(nl->sk) ? -EIO : 0;
+}
+
+struct ev_ctx {
+	knts_nl_parse_t cb;
+	void *arg;
+	int err;
+};
+
+static int on_event(struct nl_msg *msg, void *data)
+{
+	struct ev_ctx *ctx = data;
+	struct nlattr *tb[KNTS_A_MAX + 1];
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+
+	if (genlmsg_parse(nlh, 0, tb, KNTS_A_MAX, NULL) < 0)
+		return NL_SKIP;
+	ctx->err = ctx->cb(tb, genlmsg_attrdata(nlmsg_data(nlh), 0),
+			   genlmsg_attrlen(nlmsg_data(nlh), 0), ctx->arg);
+	return ctx->err ? NL_STOP : NL_OK;
+}
+
+static int no_seq_check(struct nl_msg *msg, void *arg)
+{
+	(void)msg;
+	(void)arg;
+	return NL_OK;
+}
+
+int knts_nl_events(struct knts_nl *nl, knts_nl_parse_t cb, void *arg)
+{
+	struct ev_ctx ctx = { .cb = cb, .arg = arg };
+	struct nl_cb *ncb = nl_cb_alloc(NL_CB_CUSTOM);
+	int err;
+
+	if (!ncb)
+		return -ENOMEM;
+	nl_cb_set(ncb, NL_CB_VALID, NL_CB_CUSTOM, on_event, &ctx);
+	/* Notifications carry no sequence number of ours. */
+	nl_cb_set(ncb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, no_seq_check, NULL);
+	err = nl_recvmsgs(nl->sk, ncb);
+	nl_cb_put(ncb);
+	if (ctx.err)
+		return ctx.err;
+	if (err == -NLE_AGAIN)
+		return -EAGAIN;
+	return err < 0 ? -EIO : 0;
 }

@@ -66,4 +66,39 @@ struct knts_nl_time {
 
 int knts_nl_build_time(struct nl_msg *msg, void *arg);
 
+/* The sockets the module serves in the caller's network namespace. */
+#define KNTS_NL_MAX_SOCKS 64
+struct knts_nl_sock {
+	uint32_t id;
+	uint16_t family, port;
+	uint32_t ifindex;
+	uint8_t addr[16];
+};
+
+struct knts_nl_socks {
+	struct knts_nl_sock s[KNTS_NL_MAX_SOCKS];
+	unsigned int n;
+};
+
+int knts_nl_socket_add(struct knts_nl *nl, int fd, struct knts_nl_sock *out);
+int knts_nl_socket_del(struct knts_nl *nl, uint32_t id);
+int knts_nl_socket_list(struct knts_nl *nl, struct knts_nl_socks *out);
+int knts_nl_parse_sock(struct nlattr *a, struct knts_nl_sock *out);
+/* "192.0.2.1:123", "[::]:123", with "%ifname" when bound to a device. */
+const char *knts_nl_sock_str(const struct knts_nl_sock *s, char *buf,
+			     size_t size);
+
+/*
+ * Notifications: joins the family's "events" group (needs CAP_NET_ADMIN
+ * in the namespace); knts_nl_fd() is then readable when one is waiting,
+ * and knts_nl_events() hands each waiting one to @cb with the same
+ * arguments as a knts_nl_parse_t (0: go on; the callback's error stops).
+ * knts_nl_events() returns 0, -EAGAIN when nothing is waiting (for
+ * non-blocking use, after knts_nl_nonblock()), or a negative errno.
+ */
+int knts_nl_subscribe(struct knts_nl *nl);
+int knts_nl_fd(const struct knts_nl *nl);
+int knts_nl_nonblock(struct knts_nl *nl);
+int knts_nl_events(struct knts_nl *nl, knts_nl_parse_t cb, void *arg);
+
 #endif /* KNTS_NL_H */

@@ -14,6 +14,8 @@
 typedef int (*sock_setup_t)(int fd, int family);
 
 int sock_bind_any(int family, int type, uint16_t port, sock_setup_t setup);
+int sock_bind_addr(int family, int type, const void *addr, uint16_t port,
+		   sock_setup_t setup);
 const void *sock_addr(const struct sockaddr_storage *ss, size_t *len);
 
 #endif /* KNTS_SOCK_H */
