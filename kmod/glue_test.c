@@ -468,8 +468,11 @@ static int nl_config_set(struct glue *g, const struct knts_config *cfg)
 	if (!skb)
 		return -ENOMEM;
 	if (nla_put_u8(skb, KNTS_A_REQUIRE_NTS, cfg->require_nts) ||
-	    nla_put_u32(skb, KNTS_A_RATELIMIT_RATE, cfg->rl_rate) ||
+	    nla_put_u64_64bit(skb, KNTS_A_RATELIMIT_INTERVAL_NS,
+			      cfg->rl_interval_ns, KNTS_A_PAD) ||
 	    nla_put_u32(skb, KNTS_A_RATELIMIT_BURST, cfg->rl_burst) ||
+	    nla_put_u8(skb, KNTS_A_RATELIMIT_LEAK, cfg->rl_leak) ||
+	    nla_put_u8(skb, KNTS_A_RATELIMIT_PREFIX6, cfg->rl_prefix6) ||
 	    nla_put_u8(skb, KNTS_A_RATELIMIT_KOD, cfg->rl_kod) ||
 	    nla_put_u32(skb, KNTS_A_COOKIE_BUDGET, cfg->cookie_budget)) {
 		kfree_skb(skb);
@@ -485,7 +488,7 @@ static int nl_ratelimit(struct glue *g, u32 rate, u32 burst)
 	struct knts_config cfg;
 
 	knts_config_get(g->srv, &cfg);
-	cfg.rl_rate = rate;
+	cfg.rl_interval_ns = rate ? div_u64(NSEC_PER_SEC, rate) : 0;
 	cfg.rl_burst = burst;
 	return nl_config_set(g, &cfg);
 }

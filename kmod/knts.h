@@ -15,6 +15,7 @@
 
 struct knts_pcpu_stats;
 struct knts_time_status;
+struct knts_access;
 struct net;
 
 /**
@@ -44,15 +45,21 @@ struct knts_pcpu {
 /**
  * struct knts_config - tunables, read locklessly by the packet path
  * @require_nts: drop unauthenticated requests
- * @rl_rate: per-source requests per second, 0 = no rate limiting
+ * @rl_interval_ns: the spacing allowed on average between a source's
+ *	requests, 0 = no rate limiting
  * @rl_burst: per-source burst
+ * @rl_leak: chrony's leak: one limited request in 2^@rl_leak is served
+ *	anyway (0: none; a spoofed flood cannot silence its victim)
+ * @rl_prefix6: IPv6 sources share a bucket per prefix of this length
  * @rl_kod: answer limited requests with a RATE kiss-o'-death
  * @cookie_budget: extra cookies per second per CPU, 0 = no budget
  */
 struct knts_config {
 	bool require_nts;
-	u32 rl_rate;
+	u64 rl_interval_ns;
 	u32 rl_burst;
+	u8 rl_leak;
+	u8 rl_prefix6;
 	bool rl_kod;
 	u32 cookie_budget;
 };
@@ -68,6 +75,8 @@ struct knts_config {
  * @rl: per-source rate limiter; its table is allocated when rate limiting
  *	is first enabled
  * @cfg: tunables, written under @lock with WRITE_ONCE()
+ * @access: access rules (chrony's allow and deny), NULL: serve every
+ *	source; replaced under @lock
  * @socks: the sockets served (&struct knts_sock), under @lock
  * @nsocks: how many
  * @next_sock_id: the id the next socket gets
@@ -84,6 +93,7 @@ struct knts_server {
 	struct knts_keys keys;
 	struct knts_ratelimit rl;
 	struct knts_config cfg;
+	struct knts_access __rcu *access;
 	struct list_head socks;
 	unsigned int nsocks;
 	u32 next_sock_id;

@@ -13,6 +13,7 @@
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
+#include "access.h"
 #include "aes.h"
 #include "knts.h"
 #include "netlink.h"
@@ -71,8 +72,10 @@ struct knts_server *knts_server(const struct net *net)
 void knts_config_get(struct knts_server *srv, struct knts_config *cfg)
 {
 	cfg->require_nts = READ_ONCE(srv->cfg.require_nts);
-	cfg->rl_rate = READ_ONCE(srv->cfg.rl_rate);
+	cfg->rl_interval_ns = READ_ONCE(srv->cfg.rl_interval_ns);
 	cfg->rl_burst = max_t(u32, READ_ONCE(srv->cfg.rl_burst), 1);
+	cfg->rl_leak = READ_ONCE(srv->cfg.rl_leak);
+	cfg->rl_prefix6 = READ_ONCE(srv->cfg.rl_prefix6);
 	cfg->rl_kod = READ_ONCE(srv->cfg.rl_kod);
 	cfg->cookie_budget = READ_ONCE(srv->cfg.cookie_budget);
 }
@@ -93,15 +96,17 @@ int knts_config_set(struct knts_server *srv, const struct knts_config *cfg)
 	int err = 0;
 
 	lockdep_assert_held(&srv->lock);
-	if (cfg->rl_rate)
+	if (cfg->rl_interval_ns)
 		err = knts_ratelimit_enable(&srv->rl);
 	if (!err) {
 		WRITE_ONCE(srv->cfg.require_nts, cfg->require_nts);
 		WRITE_ONCE(srv->cfg.rl_burst, max_t(u32, cfg->rl_burst, 1));
 		WRITE_ONCE(srv->cfg.rl_kod, cfg->rl_kod);
+		WRITE_ONCE(srv->cfg.rl_leak, cfg->rl_leak);
+		WRITE_ONCE(srv->cfg.rl_prefix6, cfg->rl_prefix6);
 		WRITE_ONCE(srv->cfg.cookie_budget, cfg->cookie_budget);
-		/* Last: the packet path limits once it reads a rate. */
-		WRITE_ONCE(srv->cfg.rl_rate, cfg->rl_rate);
+		/* Last: the packet path limits once it reads an interval. */
+		WRITE_ONCE(srv->cfg.rl_interval_ns, cfg->rl_interval_ns);
 	}
 	return err;
 }
@@ -111,8 +116,10 @@ static int __net_init knts_net_init(struct net *net)
 	struct knts_server *srv = knts_server(net);
 	struct knts_config cfg = {
 		.require_nts = READ_ONCE(require_nts),
-		.rl_rate = READ_ONCE(ratelimit_rate),
+		.rl_interval_ns = ratelimit_rate ?
+				  div_u64(NSEC_PER_SEC, ratelimit_rate) : 0,
 		.rl_burst = READ_ONCE(ratelimit_burst),
+		.rl_prefix6 = 64,
 		.rl_kod = READ_ONCE(ratelimit_kod),
 		.cookie_budget = READ_ONCE(cookie_budget),
 	};
@@ -140,6 +147,7 @@ static void __net_exit knts_net_exit(struct net *net)
 
 	/* Stops the packet path and waits until no callback runs. */
 	knts_socket_net_exit(srv);
+	knts_access_install(srv, NULL);
 	knts_keys_uninit(srv);
 	knts_time_uninit(srv);
 	knts_ratelimit_uninit(&srv->rl);
@@ -190,6 +198,8 @@ static void __exit knts_exit(void)
 	knts_genl_uninit();
 	/* Releases every namespace's sockets and state. */
 	unregister_pernet_subsys(&knts_net_ops);
+	/* Access tables freed by call_rcu() run this module's code. */
+	rcu_barrier();
 	knts_pcpu_uninit();
 	knts_aes_exit();
 }

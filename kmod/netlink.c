@@ -19,6 +19,7 @@
 #include <net/sock.h>
 #include <uapi/linux/knts.h>
 
+#include "access.h"
 #include "aes.h"
 #include "keys.h"
 #include "knts.h"
@@ -37,7 +38,7 @@ static struct netlink_range_validation knts_stale_range = {
 static const struct nla_policy knts_time_policy[KNTS_TIME_A_MAX + 1] = {
 	[KNTS_TIME_A_LEAP] = NLA_POLICY_MAX(NLA_U8, 3),
 	[KNTS_TIME_A_STRATUM] = NLA_POLICY_RANGE(NLA_U8, 1, 15),
-	[KNTS_TIME_A_PRECISION] = NLA_POLICY_RANGE(NLA_S8, -32, 0),
+	[KNTS_TIME_A_PRECISION] = NLA_POLICY_RANGE(NLA_S32, -32, 0),
 	[KNTS_TIME_A_ROOT_DELAY] = { .type = NLA_U32 },
 	[KNTS_TIME_A_ROOT_DISP] = { .type = NLA_U32 },
 	[KNTS_TIME_A_REFID] = { .type = NLA_U32 },
@@ -82,12 +83,34 @@ static const struct nla_policy knts_socket_policy[KNTS_A_MAX + 1] = {
 	[KNTS_A_ALL] = { .type = NLA_FLAG },
 };
 
+/* Not const: 6.1's NLA_POLICY_FULL_RANGE() takes a plain pointer. */
+static struct netlink_range_validation knts_interval_range = {
+	.min = 0,
+	.max = 4096ULL * NSEC_PER_SEC,	/* chrony's interval 12 */
+};
+
 static const struct nla_policy knts_config_policy[KNTS_A_MAX + 1] = {
 	[KNTS_A_REQUIRE_NTS] = NLA_POLICY_MAX(NLA_U8, 1),
 	[KNTS_A_RATELIMIT_RATE] = { .type = NLA_U32 },
+	[KNTS_A_RATELIMIT_INTERVAL_NS] =
+		NLA_POLICY_FULL_RANGE(NLA_U64, &knts_interval_range),
+	[KNTS_A_RATELIMIT_LEAK] = NLA_POLICY_MAX(NLA_U8, 4),
+	[KNTS_A_RATELIMIT_PREFIX6] = NLA_POLICY_RANGE(NLA_U8, 32, 128),
 	[KNTS_A_RATELIMIT_BURST] = NLA_POLICY_MIN(NLA_U32, 1),
 	[KNTS_A_RATELIMIT_KOD] = NLA_POLICY_MAX(NLA_U8, 1),
 	[KNTS_A_COOKIE_BUDGET] = { .type = NLA_U32 },
+};
+
+static const struct nla_policy knts_access_rule_policy[KNTS_ACCESS_A_MAX + 1] = {
+	[KNTS_ACCESS_A_FAMILY] = { .type = NLA_U16 },
+	[KNTS_ACCESS_A_ADDR] = { .type = NLA_BINARY, .len = 16 },
+	[KNTS_ACCESS_A_BITS] = NLA_POLICY_MAX(NLA_U8, 128),
+	[KNTS_ACCESS_A_ALLOW] = NLA_POLICY_MAX(NLA_U8, 1),
+};
+
+static const struct nla_policy knts_access_policy[KNTS_A_MAX + 1] = {
+	[KNTS_A_ACCESS] = NLA_POLICY_NESTED(knts_access_rule_policy),
+	[KNTS_A_ALL] = { .type = NLA_FLAG },
 };
 
 /* Commands that read nothing. */
@@ -138,7 +161,7 @@ static int knts_put_time(struct sk_buff *skb, struct knts_server *srv)
 		return -EMSGSIZE;
 	if (nla_put_u8(skb, KNTS_TIME_A_LEAP, p.leap) ||
 	    nla_put_u8(skb, KNTS_TIME_A_STRATUM, p.stratum) ||
-	    nla_put_s8(skb, KNTS_TIME_A_PRECISION, p.precision) ||
+	    nla_put_s32(skb, KNTS_TIME_A_PRECISION, p.precision) ||
 	    nla_put_u32(skb, KNTS_TIME_A_ROOT_DELAY, p.root_delay) ||
 	    nla_put_u32(skb, KNTS_TIME_A_ROOT_DISP, p.root_disp) ||
 	    nla_put_u32(skb, KNTS_TIME_A_REFID, p.refid) ||
@@ -159,10 +182,21 @@ cancel:
 static int knts_put_tunables(struct sk_buff *skb, struct knts_server *srv)
 {
 	struct knts_config cfg;
+	u32 rate = 0, rem;
 
 	knts_config_get(srv, &cfg);
+	/* Requests per second, when the interval is a whole fraction of one. */
+	if (cfg.rl_interval_ns && cfg.rl_interval_ns <= NSEC_PER_SEC) {
+		rate = div_u64_rem(NSEC_PER_SEC, (u32)cfg.rl_interval_ns, &rem);
+		if (rem)
+			rate = 0;
+	}
 	if (nla_put_u8(skb, KNTS_A_REQUIRE_NTS, cfg.require_nts) ||
-	    nla_put_u32(skb, KNTS_A_RATELIMIT_RATE, cfg.rl_rate) ||
+	    nla_put_u32(skb, KNTS_A_RATELIMIT_RATE, rate) ||
+	    nla_put_u64_64bit(skb, KNTS_A_RATELIMIT_INTERVAL_NS,
+			      cfg.rl_interval_ns, KNTS_A_PAD) ||
+	    nla_put_u8(skb, KNTS_A_RATELIMIT_LEAK, cfg.rl_leak) ||
+	    nla_put_u8(skb, KNTS_A_RATELIMIT_PREFIX6, cfg.rl_prefix6) ||
 	    nla_put_u32(skb, KNTS_A_RATELIMIT_BURST, cfg.rl_burst) ||
 	    nla_put_u8(skb, KNTS_A_RATELIMIT_KOD, cfg.rl_kod) ||
 	    nla_put_u32(skb, KNTS_A_COOKIE_BUDGET, cfg.cookie_budget))
@@ -188,7 +222,9 @@ static int knts_put_config(struct sk_buff *skb, struct knts_server *srv)
 	    (net_eq(srv->net, &init_net) &&
 	     nla_put_u32(skb, KNTS_A_INSTANCES, knts_instances())) ||
 	    nla_put_string(skb, KNTS_A_AES,
-			   knts_aes_impl_name(knts_aes_impl())))
+			   knts_aes_impl_name(knts_aes_impl())) ||
+	    (rcu_access_pointer(srv->access) &&
+	     nla_put_u32(skb, KNTS_A_ACCESS_RULES, knts_access_count(srv))))
 		return -EMSGSIZE;
 	return knts_put_tunables(skb, srv);
 }
@@ -369,7 +405,7 @@ static int knts_nl_time_set_doit(struct sk_buff *skb, struct genl_info *info)
 	if (tb[KNTS_TIME_A_LEAP])
 		p.leap = nla_get_u8(tb[KNTS_TIME_A_LEAP]);
 	if (tb[KNTS_TIME_A_PRECISION])
-		p.precision = nla_get_s8(tb[KNTS_TIME_A_PRECISION]);
+		p.precision = nla_get_s32(tb[KNTS_TIME_A_PRECISION]);
 	if (tb[KNTS_TIME_A_ROOT_DELAY])
 		p.root_delay = nla_get_u32(tb[KNTS_TIME_A_ROOT_DELAY]);
 	if (tb[KNTS_TIME_A_ROOT_DISP])
@@ -824,8 +860,24 @@ static int knts_nl_config_set_doit(struct sk_buff *skb, struct genl_info *info)
 	knts_config_get(srv, &cfg);
 	if (a[KNTS_A_REQUIRE_NTS])
 		cfg.require_nts = nla_get_u8(a[KNTS_A_REQUIRE_NTS]);
-	if (a[KNTS_A_RATELIMIT_RATE])
-		cfg.rl_rate = nla_get_u32(a[KNTS_A_RATELIMIT_RATE]);
+	if (a[KNTS_A_RATELIMIT_RATE] && a[KNTS_A_RATELIMIT_INTERVAL_NS]) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "a rate or an interval, not both");
+		mutex_unlock(&srv->lock);
+		return -EINVAL;
+	}
+	if (a[KNTS_A_RATELIMIT_RATE]) {
+		u32 rate = nla_get_u32(a[KNTS_A_RATELIMIT_RATE]);
+
+		cfg.rl_interval_ns = rate ? div_u64(NSEC_PER_SEC, rate) : 0;
+	}
+	if (a[KNTS_A_RATELIMIT_INTERVAL_NS])
+		cfg.rl_interval_ns =
+			nla_get_u64(a[KNTS_A_RATELIMIT_INTERVAL_NS]);
+	if (a[KNTS_A_RATELIMIT_LEAK])
+		cfg.rl_leak = nla_get_u8(a[KNTS_A_RATELIMIT_LEAK]);
+	if (a[KNTS_A_RATELIMIT_PREFIX6])
+		cfg.rl_prefix6 = nla_get_u8(a[KNTS_A_RATELIMIT_PREFIX6]);
 	if (a[KNTS_A_RATELIMIT_BURST])
 		cfg.rl_burst = nla_get_u32(a[KNTS_A_RATELIMIT_BURST]);
 	if (a[KNTS_A_RATELIMIT_KOD])
@@ -836,6 +888,98 @@ static int knts_nl_config_set_doit(struct sk_buff *skb, struct genl_info *info)
 	mutex_unlock(&srv->lock);
 	if (err)
 		return err;
+	knts_notify(srv->net, KNTS_EVENT_CONFIG, knts_fill_tunables, srv);
+	return 0;
+}
+
+static int knts_nl_access_rule(struct nlattr *attr,
+			       struct knts_access_rule *r,
+			       struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[KNTS_ACCESS_A_MAX + 1];
+	unsigned int len, max, i;
+	u16 family;
+	int err;
+
+	err = nla_parse_nested(tb, KNTS_ACCESS_A_MAX, attr,
+			       knts_access_rule_policy, extack);
+	if (err)
+		return err;
+	if (NL_REQ_ATTR_CHECK(extack, attr, tb, KNTS_ACCESS_A_FAMILY) ||
+	    NL_REQ_ATTR_CHECK(extack, attr, tb, KNTS_ACCESS_A_ADDR) ||
+	    NL_REQ_ATTR_CHECK(extack, attr, tb, KNTS_ACCESS_A_BITS) ||
+	    NL_REQ_ATTR_CHECK(extack, attr, tb, KNTS_ACCESS_A_ALLOW))
+		return -EINVAL;
+	family = nla_get_u16(tb[KNTS_ACCESS_A_FAMILY]);
+	len = family == AF_INET ? 4 : family == AF_INET6 ? 16 : 0;
+	max = len * 8;
+	if (!len || nla_len(tb[KNTS_ACCESS_A_ADDR]) != len) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "a rule is an AF_INET (4-byte) or AF_INET6 (16-byte) subnet");
+		return -EINVAL;
+	}
+	r->bits = nla_get_u8(tb[KNTS_ACCESS_A_BITS]);
+	if (r->bits > max) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[KNTS_ACCESS_A_BITS],
+				    "prefix longer than the address");
+		return -EINVAL;
+	}
+	r->family = family == AF_INET ? 4 : 6;
+	r->allow = nla_get_u8(tb[KNTS_ACCESS_A_ALLOW]);
+	memcpy(r->addr, nla_data(tb[KNTS_ACCESS_A_ADDR]), len);
+	/* Host bits cleared: the lookup compares whole bytes. */
+	for (i = 0; i < len; i++) {
+		if (r->bits >= (i + 1) * 8)
+			continue;
+		r->addr[i] &= r->bits > i * 8 ? (u8)(0xff00 >> (r->bits - i * 8)) : 0;
+	}
+	return 0;
+}
+
+/**
+ * knts_nl_access_set_doit() - handle %KNTS_CMD_ACCESS_SET
+ * @skb: request
+ * @info: %KNTS_A_ACCESS rules, or %KNTS_A_ALL alone to remove them
+ *
+ * Return: 0 or a negative errno, with an extack message.
+ */
+static int knts_nl_access_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct knts_server *srv = knts_server(genl_info_net(info));
+	struct knts_access *acc = NULL;
+	unsigned int n = 0, i = 0;
+	struct nlattr *attr;
+	int rem, err;
+
+	nla_for_each_attr(attr, genlmsg_data(info->genlhdr),
+			  genlmsg_len(info->genlhdr), rem)
+		n += nla_type(attr) == KNTS_A_ACCESS;
+	if (!!info->attrs[KNTS_A_ALL] == !!n) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "rules, or \"all\" (every source served): one of the two");
+		return -EINVAL;
+	}
+	if (n > KNTS_ACCESS_MAX_RULES) {
+		NL_SET_ERR_MSG_MOD(info->extack, "more than 1024 rules");
+		return -E2BIG;
+	}
+	if (n) {
+		acc = knts_access_alloc(n);
+		if (!acc)
+			return -ENOMEM;
+		nla_for_each_attr(attr, genlmsg_data(info->genlhdr),
+				  genlmsg_len(info->genlhdr), rem) {
+			if (nla_type(attr) != KNTS_A_ACCESS)
+				continue;
+			err = knts_nl_access_rule(attr, &acc->r[i++],
+						  info->extack);
+			if (err) {
+				kvfree(acc);
+				return err;
+			}
+		}
+	}
+	knts_access_install(srv, acc);
 	knts_notify(srv->net, KNTS_EVENT_CONFIG, knts_fill_tunables, srv);
 	return 0;
 }
@@ -916,6 +1060,13 @@ static const struct genl_ops knts_genl_ops[] = {
 		.cmd = KNTS_CMD_CONFIG_SET,
 		.doit = knts_nl_config_set_doit,
 		.policy = knts_config_policy,
+		.maxattr = KNTS_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = KNTS_CMD_ACCESS_SET,
+		.doit = knts_nl_access_set_doit,
+		.policy = knts_access_policy,
 		.maxattr = KNTS_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},

@@ -56,7 +56,7 @@ void knts_ratelimit_uninit(struct knts_ratelimit *rl)
  * @addr: source address (4 or 16 bytes)
  * @addr_len: its length
  * @now_ns: a monotonic clock
- * @rate: requests per second allowed on average, at least 1
+ * @interval_ns: the spacing allowed between requests on average, not 0
  * @burst: requests allowed at once, at least 1
  *
  * Context: any.
@@ -64,10 +64,9 @@ void knts_ratelimit_uninit(struct knts_ratelimit *rl)
  * false when the source is over its rate.
  */
 bool knts_ratelimit_allow(struct knts_ratelimit *rl, const void *addr,
-			  unsigned int addr_len, u64 now_ns, u32 rate,
+			  unsigned int addr_len, u64 now_ns, u64 interval_ns,
 			  u32 burst)
 {
-	u64 interval = div_u64(NSEC_PER_SEC, rate ? rate : 1);
 	/* Pairs with knts_ratelimit_enable(): the key before the table. */
 	atomic64_t *tat = smp_load_acquire(&rl->tat);
 	atomic64_t *b;
@@ -80,7 +79,7 @@ bool knts_ratelimit_allow(struct knts_ratelimit *rl, const void *addr,
 	b = &tat[h & ((1U << KNTS_RL_BUCKETS_LOG) - 1)];
 	old = atomic64_read(b);
 	do {
-		if (!knts_gcra(old, (s64)now_ns, interval, burst, &next))
+		if (!knts_gcra(old, (s64)now_ns, interval_ns, burst, &next))
 			return false;
 	} while (!atomic64_try_cmpxchg(b, &old, next));
 	return true;

@@ -28,7 +28,7 @@ struct knts_ratelimit {
 int knts_ratelimit_enable(struct knts_ratelimit *rl);
 void knts_ratelimit_uninit(struct knts_ratelimit *rl);
 bool knts_ratelimit_allow(struct knts_ratelimit *rl, const void *addr,
-			  unsigned int addr_len, u64 now_ns, u32 rate,
+			  unsigned int addr_len, u64 now_ns, u64 interval_ns,
 			  u32 burst);
 
 #endif /* _KNTS_RATELIMIT_H */

@@ -13,11 +13,14 @@
 
 #include <linux/ktime.h>
 #include <linux/percpu.h>
+#include <linux/random.h>
+#include <net/ipv6.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
 #include <net/udp.h>
 
 #include "core/nts.h"
+#include "access.h"
 #include "ratelimit.h"
 #include "receive.h"
 #include "socket.h"
@@ -273,17 +276,23 @@ static bool knts_rate_ok(struct knts_server *srv, struct sock *sk,
 	u32 addr[4] = {};
 	unsigned int alen;
 
-	if (!cfg->rl_rate)
+	if (!cfg->rl_interval_ns)
 		return true;
 	if (skb->protocol == htons(ETH_P_IP)) {
 		addr[0] = (__force u32)ip_hdr(skb)->saddr;
 		alen = 4;
 	} else {
-		memcpy(addr, &ipv6_hdr(skb)->saddr, 16);
+		/* A host has a /64 to itself: one bucket per prefix. */
+		ipv6_addr_prefix((struct in6_addr *)addr, &ipv6_hdr(skb)->saddr,
+				 cfg->rl_prefix6);
 		alen = 16;
 	}
 	if (knts_ratelimit_allow(&srv->rl, addr, alen, ktime_get_mono_fast_ns(),
-				 cfg->rl_rate, cfg->rl_burst))
+				 cfg->rl_interval_ns, cfg->rl_burst))
+		return true;
+	/* chrony's leak: now and then a limited request is served anyway. */
+	if (cfg->rl_leak &&
+	    !(get_random_u32() & ((1U << cfg->rl_leak) - 1)))
 		return true;
 	if (cfg->rl_kod)
 		knts_send_kod(srv, sk, skb, req, tp, KNTS_KISS_RATE, rx_ts,
@@ -306,6 +315,11 @@ static int knts_handle(struct knts_server *srv, struct sock *sk,
 	u64 rx_ts;
 
 	knts_stat_inc(srv, KNTS_STAT_RX_PACKETS);
+	/* chrony's allow and deny: a source denied gets nothing at all. */
+	if (!knts_access_ok(srv, skb)) {
+		knts_drop(srv, KNTS_STAT_DROP_DENIED);
+		goto consumed;
+	}
 	/* No NTP request: userspace reads, counts and drops it. */
 	if (len < KNTS_NTP_HDR_LEN || len > KNTS_NTP_MAX_LEN)
 		goto pass;

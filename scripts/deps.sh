@@ -23,7 +23,7 @@ libssl-dev openssl libnl-3-dev libnl-genl-3-dev libelf-dev
 qemu-system-x86 busybox-static
 linux-source-6.1 linux-headers-amd64 linux-headers-6.12-amd64
 linux-headers-6.12-rt-amd64 sparse dkms clang libclang-rt-14-dev
-python3 python3-yaml python3-cryptography iproute2 chrony gnutls-bin xz-utils ca-certificates lintian groff-base man-db
+python3 python3-yaml python3-jsonschema python3-cryptography iproute2 chrony gnutls-bin xz-utils ca-certificates lintian groff-base man-db
 rpm rpmlint"
 
 # --bench: what make bench needs on top (the plot).
@@ -85,6 +85,25 @@ if [ ! -x "$nsdir/usr/sbin/ntpd" ]; then
 	rm -rf "$nsdir"
 	mkdir -p "$nsdir"
 	for d in "$tmp"/*.deb; do dpkg -x "$d" "$nsdir"; done
+	rm -rf "$tmp"
+fi
+
+# YNL: the genetlink-legacy schema and tools/net/ynl of linux-source-6.12,
+# the two directories only (the spec is checked against them).
+ynl="$KNTS_CACHE/ynl/linux-source-6.12"
+if [ ! -f "$ynl/tools/net/ynl/ynl-gen-c.py" ]; then
+	echo "deps.sh: unpacking YNL from linux-source-6.12 into $ynl"
+	tmp=$(mktemp -d)
+	(cd "$tmp" && apt-get download -q linux-source-6.12)
+	rm -rf "$ynl"
+	mkdir -p "$KNTS_CACHE/ynl"
+	dpkg-deb --fsys-tarfile "$tmp"/linux-source-6.12_*.deb |
+		tar -xO ./usr/src/linux-source-6.12.tar.xz | xz -dc |
+		tar -x -C "$KNTS_CACHE/ynl" --wildcards \
+			'linux-source-6.12/Documentation/netlink/*.yaml' \
+			'linux-source-6.12/tools/net/ynl/*'
+	# ynl-gen-c.py finds the tree's root by its MAINTAINERS file.
+	touch "$ynl/MAINTAINERS"
 	rm -rf "$tmp"
 fi
 

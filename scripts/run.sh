@@ -56,6 +56,9 @@ ntsdumpdir $state/keys
 kntscontrol $state/kntsd.sock
 kntslocal stratum 10
 kntsntp kernel
+# Whom NTP and NTS-KE serve (chrony's allow and deny): this machine.
+allow 127.0.0.0/8
+allow ::1
 # A demonstration on this machine; a server runs kntsd as its own user.
 kntsuser root
 EOC

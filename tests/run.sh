@@ -112,7 +112,11 @@ group_fuzz() {
 }
 
 group_uapi() {
-	python3 tests/uapi-check.py "$top"
+	local rc=0
+	python3 tests/uapi-check.py "$top" || rc=1
+	# The spec against the kernel's schema and generator (6.12's).
+	scripts/ynl-check.sh || rc=1
+	return $rc
 }
 
 group_man() {

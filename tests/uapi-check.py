@@ -60,7 +60,8 @@ if enums["knts_cmd"].get("KNTS_CMD_MAX") != len(ops) - 1:
     errors.append("KNTS_CMD_MAX differs")
 
 for aset, enum in (("knts", "knts_a"), ("stats", "knts_stat"),
-                   ("time", "knts_time_a"), ("key", "knts_key_a")):
+                   ("time", "knts_time_a"), ("key", "knts_key_a"),
+                   ("sock", "knts_sock_a"), ("access", "knts_access_a")):
     s = next(a for a in spec["attribute-sets"] if a["name"] == aset)
     names = [c_name(s["name-prefix"], a["name"]) for a in s["attributes"]]
     expect_sequence(errors, f"attribute set {aset}", enums[enum], names)
@@ -68,9 +69,10 @@ for aset, enum in (("knts", "knts_a"), ("stats", "knts_stat"),
     if enums[enum].get(maxname) != len(names) - 1:
         errors.append(f"{maxname} differs")
 
-stat_def = next(d for d in spec["definitions"] if d["name"] == "stat")
-expect_sequence(errors, "stat enum", enums["knts_stat"],
-                [c_name("knts-stat-", e) for e in stat_def["entries"]])
+ev_def = next(d for d in spec["definitions"] if d["name"] == "event")
+expect_sequence(errors, "event enum", enums["knts_event"],
+                [c_name("knts-event-", e) for e in ev_def["entries"]])
+
 
 if errors:
     print("\n".join(errors), file=sys.stderr)

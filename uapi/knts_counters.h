@@ -55,7 +55,8 @@
 	X(PASSED_UP, "NTP packets passed to kntsd",			\
 	  ntp_passed_to_userspace)					\
 	X(DROP_CONTROL, "Dropped: mode 6/7 (control, private)",	\
-	  dropped_mode_control)
+	  dropped_mode_control)						\
+	X(DROP_DENIED, "Dropped: access denied", dropped_denied)
 
 /*
  * kntsd's NTS-KE counters, in the order kntsctl prints them:
@@ -73,6 +74,8 @@
 	      nts_ke_dropped_max_connections)				\
 	CAUSE(drop_ratelimit, "NTS-KE dropped: rate limited",		\
 	      nts_ke_dropped_rate_limit)				\
+	CAUSE(drop_denied, "NTS-KE dropped: access denied",		\
+	      nts_ke_dropped_denied)					\
 	CAUSE(drop_source, "NTS-KE dropped: per source",		\
 	      nts_ke_dropped_per_source)				\
 	CAUSE(drop_fds, "NTS-KE dropped: no descriptor",		\

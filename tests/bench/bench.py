@@ -217,7 +217,7 @@ def kntsd_conf(extra=""):
     with open(conf, "w") as f:
         f.write(f"ntsserverkey {WORK}/key.pem\nntsservercert {WORK}/cert.pem\n"
                 f"ntsdumpdir {WORK}/dump\nkntscontrol {WORK}/kntsd.sock\n"
-                f"kntslocal stratum 1\nntsprocesses 1\nkntsuser root\n{extra}")
+                f"kntslocal stratum 1\nntsprocesses 1\nkntsuser root\nallow\n{extra}")
     return conf
 
 

@@ -35,6 +35,10 @@ def s8(t, v):
     return nla(t, struct.pack("=b", v))
 
 
+def s32(t, v):
+    return nla(t, struct.pack("=i", v))
+
+
 def u16(t, v):
     return nla(t, struct.pack("=H", v))
 

@@ -582,6 +582,78 @@ static void bind_addresses(void)
 	EXPECT(fails_at("bindaddress\n", 1, "bindaddress"));
 }
 
+/* The verdict for ADDR under the directives TEXT, as chronyd would give. */
+static int verdict(const char *text, const char *addr)
+{
+	struct conf c;
+	char err[512];
+	uint8_t a[16];
+	int family = strchr(addr, ':') ? AF_INET6 : AF_INET, v;
+
+	if (parse(&c, text, err, sizeof(err)) || inet_pton(family, addr, a) != 1)
+		return -1;
+	v = access_check(&c.access, family, a);
+	conf_free(&c);
+	return v;
+}
+
+/* allow and deny: chrony's table, its nibble levels and "all" included. */
+static void access_rules(void)
+{
+	/* Nobody by default; "allow" alone, everybody. */
+	EXPECT(verdict("port 123\n", "192.0.2.1") == 0);
+	EXPECT(verdict("port 123\n", "2001:db8::1") == 0);
+	EXPECT(verdict("allow\n", "192.0.2.1") == 1);
+	EXPECT(verdict("allow\n", "2001:db8::1") == 1);
+	EXPECT(verdict("allow all\ndeny\n", "2001:db8::1") == 0);
+	/* The longest subnet decides, whatever the order. */
+	EXPECT(verdict("allow 192.168.0.0/16\ndeny 192.168.100.0/24\n",
+		       "192.168.1.1") == 1);
+	EXPECT(verdict("allow 192.168.0.0/16\ndeny 192.168.100.0/24\n",
+		       "192.168.100.5") == 0);
+	EXPECT(verdict("deny 192.168.100.0/24\nallow 192.168.0.0/16\n",
+		       "192.168.100.5") == 0);
+	EXPECT(verdict("allow 192.168.0.0/16\ndeny 192.168.100.0/24\n",
+		       "10.0.0.1") == 0);
+	/* "all" drops the narrower lines before it, not those after. */
+	EXPECT(verdict("deny 192.168.100.0/24\nallow all 192.168.0.0/16\n",
+		       "192.168.100.5") == 1);
+	EXPECT(verdict("allow all 192.168.0.0/16\ndeny 192.168.100.0/24\n",
+		       "192.168.100.5") == 0);
+	EXPECT(verdict("allow 10/8\ndeny 10.1/16\ndeny all\n", "10.2.0.1") == 0);
+	/* chrony's four-bit levels: a /22 sets its four /24 nodes. */
+	EXPECT(verdict("deny 10.0.1.0/24\nallow 10.0.0.0/22\n", "10.0.1.5") == 1);
+	EXPECT(verdict("allow 10.0.0.0/22\ndeny 10.0.1.0/24\n", "10.0.1.5") == 0);
+	EXPECT(verdict("allow 10.0.0.0/22\n", "10.0.3.255") == 1);
+	EXPECT(verdict("allow 10.0.0.0/22\n", "10.0.4.0") == 0);
+	EXPECT(verdict("allow 10.0.0.0/21\n", "10.0.7.1") == 1);
+	EXPECT(verdict("allow 10.0.0.0/23\ndeny 10.0.0.128/25\n", "10.0.0.200") == 0);
+	/* 1 to 3 numbers: a network of 8, 16 or 24 bits. */
+	EXPECT(verdict("allow 192.168\n", "192.168.77.1") == 1);
+	EXPECT(verdict("allow 192.168\n", "192.169.0.1") == 0);
+	EXPECT(verdict("allow 10\n", "10.200.0.1") == 1);
+	EXPECT(verdict("allow 10.1.2\n", "10.1.2.9") == 1);
+	EXPECT(verdict("allow 10.1.2/23\n", "10.1.3.9") == 1);
+	/* IPv6, and the families apart. */
+	EXPECT(verdict("allow 2001:db8::/32\ndeny 2001:db8:1::/48\n",
+		       "2001:db8:2::1") == 1);
+	EXPECT(verdict("allow 2001:db8::/32\ndeny 2001:db8:1::/48\n",
+		       "2001:db8:1::1") == 0);
+	EXPECT(verdict("allow 0/0\n", "2001:db8::1") == 0);
+	EXPECT(verdict("allow ::/0\n", "2001:db8::1") == 1);
+	EXPECT(verdict("allow ::/0\n", "192.0.2.1") == 0);
+	EXPECT(verdict("allow 192.0.2.1\n", "192.0.2.1") == 1);
+	EXPECT(verdict("allow 192.0.2.1\n", "192.0.2.2") == 0);
+
+	EXPECT(fails_at("allow 1.2.3.4/33\n", 1, "allow: \"1.2.3.4/33\" is no subnet"));
+	EXPECT(fails_at("deny 300.1\n", 1, "deny: \"300.1\" is no subnet"));
+	EXPECT(fails_at("allow ntp.example\n", 1, "host names are not resolved"));
+	EXPECT(fails_at("allow all 10/8 11/8\n", 1, "too many arguments"));
+	EXPECT(fails_at("allow 10/8 11/8\n", 1, "one subnet a line"));
+	EXPECT(fails_at("allow 10/-1\n", 1, "is no subnet"));
+	EXPECT(fails_at("allow 1.2.3.4.5\n", 1, "is no subnet"));
+}
+
 static void stale_vs_interval(void)
 {
 	struct conf c;
@@ -817,6 +889,7 @@ int main(void)
 	RUN(unmatched_certs);
 	RUN(errors_name_the_line);
 	RUN(bind_addresses);
+	RUN(access_rules);
 	RUN(stale_vs_interval);
 	RUN(last_one_wins);
 	RUN(parse_twice);

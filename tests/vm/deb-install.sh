@@ -61,6 +61,7 @@ ntsserverkey /etc/knts/key.pem
 ntsservercert /etc/knts/cert.pem
 kntslocal stratum 2
 EOC
+grep -qx "allow" /etc/knts/kntsd.conf || fail "kntsd.conf does not say whom it serves"
 grep -qx "kntsuser _knts" /etc/knts/kntsd.conf || fail "kntsd.conf does not name _knts"
 journal() { journalctl -q -o cat -u kntsd --no-pager; }
 systemctl start kntsd && fail "started with a key only root can read"

@@ -119,7 +119,8 @@ chrony_query() {
 
 # kntsd_conf DIR [directives...]: a kntsd.conf for DIR's certificate, keys in
 # DIR/dump, control socket DIR/kntsd.sock; kntsd runs as root (the explicit
-# "kntsuser root") unless a directive names another user.
+# "kntsuser root") unless a directive names another user, and serves every
+# source ("allow", chrony's way) unless allow or deny directives are given.
 kntsd_conf() {
 	local d=$1
 	shift
@@ -130,6 +131,7 @@ kntsd_conf() {
 		echo "kntscontrol $d/kntsd.sock"
 		printf '%s\n' "$@"
 		[[ " $* " == *" kntsuser "* ]] || echo "kntsuser root"
+		[[ " $* " == *" allow "* || " $* " == *" deny "* ]] || echo "allow"
 	} > "$d/kntsd.conf"
 }
 

@@ -78,7 +78,15 @@ after=$(json_get "$("$KNTSCTL" -j serverstats)" 'j["authenticated_ntp_packets"]'
 # which stops; the module keeps kntsd's keys).  ntpsec must get no time,
 # and knts.ko must NAK the cookies.
 kntsd_stop "$d"
-# (kntsd stopped leaves the module serving on its sockets.)
+# kntsd stopped leaves the module serving on its sockets.  They are root's
+# here, and chronyd (root when it binds) could join their SO_REUSEPORT
+# group: hand the module sockets of another user instead, as a kntsd
+# running as its own user would have (chronyd then cannot bind 123).
+"$KNTSCTL" socket del all || fail "socket del all"
+setpriv --reuid=nobody --regid=nogroup --clear-groups \
+	--inh-caps=+net_admin,+net_bind_service \
+	--ambient-caps=+net_admin,+net_bind_service \
+	"$KNTSCTL" socket add >/dev/null || fail "socket add as nobody"
 mkdir -p "$d/neg"
 cp "$d/key.pem" "$d/neg/key.pem"
 chown -R _chrony: "$d/neg"

@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 
 knts_load ratelimit_rate=1 ratelimit_burst=4
-"$KNTSCTL" status | grep -q "^Rate limit *: 1/s per source, burst 4$" ||
+"$KNTSCTL" status | grep -q "^Rate limit *: 1/s per source, burst 4, IPv6 per /64$" ||
 	fail "status lacks the rate limit"
 python3 - <<'PY'
 import socket
@@ -58,11 +58,15 @@ from ntsclient import udp_socket, exchange
 assert exchange(udp_socket(socket.AF_INET6), ('::1', 123), bytes([0x23]) + bytes(47))
 "
 
-# NTS requests and IPv6 sources are limited the same way, per address;
-# each case uses a source address of its own, so a fresh bucket.
+# NTS requests and IPv6 sources are limited the same way, per address
+# (IPv6: per /64); each case uses a source of its own, so a fresh bucket.
 "$KNTSCTL" config set ratelimit-kod off || fail "config set ratelimit-kod"
-ip -6 addr add fd77::a/128 dev lo nodad
-ip -6 addr add fd77::b/128 dev lo nodad
+ip -6 addr add fd77:0:0:a::1/128 dev lo nodad
+ip -6 addr add fd77:0:0:b::1/128 dev lo nodad
+ip -6 addr add fd77:0:0:c::1/128 dev lo nodad
+ip -6 addr add fd77:0:0:c::2/128 dev lo nodad
+ip -6 addr add fd77:0:0:d::1/128 dev lo nodad
+ip -6 addr add fd77:0:0:d::2/128 dev lo nodad
 tmp=$(mktemp -d)
 test_keys_file "$tmp/ntskeys"
 "$KNTSCTL" keys import "$tmp/ntskeys" >/dev/null || fail "keys import"
@@ -108,12 +112,26 @@ def param(name, value):
                            name.replace("_", "-"), str(value)])
 
 burst("127.0.0.2", "127.0.0.1", "nts", 4, 5)
-burst("fd77::a", "::1", "plain", 4, 5)
+burst("fd77:0:0:a::1", "::1", "plain", 4, 5)
 param("ratelimit_rate", 0)
 burst("127.0.0.3", "127.0.0.1", "plain", 20, 20)
 param("ratelimit_rate", 1)
 param("ratelimit_burst", 2)
 st = subprocess.check_output([os.environ["KNTSCTL"], "status"], text=True)
 assert "1/s per source, burst 2" in st, st
-burst("fd77::b", "::1", "nts", 2, 3)
+burst("fd77:0:0:b::1", "::1", "nts", 2, 3)
+# One /64, one bucket: its second address finds it spent.
+burst("fd77:0:0:c::1", "::1", "plain", 2, 3)
+burst("fd77:0:0:c::2", "::1", "plain", 0, 1)
+# Per address once the prefix is 128.
+param("ratelimit_prefix6", 128)
+burst("fd77:0:0:d::1", "::1", "plain", 2, 3)
+burst("fd77:0:0:d::2", "::1", "plain", 2, 3)
+# chrony's form: one request per 2^interval s, and leak: with leak 1 about
+# half of what is over the limit is served anyway.
+param("ratelimit_interval", 3)
+param("ratelimit_leak", 1)
+st = subprocess.check_output([os.environ["KNTSCTL"], "status"], text=True)
+assert "1 per 8 s per source, burst 2, 1 in 2 served anyway" in st, st
+burst("127.0.0.9", "127.0.0.1", "plain", 4, 18)
 PY

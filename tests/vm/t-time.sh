@@ -34,7 +34,7 @@ done
 # The kernel refuses what a raw sender puts past kntsctl.
 python3 - <<'PY'
 import errno
-from genl import Genl, K, nest, u8, s8, u32, expect_errno
+from genl import Genl, K, nest, u8, s8, s32, u32, expect_errno
 KNTS_CMD_TIME_SET, KNTS_A_TIME = K["KNTS_CMD_TIME_SET"], K["KNTS_A_TIME"]
 LEAP, STRATUM = K["KNTS_TIME_A_LEAP"], K["KNTS_TIME_A_STRATUM"]
 PREC, STALE = K["KNTS_TIME_A_PRECISION"], K["KNTS_TIME_A_STALE_AFTER"]
@@ -46,8 +46,12 @@ cases = [
     ("stratum 0", errno.ERANGE, [u8(STRATUM, 0), u32(STALE, 10)]),
     ("stratum 16", errno.ERANGE, [u8(STRATUM, 16), u32(STALE, 10)]),
     ("leap 4", errno.ERANGE, [u8(STRATUM, 2), u8(LEAP, 4), u32(STALE, 10)]),
-    ("precision 1", errno.ERANGE, [u8(STRATUM, 2), s8(PREC, 1),
+    ("precision 1", errno.ERANGE, [u8(STRATUM, 2), s32(PREC, 1),
                                    u32(STALE, 10)]),
+    ("precision -33", errno.ERANGE, [u8(STRATUM, 2), s32(PREC, -33),
+                                     u32(STALE, 10)]),
+    ("precision as s8", errno.EINVAL, [u8(STRATUM, 2), s8(PREC, -20),
+                                       u32(STALE, 10)]),
     ("stale 0", errno.ERANGE, [u8(STRATUM, 2), u32(STALE, 0)]),
     ("stale 604801", errno.ERANGE, [u8(STRATUM, 2), u32(STALE, 604801)]),
     ("no stratum", errno.EINVAL, [u32(STALE, 10)]),

@@ -35,11 +35,17 @@
  *	CAP_NET_ADMIN
  * @KNTS_CMD_SOCKET_GET: list the sockets served (unprivileged)
  * @KNTS_CMD_CONFIG_SET: change the tunables (%KNTS_A_REQUIRE_NTS,
- *	%KNTS_A_RATELIMIT_RATE, %KNTS_A_RATELIMIT_BURST,
- *	%KNTS_A_RATELIMIT_KOD, %KNTS_A_COOKIE_BUDGET); those left out keep
- *	their value; requires CAP_NET_ADMIN
+ *	%KNTS_A_RATELIMIT_RATE or %KNTS_A_RATELIMIT_INTERVAL_NS,
+ *	%KNTS_A_RATELIMIT_BURST, %KNTS_A_RATELIMIT_LEAK,
+ *	%KNTS_A_RATELIMIT_PREFIX6, %KNTS_A_RATELIMIT_KOD,
+ *	%KNTS_A_COOKIE_BUDGET); those left out keep their value; requires
+ *	CAP_NET_ADMIN
  * @KNTS_CMD_EVENT: notification on the "events" multicast group:
  *	%KNTS_A_EVENT says what changed
+ * @KNTS_CMD_ACCESS_SET: replace the access rules (every %KNTS_A_ACCESS:
+ *	the longest rule containing a source gives its verdict, no rule
+ *	deny), or with %KNTS_A_ALL and no rule remove them (every source is
+ *	served); requires CAP_NET_ADMIN
  *
  * Every command acts on the network namespace of the netlink socket it
  * arrives on; "CAP_NET_ADMIN" is the capability in the user namespace
@@ -57,6 +63,7 @@ enum knts_cmd {
 	KNTS_CMD_SOCKET_GET,
 	KNTS_CMD_CONFIG_SET,
 	KNTS_CMD_EVENT,
+	KNTS_CMD_ACCESS_SET,
 
 	__KNTS_CMD_MAX,
 	KNTS_CMD_MAX = __KNTS_CMD_MAX - 1
@@ -76,7 +83,8 @@ enum knts_cmd {
  * @KNTS_A_LISTEN_IPV6: flag, an IPv6 socket is served
  * @KNTS_A_REQUIRE_NTS: 1 when unauthenticated requests are dropped, else
  *	0 (u8)
- * @KNTS_A_RATELIMIT_RATE: requests per second per source, 0 = off (u32)
+ * @KNTS_A_RATELIMIT_RATE: requests per second per source, 0 = off (u32);
+ *	read: 0 also when the interval is no whole fraction of a second
  * @KNTS_A_RATELIMIT_BURST: requests a source may send at once (u32)
  * @KNTS_A_RATELIMIT_KOD: 1 when rate-limited requests get a RATE KoD,
  *	else 0 (u8)
@@ -95,6 +103,16 @@ enum knts_cmd {
  *	SO_NETNS_COOKIE reports it
  * @KNTS_A_INSTANCES: network namespaces with at least one socket served
  *	(u32; only in the initial namespace's status)
+ * @KNTS_A_ACCESS: an access rule (nest of &enum knts_access_a); repeated
+ * @KNTS_A_ACCESS_RULES: how many access rules apply (u32; absent: none,
+ *	every source is served)
+ * @KNTS_A_RATELIMIT_INTERVAL_NS: the spacing allowed on average between a
+ *	source's requests, nanoseconds, 0 = off (u64; chrony's ratelimit
+ *	interval, 2^interval seconds)
+ * @KNTS_A_RATELIMIT_LEAK: one limited request in 2^leak is served anyway
+ *	(u8, 0..4; 0: none; chrony's leak)
+ * @KNTS_A_RATELIMIT_PREFIX6: IPv6 sources share a bucket per prefix of
+ *	this length (u8, 32..128, default 64)
  */
 enum knts_a {
 	KNTS_A_UNSPEC,
@@ -120,6 +138,11 @@ enum knts_a {
 	KNTS_A_EVENT,
 	KNTS_A_NETNS_COOKIE,
 	KNTS_A_INSTANCES,
+	KNTS_A_ACCESS,
+	KNTS_A_ACCESS_RULES,
+	KNTS_A_RATELIMIT_INTERVAL_NS,
+	KNTS_A_RATELIMIT_LEAK,
+	KNTS_A_RATELIMIT_PREFIX6,
 
 	__KNTS_A_MAX,
 	KNTS_A_MAX = __KNTS_A_MAX - 1
@@ -156,6 +179,8 @@ enum knts_a {
  * @KNTS_STAT_DROP_CONTROL: dropped: an NTP control (mode 6) or private
  *	(mode 7) message; counted by kntsd, which reads what the module
  *	passes up
+ * @KNTS_STAT_DROP_DENIED: dropped: the source is not allowed (access
+ *	rules: chrony's allow and deny)
  */
 enum knts_stat {
 	KNTS_STAT_UNSPEC,
@@ -182,6 +207,7 @@ enum knts_stat {
 	KNTS_STAT_COOKIE_BUDGET_CUTS,
 	KNTS_STAT_PASSED_UP,
 	KNTS_STAT_DROP_CONTROL,
+	KNTS_STAT_DROP_DENIED,
 
 	__KNTS_STAT_MAX,
 	KNTS_STAT_MAX = __KNTS_STAT_MAX - 1
@@ -193,7 +219,7 @@ enum knts_stat {
  * @KNTS_TIME_A_PAD: padding for 64-bit attributes
  * @KNTS_TIME_A_LEAP: leap indicator 0..3 (u8)
  * @KNTS_TIME_A_STRATUM: stratum 1..15 (u8)
- * @KNTS_TIME_A_PRECISION: log2 seconds of the clock precision (s8)
+ * @KNTS_TIME_A_PRECISION: log2 seconds of the clock precision, -32..0 (s32)
  * @KNTS_TIME_A_ROOT_DELAY: root delay, NTP short format 16.16 s (u32)
  * @KNTS_TIME_A_ROOT_DISP: root dispersion, NTP short format 16.16 s (u32)
  * @KNTS_TIME_A_REFID: reference identifier: the value of the 32-bit wire
@@ -280,6 +306,27 @@ enum knts_sock_a {
 
 	__KNTS_SOCK_A_MAX,
 	KNTS_SOCK_A_MAX = __KNTS_SOCK_A_MAX - 1
+};
+
+/**
+ * enum knts_access_a - access rule attributes, nested in %KNTS_A_ACCESS
+ * @KNTS_ACCESS_A_UNSPEC: unused
+ * @KNTS_ACCESS_A_FAMILY: AF_INET or AF_INET6 (u16)
+ * @KNTS_ACCESS_A_ADDR: the subnet's address, 4 or 16 bytes (binary; bits
+ *	past the prefix are ignored)
+ * @KNTS_ACCESS_A_BITS: prefix length, up to 32 or 128 (u8)
+ * @KNTS_ACCESS_A_ALLOW: 1 to serve the subnet's sources, 0 to drop them
+ *	(u8)
+ */
+enum knts_access_a {
+	KNTS_ACCESS_A_UNSPEC,
+	KNTS_ACCESS_A_FAMILY,
+	KNTS_ACCESS_A_ADDR,
+	KNTS_ACCESS_A_BITS,
+	KNTS_ACCESS_A_ALLOW,
+
+	__KNTS_ACCESS_A_MAX,
+	KNTS_ACCESS_A_MAX = __KNTS_ACCESS_A_MAX - 1
 };
 
 /**

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kntsctl config set [require-nts on|off] [ratelimit-rate N]
- *	[ratelimit-burst N] [ratelimit-kod on|off] [cookie-budget N]
+ *	[ratelimit-interval L] [ratelimit-burst N] [ratelimit-leak K]
+ *	[ratelimit-prefix6 BITS] [ratelimit-kod on|off] [cookie-budget N]
  *
  * The module's parameters are the defaults of each namespace's server;
  * this changes the tunables of the caller's namespace at run time.
@@ -13,28 +14,6 @@
 #include "uapi/linux/knts.h"
 #include "ctl.h"
 #include "lib/util.h"
-
-struct config_set {
-	bool has_require_nts, has_rate, has_burst, has_kod, has_budget;
-	bool require_nts, kod;
-	uint32_t rate, burst, budget;
-};
-
-static int build_config(struct nl_msg *msg, void *arg)
-{
-	const struct config_set *s = arg;
-
-	if ((s->has_require_nts &&
-	     nla_put_u8(msg, KNTS_A_REQUIRE_NTS, s->require_nts)) ||
-	    (s->has_rate && nla_put_u32(msg, KNTS_A_RATELIMIT_RATE, s->rate)) ||
-	    (s->has_burst &&
-	     nla_put_u32(msg, KNTS_A_RATELIMIT_BURST, s->burst)) ||
-	    (s->has_kod && nla_put_u8(msg, KNTS_A_RATELIMIT_KOD, s->kod)) ||
-	    (s->has_budget &&
-	     nla_put_u32(msg, KNTS_A_COOKIE_BUDGET, s->budget)))
-		return -EMSGSIZE;
-	return 0;
-}
 
 static int parse_on_off(const char *s, bool *out)
 {
@@ -49,7 +28,9 @@ static int parse_on_off(const char *s, bool *out)
 
 static int config_set(struct ctl *c, int argc, char **argv)
 {
-	struct config_set s = { 0 };
+	struct knts_nl_tunables s = { 0 };
+	uint32_t v;
+	int32_t l;
 	int err;
 
 	for (; argc > 0; argc--, argv++) {
@@ -65,6 +46,28 @@ static int config_set(struct ctl *c, int argc, char **argv)
 				return ctl_usage_error("ratelimit-rate: requests per second, 0 (off) or more, not \"%s\"",
 						       *argv);
 			s.has_rate = true;
+		} else if (matches(*argv, "ratelimit-interval")) {
+			NEXT_ARG();
+			if (parse_s32(*argv, -19, 12, &l))
+				return ctl_usage_error("ratelimit-interval: log2 seconds between requests, -19..12 (chrony's), not \"%s\"",
+						       *argv);
+			s.interval_ns = l >= 0 ? 1000000000ULL << l :
+					1000000000ULL >> -l;
+			s.has_interval = true;
+		} else if (matches(*argv, "ratelimit-leak")) {
+			NEXT_ARG();
+			if (parse_u32(*argv, 0, 4, &v))
+				return ctl_usage_error("ratelimit-leak: 0..4 (one limited request in 2^K served anyway), not \"%s\"",
+						       *argv);
+			s.leak = (uint8_t)v;
+			s.has_leak = true;
+		} else if (matches(*argv, "ratelimit-prefix6")) {
+			NEXT_ARG();
+			if (parse_u32(*argv, 32, 128, &v))
+				return ctl_usage_error("ratelimit-prefix6: 32..128 bits, not \"%s\"",
+						       *argv);
+			s.prefix6 = (uint8_t)v;
+			s.has_prefix6 = true;
 		} else if (matches(*argv, "ratelimit-burst")) {
 			NEXT_ARG();
 			if (parse_u32(*argv, 1, UINT32_MAX, &s.burst))
@@ -88,14 +91,17 @@ static int config_set(struct ctl *c, int argc, char **argv)
 					       *argv);
 		}
 	}
-	if (!s.has_require_nts && !s.has_rate && !s.has_burst && !s.has_kod &&
+	if (s.has_rate && s.has_interval)
+		return ctl_usage_error("config set: ratelimit-rate or ratelimit-interval, not both");
+	if (!s.has_require_nts && !s.has_rate && !s.has_interval &&
+	    !s.has_burst && !s.has_leak && !s.has_prefix6 && !s.has_kod &&
 	    !s.has_budget)
 		return ctl_usage_error("config set: at least one setting is required");
 
 	if (!ctl_nl(c))
 		return 1;
-	err = knts_nl_request(c->nl, KNTS_CMD_CONFIG_SET, build_config, NULL,
-			      &s);
+	err = knts_nl_request(c->nl, KNTS_CMD_CONFIG_SET,
+			      knts_nl_build_tunables, NULL, &s);
 	return err ? ctl_nl_error(c, "config set", err) : 0;
 }
 

@@ -31,12 +31,16 @@ struct status {
 	bool stale;
 	bool v4, v6, require_nts, rl_kod;
 	uint32_t rl_rate, rl_burst;
+	uint64_t rl_interval_ns;
+	uint8_t rl_leak, rl_prefix6;
 	char aes[16];
 	bool have_budget;
 	uint32_t cookie_budget;
 	uint64_t netns_cookie;
 	bool have_instances;
 	uint32_t instances;	/* namespaces served (initial namespace only) */
+	bool have_access;
+	uint32_t access_rules;	/* allow/deny rules, when there are any */
 	struct knts_nl_socks socks;
 };
 
@@ -56,7 +60,7 @@ static int parse_time(struct nlattr *nest, struct status *st)
 	st->leap = nla_get_u8(tb[KNTS_TIME_A_LEAP]);
 	st->stratum = nla_get_u8(tb[KNTS_TIME_A_STRATUM]);
 	if (tb[KNTS_TIME_A_PRECISION])
-		st->precision = (int8_t)nla_get_u8(tb[KNTS_TIME_A_PRECISION]);
+		st->precision = (int8_t)nla_get_s32(tb[KNTS_TIME_A_PRECISION]);
 	if (tb[KNTS_TIME_A_ROOT_DELAY])
 		st->root_delay = nla_get_u32(tb[KNTS_TIME_A_ROOT_DELAY]);
 	if (tb[KNTS_TIME_A_ROOT_DISP])
@@ -107,6 +111,9 @@ static int parse_status(struct nlattr **tb, struct nlattr *head, int len,
 	st->rl_kod = get_bool(tb[KNTS_A_RATELIMIT_KOD]);
 	if (tb[KNTS_A_NETNS_COOKIE])
 		st->netns_cookie = nla_get_u64(tb[KNTS_A_NETNS_COOKIE]);
+	st->have_access = tb[KNTS_A_ACCESS_RULES] != NULL;
+	if (st->have_access)
+		st->access_rules = nla_get_u32(tb[KNTS_A_ACCESS_RULES]);
 	st->have_instances = tb[KNTS_A_INSTANCES] != NULL;
 	if (st->have_instances)
 		st->instances = nla_get_u32(tb[KNTS_A_INSTANCES]);
@@ -114,6 +121,15 @@ static int parse_status(struct nlattr **tb, struct nlattr *head, int len,
 		st->rl_rate = nla_get_u32(tb[KNTS_A_RATELIMIT_RATE]);
 	if (tb[KNTS_A_RATELIMIT_BURST])
 		st->rl_burst = nla_get_u32(tb[KNTS_A_RATELIMIT_BURST]);
+	if (tb[KNTS_A_RATELIMIT_INTERVAL_NS])
+		st->rl_interval_ns =
+			nla_get_u64(tb[KNTS_A_RATELIMIT_INTERVAL_NS]);
+	else if (st->rl_rate)
+		st->rl_interval_ns = 1000000000ULL / st->rl_rate;
+	if (tb[KNTS_A_RATELIMIT_LEAK])
+		st->rl_leak = nla_get_u8(tb[KNTS_A_RATELIMIT_LEAK]);
+	if (tb[KNTS_A_RATELIMIT_PREFIX6])
+		st->rl_prefix6 = nla_get_u8(tb[KNTS_A_RATELIMIT_PREFIX6]);
 	if (tb[KNTS_A_AES])
 		snprintf(st->aes, sizeof(st->aes), "%s",
 			 nla_get_string(tb[KNTS_A_AES]));
@@ -425,12 +441,30 @@ int do_status(struct ctl *c, int argc, char **argv)
 	print_u64(PRINT_JSON, "ratelimit_rate", NULL, st.rl_rate);
 	print_u64(PRINT_JSON, "ratelimit_burst", NULL, st.rl_burst);
 	print_bool(PRINT_JSON, "ratelimit_kod", NULL, st.rl_kod);
-	if (st.rl_rate)
-		print_text("Rate limit      : %u/s per source, burst %u%s\n",
-			   st.rl_rate, st.rl_burst,
-			   st.rl_kod ? ", RATE kiss-o'-death" : "");
+	print_u64(PRINT_JSON, "ratelimit_interval_ns", NULL, st.rl_interval_ns);
+	print_u64(PRINT_JSON, "ratelimit_leak", NULL, st.rl_leak);
+	print_u64(PRINT_JSON, "ratelimit_prefix6", NULL, st.rl_prefix6);
+	if (st.have_access)
+		print_u64(PRINT_ANY, "access_rules",
+			  "Access          : %llu allow/deny rules\n",
+			  st.access_rules);
 	else
-		print_text("Rate limit      : off\n");
+		print_text("Access          : every source (no allow/deny rules)\n");
+	if (st.rl_rate)
+		print_text("Rate limit      : %u/s per source, burst %u",
+			   st.rl_rate, st.rl_burst);
+	else if (st.rl_interval_ns)
+		print_text("Rate limit      : 1 per %g s per source, burst %u",
+			   st.rl_interval_ns / 1e9, st.rl_burst);
+	else
+		print_text("Rate limit      : off");
+	if (st.rl_interval_ns && st.rl_leak)
+		print_text(", 1 in %u served anyway", 1U << st.rl_leak);
+	if (st.rl_interval_ns && st.rl_prefix6 && st.rl_prefix6 != 128)
+		print_text(", IPv6 per /%u", st.rl_prefix6);
+	if (st.rl_interval_ns && st.rl_kod)
+		print_text(", RATE kiss-o'-death");
+	print_text("\n");
 	if (st.aes[0]) {
 		bool ni = !strcmp(st.aes, "aesni");
 

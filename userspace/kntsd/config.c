@@ -230,6 +230,26 @@ static int do_ntsport(struct parser *p, char **arg, unsigned int n)
 }
 
 /* chrony's "port 0" turns the NTP server off; knts is an NTP server. */
+/* allow and deny [all] [SUBNET]: chrony's, in their order. */
+static int do_access(struct parser *p, char **arg, unsigned int n, bool allow)
+{
+	char err[256];
+
+	if (access_parse(&p->c->access, allow, arg, n, err, sizeof(err)))
+		return fail(p, "%s", err);
+	return 0;
+}
+
+static int do_allow(struct parser *p, char **arg, unsigned int n)
+{
+	return do_access(p, arg, n, true);
+}
+
+static int do_deny(struct parser *p, char **arg, unsigned int n)
+{
+	return do_access(p, arg, n, false);
+}
+
 /* bindaddress ADDRESS: the NTP sockets' address, once per family. */
 static int do_bindaddress(struct parser *p, char **arg, unsigned int n)
 {
@@ -474,6 +494,8 @@ static const struct directive directives[] = {
 	{ "ntsport",		1, 1, do_ntsport },
 	{ "port",		1, 1, do_port },
 	{ "bindaddress",	1, 1, do_bindaddress },
+	{ "allow",		0, 2, do_allow },
+	{ "deny",		0, 2, do_deny },
 	{ "ntsrotate",		1, 1, do_rotate },
 	{ "maxntsconnections",	1, 1, do_maxconn },
 	{ "ntsprocesses",	1, 1, do_processes },
@@ -531,7 +553,7 @@ static int parse_line(struct parser *p, char *line)
 /* What only the whole file can tell. */
 static int check_file(const struct parser *p)
 {
-	const struct conf *c = p->c;
+	struct conf *c = p->c;
 	unsigned int i;
 
 	if (p->nkeys > p->ncrts) {
@@ -550,6 +572,7 @@ static int check_file(const struct parser *p)
 		return report(p, 0,
 			      "kntsstale %u must be at least twice kntsstatusinterval %u",
 			      c->stale, c->status_interval);
+	access_sort(&c->access);
 	return 0;
 }
 
@@ -558,6 +581,7 @@ void conf_defaults(struct conf *c)
 	memset(c, 0, sizeof(*c));
 	c->dumpdir = strdup(CONF_DEF_DUMPDIR);
 	c->nts_port = 4460;
+	access_init(&c->access);
 	c->ntp_port = 123;
 	c->rotate = 604800;
 	c->max_connections = 100;

@@ -13,6 +13,8 @@
 #include <stdint.h>
 #include <netinet/in.h>
 
+#include "access.h"
+
 #define CONF_MAX_CERTS 8
 #define CONF_DEFAULT_PATH "/etc/knts/kntsd.conf"
 
@@ -38,6 +40,8 @@ struct conf {
 	bool has_bind4, has_bind6;
 	struct in_addr bind4;
 	struct in6_addr bind6;
+	/* allow, deny: chrony's access rules for NTP and NTS-KE */
+	struct access access;
 	uint32_t rotate;		/* ntsrotate seconds, 0 = never; 604800 */
 	char *ntp_server;		/* ntsntpserver, NULL = none */
 	uint32_t max_connections;	/* maxntsconnections, default 100 */

@@ -654,6 +654,7 @@ static void accept_all(struct worker *w, int lfd)
 	unsigned int n, slot;
 	struct conn *c;
 	socklen_t sl;
+	size_t alen;
 	int fd;
 
 	for (n = 0; n < KESRV_ACCEPT_BATCH; n++) {
@@ -669,6 +670,13 @@ static void accept_all(struct worker *w, int lfd)
 			return;
 		}
 		atomic_fetch_add(&s->st.accepted, 1);
+		/* chrony's allow and deny apply to NTS-KE as to NTP. */
+		if (!access_check(&s->conf->access, ss.ss_family,
+				  sock_addr(&ss, &alen))) {
+			atomic_fetch_add(&s->conns, 1);
+			refuse(s, fd, &s->st.drop_denied);
+			continue;
+		}
 		if (atomic_fetch_add(&s->conns, 1) >= s->conf->max_connections) {
 			refuse(s, fd, &s->st.drop_maxconn);
 			continue;

@@ -452,6 +452,9 @@ static int check_config(struct kntsd *d)
 		log_err("%s", err);
 		return 1;
 	}
+	if (!d->conf.access.given)
+		log_warn("%s: no allow directive: NTP and NTS-KE serve no client (chrony's default; \"allow\" serves all)",
+			 d->conf_path);
 	printf("%s: configuration OK, %u certificate%s, runs as %s\n",
 	       d->conf_path, d->conf.ncerts, d->conf.ncerts == 1 ? "" : "s",
 	       d->privs.name);
@@ -533,8 +536,6 @@ static int open_ntp(struct kntsd *d)
 				 hint);
 		}
 	}
-	if (d->kernel && d->conf.ntp_ratelimit)
-		log_warn("ratelimit applies to what kntsd answers itself; knts.ko limits as kntsctl config set tells it");
 	d->ntp.kernel = d->kernel;
 	ret = ntpsrv_init(&d->ntp, &d->conf, &d->keys, err, sizeof(err));
 	if (ret == -EADDRINUSE && d->kernel && !knts_nl_socket_del(d->nl, 0)) {
@@ -553,6 +554,42 @@ static int open_ntp(struct kntsd *d)
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * chrony's allow, deny and ratelimit, into the module: before any socket
+ * is served.  Without a ratelimit directive the module limits nothing, as
+ * chronyd.
+ */
+static int push_access(struct kntsd *d)
+{
+	const struct access *a = &d->conf.access;
+	const struct conf *c = &d->conf;
+	struct knts_nl_tunables t = {
+		.has_interval = true,
+		.interval_ns = !c->ntp_ratelimit ? 0 :
+			       c->ntp_rl_interval >= 0 ?
+			       1000000000ULL << c->ntp_rl_interval :
+			       1000000000ULL >> -c->ntp_rl_interval,
+		.has_burst = c->ntp_ratelimit, .burst = c->ntp_rl_burst,
+		.has_leak = c->ntp_ratelimit, .leak = (uint8_t)c->ntp_rl_leak,
+	};
+	int err;
+
+	err = knts_nl_request(d->nl, KNTS_CMD_CONFIG_SET,
+			      knts_nl_build_tunables, NULL, &t);
+	if (err) {
+		log_err("cannot give knts.ko the ratelimit: %s%s%s",
+			strerror(-err), knts_nl_extack(d->nl) ? ": " : "",
+			knts_nl_extack(d->nl) ?: "");
+		return err;
+	}
+	err = knts_nl_access_set(d->nl, a->r, a->n);
+	if (err)
+		log_err("cannot give knts.ko the allow/deny rules: %s%s%s",
+			strerror(-err), knts_nl_extack(d->nl) ? ": " : "",
+			knts_nl_extack(d->nl) ?: "");
+	return err;
 }
 
 /*
@@ -664,7 +701,9 @@ static void module_returned(struct kntsd *d)
 		pthread_mutex_unlock(&d->ts_lock);
 		if (ts.valid)
 			push_time(d, d->nl, &ts);
-		err = attach_sockets(d);
+		err = push_access(d);
+		if (!err)
+			err = attach_sockets(d);
 	}
 	atomic_store(&d->kernel_ok, !err);
 	if (err == -ENOENT)
@@ -687,6 +726,9 @@ static int start(struct kntsd *d)
 
 	if (check_nofile(&d->conf, true) || open_keys(d))
 		return -1;
+	if (!d->conf.access.given)
+		log_warn("%s: no allow directive: NTP and NTS-KE serve no client (chrony's default; \"allow\" serves all)",
+			 d->conf_path);
 	if (kesrv_init(&d->ke, &d->conf, &d->keys, err, sizeof(err))) {
 		log_err("%s", err);
 		return -1;
@@ -709,7 +751,7 @@ static int start(struct kntsd *d)
 				strerror(-ret));
 			return -1;
 		}
-		if (attach_sockets(d))
+		if (push_access(d) || attach_sockets(d))
 			return -1;
 		ctrl_open(d);
 	}

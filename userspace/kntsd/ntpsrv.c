@@ -317,6 +317,15 @@ static void reply_msg(struct ntp_batch *b, int i, unsigned int rlen,
  * over that, one request in 2^leak is still answered, the others are
  * dropped.
  */
+static bool source_allowed(struct ntpsrv *n,
+			   const struct sockaddr_storage *peer)
+{
+	size_t len;
+
+	return access_check(&n->conf->access, peer->ss_family,
+			    sock_addr(peer, &len));
+}
+
 static bool ratelimit_allow(struct ntpsrv *n,
 			    const struct sockaddr_storage *peer)
 {
@@ -326,12 +335,19 @@ static bool ratelimit_allow(struct ntpsrv *n,
 	_Atomic int64_t *b;
 	struct timespec ts;
 	const void *addr;
+	uint8_t pfx[16];
 	size_t len;
 	uint32_t r;
 
 	if (!c->ntp_ratelimit || !n->rl_tat)
 		return true;
 	addr = sock_addr(peer, &len);
+	if (len == 16) {
+		/* As knts.ko: a bucket per /64, a host's own prefix. */
+		memcpy(pfx, addr, 8);
+		memset(pfx + 8, 0, 8);
+		addr = pfx;
+	}
 	interval = c->ntp_rl_interval >= 0 ?
 		   1000000000ULL << c->ntp_rl_interval :
 		   1000000000ULL >> -c->ntp_rl_interval;
@@ -398,6 +414,12 @@ static void serve_batch(struct ntp_thread *t, int fd)
 		int family;
 
 		rx_ts = parse_cmsgs(t->n, mh, &pi4, &pi6, &family);
+		/* chrony's allow and deny, as knts.ko applies them. */
+		if (!source_allowed(t->n, &b->peer[i])) {
+			stat_inc(t->n, KNTS_STAT_RX_PACKETS, 1);
+			drop(t->n, KNTS_STAT_DROP_DENIED);
+			continue;
+		}
 		if ((mh->msg_flags & MSG_TRUNC) || len > KNTS_NTP_MAX_LEN) {
 			stat_inc(t->n, KNTS_STAT_RX_PACKETS, 1);
 			drop(t->n, KNTS_STAT_DROP_SIZE);

@@ -17,12 +17,17 @@
 #include <sys/socket.h>
 
 #include "uapi/linux/knts.h"
+#include "core/core_user.h"
+#include "core/access.h"
 #include "nl.h"
 #include "ntskeys.h"
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
 #endif
+
+/* Requests up to this size: access-set with 1024 rules takes ~50 KiB. */
+#define KNTS_NL_MSG_MAX 65536
 
 struct knts_nl {
 	struct nl_sock *sk;
@@ -148,7 +153,7 @@ int knts_nl_request(struct knts_nl *nl, int cmd, knts_nl_build_t build,
 	int err;
 
 	nl->extack[0] = '\0';
-	msg = nlmsg_alloc();
+	msg = nlmsg_alloc_size(KNTS_NL_MSG_MAX);
 	cb = nl_cb_alloc(NL_CB_CUSTOM);
 	if (!msg || !cb) {
 		err = -ENOMEM;
@@ -260,7 +265,7 @@ int knts_nl_build_time(struct nl_msg *msg, void *arg)
 	    nla_put_u8(msg, KNTS_TIME_A_STRATUM, t->stratum) ||
 	    (t->has_leap && nla_put_u8(msg, KNTS_TIME_A_LEAP, t->leap)) ||
 	    (t->has_precision &&
-	     nla_put_u8(msg, KNTS_TIME_A_PRECISION, (uint8_t)t->precision)) ||
+	     nla_put_s32(msg, KNTS_TIME_A_PRECISION, t->precision)) ||
 	    nla_put_u32(msg, KNTS_TIME_A_ROOT_DELAY, t->root_delay) ||
 	    nla_put_u32(msg, KNTS_TIME_A_ROOT_DISP, t->root_disp) ||
 	    nla_put_u32(msg, KNTS_TIME_A_REFID, t->refid) ||
@@ -457,4 +462,63 @@ int knts_nl_events(struct knts_nl *nl, knts_nl_parse_t cb, void *arg)
 	if (err == -NLE_AGAIN)
 		return -EAGAIN;
 	return err < 0 ? -EIO : 0;
+}
+
+struct access_set {
+	const struct knts_access_rule *r;
+	unsigned int n;
+};
+
+static int build_access(struct nl_msg *msg, void *arg)
+{
+	const struct access_set *a = arg;
+	unsigned int i;
+
+	if (!a->n)
+		return nla_put_flag(msg, KNTS_A_ALL) ? -EMSGSIZE : 0;
+	for (i = 0; i < a->n; i++) {
+		const struct knts_access_rule *r = &a->r[i];
+		struct nlattr *nest = nla_nest_start(msg, KNTS_A_ACCESS);
+
+		if (!nest ||
+		    nla_put_u16(msg, KNTS_ACCESS_A_FAMILY,
+				r->family == 4 ? AF_INET : AF_INET6) ||
+		    nla_put(msg, KNTS_ACCESS_A_ADDR, r->family == 4 ? 4 : 16,
+			    r->addr) ||
+		    nla_put_u8(msg, KNTS_ACCESS_A_BITS, r->bits) ||
+		    nla_put_u8(msg, KNTS_ACCESS_A_ALLOW, r->allow))
+			return -EMSGSIZE;
+		nla_nest_end(msg, nest);
+	}
+	return 0;
+}
+
+int knts_nl_access_set(struct knts_nl *nl, const struct knts_access_rule *r,
+		       unsigned int n)
+{
+	struct access_set a = { .r = r, .n = n };
+
+	return knts_nl_request(nl, KNTS_CMD_ACCESS_SET, build_access, NULL, &a);
+}
+
+/* knts_nl_build_t for KNTS_CMD_CONFIG_SET from a struct knts_nl_tunables. */
+int knts_nl_build_tunables(struct nl_msg *msg, void *arg)
+{
+	const struct knts_nl_tunables *t = arg;
+
+	if ((t->has_require_nts &&
+	     nla_put_u8(msg, KNTS_A_REQUIRE_NTS, t->require_nts)) ||
+	    (t->has_rate && nla_put_u32(msg, KNTS_A_RATELIMIT_RATE, t->rate)) ||
+	    (t->has_interval &&
+	     nla_put_u64(msg, KNTS_A_RATELIMIT_INTERVAL_NS, t->interval_ns)) ||
+	    (t->has_burst &&
+	     nla_put_u32(msg, KNTS_A_RATELIMIT_BURST, t->burst)) ||
+	    (t->has_leak && nla_put_u8(msg, KNTS_A_RATELIMIT_LEAK, t->leak)) ||
+	    (t->has_prefix6 &&
+	     nla_put_u8(msg, KNTS_A_RATELIMIT_PREFIX6, t->prefix6)) ||
+	    (t->has_kod && nla_put_u8(msg, KNTS_A_RATELIMIT_KOD, t->kod)) ||
+	    (t->has_budget &&
+	     nla_put_u32(msg, KNTS_A_COOKIE_BUDGET, t->budget)))
+		return -EMSGSIZE;
+	return 0;
 }

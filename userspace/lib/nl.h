@@ -96,6 +96,23 @@ const char *knts_nl_sock_str(const struct knts_nl_sock *s, char *buf,
  * knts_nl_events() returns 0, -EAGAIN when nothing is waiting (for
  * non-blocking use, after knts_nl_nonblock()), or a negative errno.
  */
+/* A config-set request: only what has_* says is sent. */
+struct knts_nl_tunables {
+	bool has_require_nts, has_rate, has_interval, has_burst, has_leak,
+	     has_prefix6, has_kod, has_budget;
+	bool require_nts, kod;
+	uint32_t rate, burst, budget;
+	uint64_t interval_ns;
+	uint8_t leak, prefix6;
+};
+
+int knts_nl_build_tunables(struct nl_msg *msg, void *arg);
+
+/* Access rules (core/access.h), longest first; n = 0: none, serve all. */
+struct knts_access_rule;
+int knts_nl_access_set(struct knts_nl *nl, const struct knts_access_rule *r,
+		       unsigned int n);
+
 int knts_nl_subscribe(struct knts_nl *nl);
 int knts_nl_fd(const struct knts_nl *nl);
 int knts_nl_nonblock(struct knts_nl *nl);
