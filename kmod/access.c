@@ -24,7 +24,7 @@ struct knts_access *knts_access_alloc(unsigned int n)
 {
 	struct knts_access *acc;
 
-	acc = kvzalloc(struct_size(acc, r, n), GFP_KERNEL);
+	acc = kvzalloc(struct_size(acc, r, n), GFP_KERNEL_ACCOUNT);
 	if (acc)
 		acc->n = n;
 	return acc;

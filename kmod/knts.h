@@ -27,8 +27,6 @@ struct net;
  * @req: a copy of the request when it cannot be served where it lies in
  *	the skb (non-linear or shared; %KNTS_NTP_MAX_LEN bytes)
  * @keys: the session's C2S || S2C, opened from its cookie
- * @budget_stamp: jiffies when @budget was last refilled
- * @budget: extra cookies (beyond one per reply) this CPU may still seal
  *
  * @req is kmalloc'ed; the rest lives in the per-CPU area.
  */
@@ -38,8 +36,6 @@ struct knts_pcpu {
 	struct knts_aes128 mek;
 	u8 *req;
 	u8 keys[KNTS_COOKIE_KEYS_LEN];
-	unsigned long budget_stamp;
-	u32 budget;
 };
 
 /**

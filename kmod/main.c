@@ -117,8 +117,10 @@ static int __net_init knts_net_init(struct net *net)
 	struct knts_config cfg = {
 		.require_nts = READ_ONCE(require_nts),
 		.rl_interval_ns = ratelimit_rate ?
-				  div_u64(NSEC_PER_SEC, ratelimit_rate) : 0,
-		.rl_burst = READ_ONCE(ratelimit_burst),
+				  div_u64(NSEC_PER_SEC,
+					  min_t(u32, ratelimit_rate,
+						NSEC_PER_SEC)) : 0,
+		.rl_burst = clamp_t(u32, ratelimit_burst, 1, KNTS_RL_BURST_MAX),
 		.rl_prefix6 = 64,
 		.rl_kod = READ_ONCE(ratelimit_kod),
 		.cookie_budget = READ_ONCE(cookie_budget),

@@ -73,17 +73,38 @@ static const struct nla_policy knts_key_del_policy[KNTS_A_MAX + 1] = {
 	[KNTS_A_KEY_ID] = { .type = NLA_U32 },
 };
 
-static const struct nla_policy knts_sock_policy[KNTS_SOCK_A_MAX + 1] = {
-	[KNTS_SOCK_A_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+static const struct nla_policy knts_sock_fd_policy[KNTS_SOCK_A_MAX + 1] = {
 	[KNTS_SOCK_A_FD] = { .type = NLA_U32 },
 };
 
-static const struct nla_policy knts_socket_policy[KNTS_A_MAX + 1] = {
-	[KNTS_A_SOCKET] = NLA_POLICY_NESTED(knts_sock_policy),
+static const struct nla_policy knts_sock_id_policy[KNTS_SOCK_A_MAX + 1] = {
+	[KNTS_SOCK_A_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+};
+
+static const struct nla_policy knts_socket_add_policy[KNTS_A_MAX + 1] = {
+	[KNTS_A_SOCKET] = NLA_POLICY_NESTED(knts_sock_fd_policy),
+};
+
+static const struct nla_policy knts_socket_del_policy[KNTS_A_MAX + 1] = {
+	[KNTS_A_SOCKET] = NLA_POLICY_NESTED(knts_sock_id_policy),
 	[KNTS_A_ALL] = { .type = NLA_FLAG },
 };
 
+/* A socket-get reply: every socket a namespace may have. */
+#define KNTS_SOCKETS_MSG_SIZE	(KNTS_MAX_SOCKS * 64 + 128)
+
 /* Not const: 6.1's NLA_POLICY_FULL_RANGE() takes a plain pointer. */
+static struct netlink_range_validation knts_rate_range = {
+	.min = 0,
+	.max = NSEC_PER_SEC,	/* an interval of 1 ns */
+};
+
+/* (NLA_POLICY_RANGE() holds s16 bounds.) */
+static struct netlink_range_validation knts_burst_range = {
+	.min = 1,
+	.max = KNTS_RL_BURST_MAX,
+};
+
 static struct netlink_range_validation knts_interval_range = {
 	.min = 0,
 	.max = 4096ULL * NSEC_PER_SEC,	/* chrony's interval 12 */
@@ -91,12 +112,13 @@ static struct netlink_range_validation knts_interval_range = {
 
 static const struct nla_policy knts_config_policy[KNTS_A_MAX + 1] = {
 	[KNTS_A_REQUIRE_NTS] = NLA_POLICY_MAX(NLA_U8, 1),
-	[KNTS_A_RATELIMIT_RATE] = { .type = NLA_U32 },
+	[KNTS_A_RATELIMIT_RATE] = NLA_POLICY_FULL_RANGE(NLA_U32, &knts_rate_range),
 	[KNTS_A_RATELIMIT_INTERVAL_NS] =
 		NLA_POLICY_FULL_RANGE(NLA_U64, &knts_interval_range),
 	[KNTS_A_RATELIMIT_LEAK] = NLA_POLICY_MAX(NLA_U8, 4),
 	[KNTS_A_RATELIMIT_PREFIX6] = NLA_POLICY_RANGE(NLA_U8, 32, 128),
-	[KNTS_A_RATELIMIT_BURST] = NLA_POLICY_MIN(NLA_U32, 1),
+	/* Bounded: interval * burst stays far from overflowing. */
+	[KNTS_A_RATELIMIT_BURST] = NLA_POLICY_FULL_RANGE(NLA_U32, &knts_burst_range),
 	[KNTS_A_RATELIMIT_KOD] = NLA_POLICY_MAX(NLA_U8, 1),
 	[KNTS_A_COOKIE_BUDGET] = { .type = NLA_U32 },
 };
@@ -182,13 +204,13 @@ cancel:
 static int knts_put_tunables(struct sk_buff *skb, struct knts_server *srv)
 {
 	struct knts_config cfg;
-	u32 rate = 0, rem;
+	u32 rate = 0;
 
 	knts_config_get(srv, &cfg);
-	/* Requests per second, when the interval is a whole fraction of one. */
+	/* Requests per second, when the interval is what a rate gives. */
 	if (cfg.rl_interval_ns && cfg.rl_interval_ns <= NSEC_PER_SEC) {
-		rate = div_u64_rem(NSEC_PER_SEC, (u32)cfg.rl_interval_ns, &rem);
-		if (rem)
+		rate = DIV_ROUND_CLOSEST_ULL(NSEC_PER_SEC, cfg.rl_interval_ns);
+		if (div_u64(NSEC_PER_SEC, rate) != cfg.rl_interval_ns)
 			rate = 0;
 	}
 	if (nla_put_u8(skb, KNTS_A_REQUIRE_NTS, cfg.require_nts) ||
@@ -709,7 +731,6 @@ static int knts_nl_socket_add_doit(struct sk_buff *skb, struct genl_info *info)
 	struct knts_server *srv = knts_server(genl_info_net(info));
 	struct nlattr *tb[KNTS_SOCK_A_MAX + 1];
 	struct knts_sock_info si;
-	struct knts_sock *ks;
 	struct socket *sock;
 	struct sk_buff *msg;
 	void *hdr;
@@ -718,7 +739,7 @@ static int knts_nl_socket_add_doit(struct sk_buff *skb, struct genl_info *info)
 	if (GENL_REQ_ATTR_CHECK(info, KNTS_A_SOCKET))
 		return -EINVAL;
 	err = nla_parse_nested(tb, KNTS_SOCK_A_MAX, info->attrs[KNTS_A_SOCKET],
-			       knts_sock_policy, info->extack);
+			       knts_sock_fd_policy, info->extack);
 	if (err)
 		return err;
 	if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[KNTS_A_SOCKET], tb,
@@ -734,13 +755,11 @@ static int knts_nl_socket_add_doit(struct sk_buff *skb, struct genl_info *info)
 				    "not a socket descriptor of the caller");
 		goto err_free;
 	}
-	ks = knts_sock_attach(srv, sock, info->extack);
-	if (IS_ERR(ks)) {
+	err = knts_sock_attach(srv, sock, &si, info->extack);
+	if (err) {
 		sockfd_put(sock);
-		err = PTR_ERR(ks);
 		goto err_free;
 	}
-	knts_sock_describe(ks, &si);
 	knts_notify(srv->net, KNTS_EVENT_SOCKET_ADD, knts_fill_sock, &si);
 
 	/* The socket is served; a reply that does not fit changes nothing. */
@@ -774,6 +793,10 @@ static int knts_nl_socket_del_doit(struct sk_buff *skb, struct genl_info *info)
 	u32 id;
 	int err;
 
+	if (info->attrs[KNTS_A_ALL] && info->attrs[KNTS_A_SOCKET]) {
+		NL_SET_ERR_MSG_MOD(info->extack, "one socket or all, not both");
+		return -EINVAL;
+	}
 	if (info->attrs[KNTS_A_ALL]) {
 		knts_sock_detach(srv, 0, NULL);
 		knts_notify(srv->net, KNTS_EVENT_SOCKET_DEL, NULL, NULL);
@@ -784,7 +807,7 @@ static int knts_nl_socket_del_doit(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 	err = nla_parse_nested(tb, KNTS_SOCK_A_MAX, info->attrs[KNTS_A_SOCKET],
-			       knts_sock_policy, info->extack);
+			       knts_sock_id_policy, info->extack);
 	if (err)
 		return err;
 	if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[KNTS_A_SOCKET], tb,
@@ -817,7 +840,7 @@ static int knts_nl_socket_get_doit(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *msg;
 	void *hdr;
 
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	msg = genlmsg_new(KNTS_SOCKETS_MSG_SIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(msg, info, &knts_genl_family, 0,
@@ -1017,9 +1040,14 @@ static const struct genl_ops knts_genl_ops[] = {
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
-		/* No policy: see knts_nl_key_set_doit(). */
+		/*
+		 * No policy and no maxattr (the family has none to inherit),
+		 * so that the core parses nothing; liberal besides: see
+		 * knts_nl_key_set_doit().
+		 */
 		.cmd = KNTS_CMD_KEY_SET,
 		.doit = knts_nl_key_set_doit,
+		.validate = GENL_DONT_VALIDATE_STRICT,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
@@ -1039,14 +1067,14 @@ static const struct genl_ops knts_genl_ops[] = {
 	{
 		.cmd = KNTS_CMD_SOCKET_ADD,
 		.doit = knts_nl_socket_add_doit,
-		.policy = knts_socket_policy,
+		.policy = knts_socket_add_policy,
 		.maxattr = KNTS_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = KNTS_CMD_SOCKET_DEL,
 		.doit = knts_nl_socket_del_doit,
-		.policy = knts_socket_policy,
+		.policy = knts_socket_del_policy,
 		.maxattr = KNTS_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
@@ -1079,7 +1107,7 @@ static const struct genl_multicast_group knts_genl_mcgrps[] = {
 static struct genl_family knts_genl_family __ro_after_init = {
 	.name = KNTS_FAMILY_NAME,
 	.version = KNTS_FAMILY_VERSION,
-	.maxattr = KNTS_A_MAX,
+	/* No family maxattr or policy: each operation has its own. */
 	.netnsok = true,
 	/*
 	 * Handlers take their server's locks themselves; key changes wait

@@ -31,7 +31,9 @@ int knts_ratelimit_enable(struct knts_ratelimit *rl)
 
 	if (rl->tat)
 		return 0;
-	tat = kvcalloc(1U << KNTS_RL_BUCKETS_LOG, sizeof(*tat), GFP_KERNEL);
+	/* A container's root may turn it on: charged to it. */
+	tat = kvcalloc(1U << KNTS_RL_BUCKETS_LOG, sizeof(*tat),
+		       GFP_KERNEL_ACCOUNT);
 	if (!tat)
 		return -ENOMEM;
 	get_random_bytes(&rl->key, sizeof(rl->key));

@@ -10,6 +10,8 @@
 #include <linux/types.h>
 
 #define KNTS_RL_BUCKETS_LOG	14	/* 16384 buckets, 128 KiB */
+/* The largest burst: 4096 s (chrony's interval 12) times it fits an s64. */
+#define KNTS_RL_BURST_MAX	65535
 
 /**
  * struct knts_ratelimit - a table of token buckets keyed by source address

@@ -172,7 +172,7 @@ static struct knts_key *knts_nts_open(struct knts_server *srv,
  * after a second unused (a CPU's first request included).  Returns
  * whether @extra more cookies may be sealed now.
  */
-static bool knts_cookie_budget_ok(struct knts_pcpu *pc, u32 rate,
+static bool knts_cookie_budget_ok(struct knts_pcpu_stats *pc, u32 rate,
 				  unsigned int extra)
 {
 	unsigned long now = jiffies, dt = now - pc->budget_stamp;
@@ -238,7 +238,8 @@ static void knts_serve_nts(struct knts_server *srv, struct sock *sk,
 	if (!knts_nts_cookie_fits(req, cur->aead, klen))
 		cur = key;
 	n = knts_nts_reply_cookies(req, cur->aead, klen);
-	if (n > 1 && !knts_cookie_budget_ok(pc, cfg->cookie_budget, n - 1)) {
+	if (n > 1 && !knts_cookie_budget_ok(this_cpu_ptr(srv->stats),
+					    cfg->cookie_budget, n - 1)) {
 		req->cookies_wanted = 1;
 		knts_stat_inc(srv, KNTS_STAT_COOKIE_BUDGET_CUTS);
 	}

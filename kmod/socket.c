@@ -35,6 +35,25 @@
 /* How often the reaper looks at a namespace whose sockets it holds. */
 #define KNTS_REAP_INTERVAL	HZ
 
+/* 6.6 turned inet_sock's bit fields into flags. */
+static bool knts_mc_loop(struct sock *sk)
+{
+#ifdef inet_test_bit
+	return inet_test_bit(MC_LOOP, sk);
+#else
+	return inet_sk(sk)->mc_loop;
+#endif
+}
+
+static void knts_mc_loop_set(struct sock *sk, bool on)
+{
+#ifdef inet_assign_bit
+	inet_assign_bit(MC_LOOP, sk, on);
+#else
+	inet_sk(sk)->mc_loop = on;
+#endif
+}
+
 /* Namespaces with at least one socket served. */
 static atomic_t knts_instances_served = ATOMIC_INIT(0);
 
@@ -70,7 +89,7 @@ static int knts_sock_check(struct knts_server *srv, struct sock *sk,
 				   "the socket is connected: it would hear one peer only");
 		return -EISCONN;
 	}
-	if (udp_sk(sk)->encap_type || READ_ONCE(sk->sk_user_data)) {
+	if (READ_ONCE(udp_sk(sk)->encap_type) || READ_ONCE(sk->sk_user_data)) {
 		NL_SET_ERR_MSG_MOD(extack,
 				   "the socket is already served (by knts, a tunnel or a BPF map)");
 		return -EBUSY;
@@ -83,6 +102,7 @@ static int knts_sock_check(struct knts_server *srv, struct sock *sk,
  * @srv: the server of the socket's namespace
  * @sock: the socket, with a reference to its file that this function takes
  *	over on success
+ * @out: what the socket is bound to, and its id
  * @extack: where to say why not
  *
  * From now on the socket's datagrams go to knts_udp_recv() in softirq;
@@ -92,12 +112,12 @@ static int knts_sock_check(struct knts_server *srv, struct sock *sk,
  * the reaper, or the namespace's exit.
  *
  * Context: process context; takes @srv->lock and the socket's lock.
- * Return: the socket's entry, or an ERR_PTR() (the reference is then still
- * the caller's).
+ * Return: 0, with @out filled in (under the lock: the entry itself may be
+ * detached and freed as soon as it is dropped), or a negative errno (the
+ * reference is then still the caller's).
  */
-struct knts_sock *knts_sock_attach(struct knts_server *srv,
-				   struct socket *sock,
-				   struct netlink_ext_ack *extack)
+int knts_sock_attach(struct knts_server *srv, struct socket *sock,
+		     struct knts_sock_info *out, struct netlink_ext_ack *extack)
 {
 	struct udp_tunnel_sock_cfg tcfg = {
 		.encap_type = 1,
@@ -107,32 +127,40 @@ struct knts_sock *knts_sock_attach(struct knts_server *srv,
 	struct knts_sock *ks;
 	int err;
 
-	ks = kzalloc(sizeof(*ks), GFP_KERNEL);
+	/* A container's root may add sockets: charged to it. */
+	ks = kzalloc(sizeof(*ks), GFP_KERNEL_ACCOUNT);
 	if (!ks)
-		return ERR_PTR(-ENOMEM);
+		return -ENOMEM;
 	ks->srv = srv;
 	ks->sock = sock;
 	tcfg.sk_user_data = ks;
 
 	mutex_lock(&srv->lock);
+	if (srv->nsocks == KNTS_MAX_SOCKS) {
+		mutex_unlock(&srv->lock);
+		kfree(ks);
+		NL_SET_ERR_MSG_MOD(extack, "at most 64 sockets a namespace");
+		return -ENOSPC;
+	}
 	lock_sock(sk);
 	err = knts_sock_check(srv, sk, extack);
 	if (err) {
 		release_sock(sk);
 		mutex_unlock(&srv->lock);
 		kfree(ks);
-		return ERR_PTR(err);
+		return err;
 	}
+	ks->mc_loop = knts_mc_loop(sk);
 	setup_udp_tunnel_sock(srv->net, sock, &tcfg);
 	release_sock(sk);
 	/*
-	 * skb->tstamp is T2: the stack timestamps on receive from now on
-	 * (this takes the socket's lock itself; until then, T2 is taken in
-	 * the module and counted as such).
+	 * skb->tstamp is T2: the stack timestamps every receive from now on
+	 * (without changing what the socket's reader gets).
 	 */
-	sock_enable_timestamps(sk);
+	net_enable_timestamp();
 
-	ks->id = ++srv->next_sock_id;
+	/* Ids are never 0 (socket-del's "none given"). */
+	ks->id = ++srv->next_sock_id ?: ++srv->next_sock_id;
 	list_add_tail(&ks->node, &srv->socks);
 	if (!srv->nsocks++) {
 		atomic_inc(&knts_instances_served);
@@ -141,8 +169,9 @@ struct knts_sock *knts_sock_attach(struct knts_server *srv,
 			schedule_delayed_work(&srv->reaper, KNTS_REAP_INTERVAL);
 	}
 	srv->served = true;
+	knts_sock_describe(ks, out);
 	mutex_unlock(&srv->lock);
-	return ks;
+	return 0;
 }
 
 /*
@@ -159,14 +188,11 @@ static void knts_sock_unhook(struct knts_server *srv, struct knts_sock *ks)
 	WRITE_ONCE(udp_sk(sk)->encap_rcv, NULL);
 	WRITE_ONCE(udp_sk(sk)->encap_destroy, NULL);
 	rcu_assign_sk_user_data(sk, NULL);
-	/* What setup_udp_tunnel_sock() changed, back to the defaults. */
+	/* What setup_udp_tunnel_sock() changed, back as it was. */
 	inet_dec_convert_csum(sk);
-#ifdef inet_set_bit	/* 6.6 turned inet_sock's bit fields into flags */
-	inet_set_bit(MC_LOOP, sk);
-#else
-	inet_sk(sk)->mc_loop = 1;
-#endif
+	knts_mc_loop_set(sk, ks->mc_loop);
 	release_sock(sk);
+	net_disable_timestamp();
 
 	list_del(&ks->node);
 	if (!--srv->nsocks)
@@ -243,6 +269,8 @@ unsigned int knts_sock_detach(struct knts_server *srv, u32 id,
  * knts_sock_describe() - what a served socket is bound to
  * @ks: the socket
  * @out: its id, family, local address and port, bound device
+ *
+ * Context: under the server's lock (@ks lives as long as it is held).
  */
 void knts_sock_describe(struct knts_sock *ks, struct knts_sock_info *out)
 {
@@ -287,7 +315,7 @@ static void knts_reap(struct work_struct *work)
 }
 
 /**
- * knts_socket_net_init() - set up a namespace's socket list and reaper
+ * knts_socket_net_init() - set up a namespace's reaper
  * @srv: server
  */
 void knts_socket_net_init(struct knts_server *srv)
@@ -305,10 +333,13 @@ void knts_socket_net_init(struct knts_server *srv)
  */
 void knts_socket_net_exit(struct knts_server *srv)
 {
+	/*
+	 * Waits for the reaper, whose detach waits for its grace period;
+	 * the detach here waits for its own when there is anything to
+	 * detach (only at rmmod: sockets hold their namespace otherwise).
+	 */
 	cancel_delayed_work_sync(&srv->reaper);
 	knts_sock_detach(srv, 0, NULL);
-	/* The reaper may have detached the last ones itself. */
-	synchronize_rcu();
 }
 
 /**
@@ -358,17 +389,21 @@ static int knts_send4(struct sock *sk, struct sk_buff *req,
 	const struct iphdr *iph = ip_hdr(req);
 	const struct udphdr *uh = udp_hdr(req);
 	struct net *net = sock_net(sk);
+	/* Routed as the socket's own replies would be: device, mark, uid. */
 	struct flowi4 fl4 = {
 		.daddr = iph->saddr,
 		.saddr = iph->daddr,
 		.flowi4_proto = IPPROTO_UDP,
+		.flowi4_oif = READ_ONCE(sk->sk_bound_dev_if),
+		.flowi4_mark = READ_ONCE(sk->sk_mark),
+		.flowi4_uid = sock_net_uid(net, sk),
 		.fl4_sport = uh->dest,
 		.fl4_dport = uh->source,
 	};
 	struct rtable *rt;
 
 	/* Link-local peers are reachable only through the arrival device. */
-	if (ipv4_is_linklocal_169(fl4.daddr))
+	if (!fl4.flowi4_oif && ipv4_is_linklocal_169(fl4.daddr))
 		fl4.flowi4_oif = inet_iif(req);
 	rt = ip_route_output_key(net, &fl4);
 	if (IS_ERR(rt))
@@ -398,13 +433,17 @@ static int knts_send6(struct sock *sk, struct sk_buff *req,
 		.daddr = ip6h->saddr,
 		.saddr = ip6h->daddr,
 		.flowi6_proto = IPPROTO_UDP,
+		.flowi6_oif = READ_ONCE(sk->sk_bound_dev_if),
+		.flowi6_mark = READ_ONCE(sk->sk_mark),
+		.flowi6_uid = sock_net_uid(net, sk),
 		.fl6_sport = uh->dest,
 		.fl6_dport = uh->source,
 	};
 	struct dst_entry *dst;
 
 	/* Link-local peers are reachable only through the arrival device. */
-	if (ipv6_addr_type(&fl6.daddr) & IPV6_ADDR_LINKLOCAL)
+	if (!fl6.flowi6_oif &&
+	    (ipv6_addr_type(&fl6.daddr) & IPV6_ADDR_LINKLOCAL))
 		fl6.flowi6_oif = inet6_iif(req);
 	dst = ipv6_stub->ipv6_dst_lookup_flow(net, sk, &fl6, NULL);
 	if (IS_ERR(dst))

@@ -17,13 +17,18 @@
  * @srv: the server of the socket's namespace
  * @sock: the socket; the module holds a reference to its file
  * @id: its id, unique in the namespace
+ * @mc_loop: the socket's IP_MULTICAST_LOOP before it was attached
  */
 struct knts_sock {
 	struct list_head node;
 	struct knts_server *srv;
 	struct socket *sock;
 	u32 id;
+	bool mc_loop;
 };
+
+/* Sockets a namespace may hand over: socket-get's reply holds them all. */
+#define KNTS_MAX_SOCKS	64
 
 /**
  * struct knts_sock_info - what a served socket is bound to
@@ -41,9 +46,8 @@ struct knts_sock_info {
 	u8 addr[16];
 };
 
-struct knts_sock *knts_sock_attach(struct knts_server *srv,
-				   struct socket *sock,
-				   struct netlink_ext_ack *extack);
+int knts_sock_attach(struct knts_server *srv, struct socket *sock,
+		     struct knts_sock_info *out, struct netlink_ext_ack *extack);
 unsigned int knts_sock_detach(struct knts_server *srv, u32 id,
 			      struct knts_sock_info *out);
 void knts_sock_describe(struct knts_sock *ks, struct knts_sock_info *out);

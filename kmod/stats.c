@@ -21,7 +21,8 @@ int knts_stats_init(struct knts_server *srv)
 {
 	int cpu;
 
-	srv->stats = alloc_percpu(struct knts_pcpu_stats);
+	srv->stats = alloc_percpu_gfp(struct knts_pcpu_stats,
+				      GFP_KERNEL_ACCOUNT);
 	if (!srv->stats)
 		return -ENOMEM;
 	for_each_possible_cpu(cpu)

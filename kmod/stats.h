@@ -12,13 +12,20 @@
 #include "knts.h"
 
 /**
- * struct knts_pcpu_stats - one CPU's counters
+ * struct knts_pcpu_stats - one CPU's counters and cookie budget, of one
+ *	namespace's server
  * @cnt: counters indexed by &enum knts_stat
  * @syncp: makes 64-bit reads consistent on 32-bit machines
+ * @budget_stamp: jiffies when @budget was last refilled
+ * @budget: extra cookies (beyond one per reply) this CPU may still seal
+ *	for this namespace (each namespace its own: one cannot spend
+ *	another's)
  */
 struct knts_pcpu_stats {
 	u64_stats_t cnt[__KNTS_STAT_MAX];
 	struct u64_stats_sync syncp;
+	unsigned long budget_stamp;
+	u32 budget;
 };
 
 int knts_stats_init(struct knts_server *srv);

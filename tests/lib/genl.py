@@ -68,12 +68,14 @@ def parse(buf):
 
 
 class Genl:
-    def __init__(self, family=None):
+    def __init__(self, family=None, cap_ack=True):
         self.sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW,
                                   NETLINK_GENERIC)
         self.sock.bind((0, 0))
         self.sock.setsockopt(SOL_NETLINK, NETLINK_EXT_ACK, 1)
-        self.sock.setsockopt(SOL_NETLINK, NETLINK_CAP_ACK, 1)
+        if cap_ack:
+            self.sock.setsockopt(SOL_NETLINK, NETLINK_CAP_ACK, 1)
+        self.raw = []   # every message received, as it came
         self.seq = 0
         self.family = None
         if family:
@@ -98,6 +100,7 @@ class Genl:
         replies, err, ext = [], None, None
         while err is None:
             data = self.sock.recv(65536)
+            self.raw.append(data)
             off = 0
             while off + 16 <= len(data):
                 n, typ, fl, seq, _ = struct.unpack_from("=IHHII", data, off)

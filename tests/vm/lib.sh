@@ -184,11 +184,13 @@ not_running() {
 	! kill -0 "$1" 2>/dev/null
 }
 
-# kntsd_start DIR: runs kntsd in the background until it says it started.
+# kntsd_start DIR [NETNS]: runs kntsd (in network namespace NETNS) in the
+# background until it says it started.
 kntsd_start() {
-	local d=$1 i
+	local d=$1 i ns=()
+	[ -z "${2:-}" ] || ns=(ip netns exec "$2")
 	[ -f "$d/kntsd.log" ] && cat "$d/kntsd.log" >> "$d/kntsd.log.old"
-	"$top/userspace/kntsd/kntsd" -f "$d/kntsd.conf" -d > "$d/kntsd.log" 2>&1 &
+	"${ns[@]}" "$top/userspace/kntsd/kntsd" -f "$d/kntsd.conf" -d > "$d/kntsd.log" 2>&1 &
 	echo $! > "$d/kntsd.pid"
 	for i in $(seq 1 600); do
 		grep -q "kntsd .* started" "$d/kntsd.log" 2>/dev/null && return 0

@@ -68,10 +68,7 @@ run_table() {
 	} > "$d/chronyd.conf"
 	ip netns exec nsx chronyd -x -f "$d/chronyd.conf" -l "$d/chronyd.log" ||
 		fail "chronyd"
-	ip netns exec nsx "$top/userspace/kntsd/kntsd" -f "$d/kntsd.conf" -d \
-		> "$d/kntsd.log" 2>&1 &
-	echo $! > "$d/kntsd.pid"
-	wait_for 60 "kntsd" grep -q "kntsd .* started" "$d/kntsd.log"
+	kntsd_start "$d" nsx
 	wait_for 30 "chronyd's NTP port" ip netns exec nsx sh -c \
 		'ss -Hlun "sport = :11123" | grep -q .'
 	out=$(ip netns exec nsx python3 "$d/ask.py" "$v4 $v6")

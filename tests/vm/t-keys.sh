@@ -38,6 +38,25 @@ for what, want, attrs in cases:
     expect_errno(err, want, what)
     assert ext, f"{what}: no extack"
     print(f"{what}: {errno.errorcode[want]}: {ext}")
+
+# Whatever is wrong with a request, its key bytes are wiped before anything
+# refuses it: an error ack that echoes the request (no NETLINK_CAP_ACK)
+# echoes zeros.  Wrong next to the key: an attribute key-set does not
+# take, one of a type past the family's, a truncated one, a key too long.
+secret = bytes([0xA5]) * 32
+raw = Genl("knts", cap_ack=False)
+for what, extra, k in (
+        ("with a time status", nest(K["KNTS_A_TIME"], u32(K["KNTS_TIME_A_STALE_AFTER"], 5)), key(4, secret)),
+        ("with an unknown attribute", nla(250, b"x"), key(4, secret)),
+        ("with trailing bytes", b"\x07\x00", key(4, secret)),
+        ("33 bytes", b"", key(4, secret + b"\xa5"))):
+    raw.raw.clear()
+    err, _, _ = raw.do(SET, k + extra)
+    expect_errno(err, errno.EINVAL, what)
+    echoed = b"".join(raw.raw)
+    assert len(echoed) > 60, f"{what}: the ack does not echo the request"
+    assert secret[:16] not in echoed, f"{what}: key bytes echoed in the ack"
+    print(f"{what}: EINVAL, the echoed request holds no key byte")
 # A refused request installs nothing.
 err, _, r = g.do(GET)
 assert err == 0 and K["KNTS_A_KEY"] not in r[0], r

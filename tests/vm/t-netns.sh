@@ -52,21 +52,6 @@ for x in "$a":10.81.1.1 "$b":10.81.2.1; do
 	chmod 644 "${x%:*}/cert.pem"
 done
 
-# ns_kntsd NS DIR: kntsd_start, inside NS.
-ns_kntsd() {
-	local ns=$1 d=$2 i
-	[ -f "$d/kntsd.log" ] && cat "$d/kntsd.log" >> "$d/kntsd.log.old"
-	ip netns exec "$ns" "$top/userspace/kntsd/kntsd" -f "$d/kntsd.conf" -d \
-		> "$d/kntsd.log" 2>&1 &
-	echo $! > "$d/kntsd.pid"
-	for i in $(seq 1 600); do
-		grep -q "kntsd .* started" "$d/kntsd.log" 2>/dev/null && return 0
-		kill -0 "$(cat "$d/kntsd.pid")" 2>/dev/null || break
-		sleep 0.1
-	done
-	cat "$d/kntsd.log" >&2
-	fail "kntsd in $ns did not start"
-}
 in_a() { ip netns exec nsa "$KNTSCTL" -c "$a/kntsd.sock" "$@"; }
 in_b() { ip netns exec nsb "$KNTSCTL" -c "$b/kntsd.sock" "$@"; }
 nts_from() { # CERTDIR SERVER
@@ -81,8 +66,8 @@ monpid=$!
 imonpid=$!
 kntsd_conf "$a" "kntslocal stratum 2" "ntsrotate 8"
 kntsd_conf "$b" "kntslocal stratum 3"
-ns_kntsd nsa "$a"
-ns_kntsd nsb "$b"
+kntsd_start "$a" nsa
+kntsd_start "$b" nsb
 
 # Both at once, each with its own keys and its own counters.
 out=$(nts_from "$a" 10.81.1.1)
@@ -139,7 +124,7 @@ ip netns exec nsc "$load" -s 10.81.1.1 --keys "$a/load.keys" -r 200 -d 6 \
 	-w 16 > "$a/load.json" &
 lp=$!
 sleep 1
-ns_kntsd nsa "$a"
+kntsd_start "$a" nsa
 wait $lp || fail "ntsload across the restart"
 cat "$a/load.json"
 expect_eq "lost across kill and restart" \
@@ -158,7 +143,7 @@ kntsd_stop "$b" KILL
 kntsd_stop "$a"
 rmmod knts || fail "rmmod with sockets attached"
 modprobe knts || fail "modprobe"
-ns_kntsd nsa "$a"
+kntsd_start "$a" nsa
 reloaded() { grep -q '"event":"module_loaded"' "$mon"; }
 wait_for 10 "a reload event" reloaded
 out=$(nts_from "$a" 10.81.1.1)
@@ -166,7 +151,7 @@ grep -q "System clock wrong by" <<<"$out" || fail "no NTS time after reload: $ou
 
 # A namespace whose kntsd died and whose name is deleted goes away, its
 # sockets with it; the other serves on.
-ns_kntsd nsb "$b"
+kntsd_start "$b" nsb
 kntsd_stop "$b" KILL
 [ "$(json_get "$("$KNTSCTL" -j status)" 'j["instances"]')" = 2 ] ||
 	fail "nsb's sockets did not outlive its kntsd"

@@ -42,8 +42,8 @@ static int config_set(struct ctl *c, int argc, char **argv)
 			s.has_require_nts = true;
 		} else if (matches(*argv, "ratelimit-rate")) {
 			NEXT_ARG();
-			if (parse_u32(*argv, 0, UINT32_MAX, &s.rate))
-				return ctl_usage_error("ratelimit-rate: requests per second, 0 (off) or more, not \"%s\"",
+			if (parse_u32(*argv, 0, 1000000000, &s.rate))
+				return ctl_usage_error("ratelimit-rate: requests per second, 0 (off) to 1000000000, not \"%s\"",
 						       *argv);
 			s.has_rate = true;
 		} else if (matches(*argv, "ratelimit-interval")) {
@@ -70,8 +70,8 @@ static int config_set(struct ctl *c, int argc, char **argv)
 			s.has_prefix6 = true;
 		} else if (matches(*argv, "ratelimit-burst")) {
 			NEXT_ARG();
-			if (parse_u32(*argv, 1, UINT32_MAX, &s.burst))
-				return ctl_usage_error("ratelimit-burst: 1 or more, not \"%s\"",
+			if (parse_u32(*argv, 1, 65535, &s.burst))
+				return ctl_usage_error("ratelimit-burst: 1..65535, not \"%s\"",
 						       *argv);
 			s.has_burst = true;
 		} else if (matches(*argv, "ratelimit-kod")) {
