@@ -591,7 +591,7 @@ static int srv_open(struct kunit *test, struct glue *g, unsigned int i)
 {
 	struct netlink_ext_ack extack = {};
 	struct sockaddr_storage me;
-	struct knts_sock *ks;
+	struct knts_sock_info si;
 	struct socket *sock;
 	struct file *file;
 	int err, len, tries;
@@ -629,13 +629,13 @@ static int srv_open(struct kunit *test, struct glue *g, unsigned int i)
 	}
 	/* The server's reference, besides the test's. */
 	get_file(file);
-	ks = knts_sock_attach(g->srv, sock, &extack);
-	if (IS_ERR(ks)) {
+	err = knts_sock_attach(g->srv, sock, &si, &extack);
+	if (err) {
 		fput(file);
 		kunit_err(test, "attach: %s\n", extack._msg ?: "?");
-		return PTR_ERR(ks);
+		return err;
 	}
-	g->sid[i] = ks->id;
+	g->sid[i] = si.id;
 	return 0;
 }
 
@@ -1180,14 +1180,15 @@ static struct socket *file_sock(struct kunit *test, int family, int type,
 static int attach_err(struct glue *g, struct socket *sock)
 {
 	struct netlink_ext_ack extack = {};
-	struct knts_sock *ks = knts_sock_attach(g->srv, sock, &extack);
+	struct knts_sock_info si;
+	int err = knts_sock_attach(g->srv, sock, &si, &extack);
 
-	if (IS_ERR(ks)) {
+	if (err) {
 		/* Refused: the reference is still ours, and a reason given. */
 		fput(sock->file);
-		return extack._msg ? PTR_ERR(ks) : -ENOMSG;
+		return extack._msg ? err : -ENOMSG;
 	}
-	knts_sock_detach(g->srv, ks->id, NULL);
+	knts_sock_detach(g->srv, si.id, NULL);
 	return 0;
 }
 
